@@ -1,0 +1,88 @@
+import { readFile } from 'node:fs/promises';
+import { NestFactory } from '@nestjs/core';
+import { Command } from 'commander';
+import { ConfigError, importerConfig, kafkaConfig, keycloakConfig } from '#config';
+import { ImporterModule, ImportRun, type ImportReport } from '#importer';
+import type { IdentityProviderRepresentation } from '#keycloak';
+import { keycloakAdminLogin } from '#stack';
+import { TerminalProgress } from './terminal-progress.js';
+
+export function importCommand(): Command {
+  return new Command('import')
+    .description(
+      'Import every exported user of the ledger into Keycloak (KEYCLOAK_URL, realm KEYCLOAK_REALM) in batches, ' +
+        'and record UserImported / UserImportFailed / FederationRebound for each. Safe to re-run and to interrupt.',
+    )
+    .option('--follow', 'keep running and import users as new UserExported facts arrive (stop with Ctrl-C)', false)
+    .option('--group <id>', 'Kafka consumer group that remembers how far the import has come', 'importer')
+    .action(async (options: { follow: boolean; group: string }) => {
+      const report = await importUsers({ follow: options.follow, groupId: options.group });
+      process.stdout.write(formatImportReport(report));
+    });
+}
+
+export async function importUsers(
+  options: { follow: boolean; groupId: string },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ImportReport> {
+  // Validate every setting before anything connects, so a bad one costs nothing and names itself.
+  const settings = {
+    kafka: kafkaConfig(env),
+    keycloak: keycloakConfig(env),
+    importer: importerConfig(env),
+    admin: await keycloakAdminLogin(env),
+  };
+  const identityProviders = await readIdentityProviders(settings.importer.identityProvidersFile);
+  const app = await NestFactory.createApplicationContext(ImporterModule.register(settings), { logger: ['error'] });
+  const progress = new TerminalProgress();
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await app.get(ImportRun).run({
+      groupId: options.groupId,
+      follow: options.follow,
+      identityProviders,
+      signal: stop.signal,
+      onProgress: ({ records, totalRecords }) =>
+        progress.update('import', records, options.follow ? null : totalRecords, 'ledger records'),
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    progress.stop();
+    await app.close();
+  }
+}
+
+async function readIdentityProviders(file: string | undefined): Promise<IdentityProviderRepresentation[]> {
+  if (file === undefined) return [];
+  try {
+    const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+    if (
+      Array.isArray(parsed) &&
+      parsed.every((p) => typeof p === 'object' && p !== null && typeof (p as { alias?: unknown }).alias === 'string')
+    ) {
+      return parsed as IdentityProviderRepresentation[];
+    }
+    throw new Error('not a JSON array of identity providers with an "alias" each');
+  } catch (error) {
+    throw new ConfigError('IMPORT_IDENTITY_PROVIDERS_FILE', `${file}: ${(error as Error).message}`);
+  }
+}
+
+export function formatImportReport(report: ImportReport): string {
+  const seconds = report.durationMs / 1000;
+  const lines = [
+    `Import into Keycloak realm ${report.realm}: ${report.users} users settled (${report.alreadyImported} of them already imported earlier)`,
+    `  created      ${report.created}`,
+    `  matched      ${report.matched} (already in Keycloak by username or e-mail; marked with cognito_sub)`,
+    `  failed       ${report.failed} (each a UserImportFailed fact with Keycloak's reason)`,
+    `  links        ${report.links} federated identities pre-linked`,
+    `  groups       ${report.groupsCreated} created`,
+    `  requests     ${report.partialImportRequests} partialImport, ${report.keycloakRetries} retries while Keycloak was unavailable`,
+    `  took         ${seconds.toFixed(1)} s (${Math.round(report.users / Math.max(seconds, 0.001))} users/s)`,
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,167 @@
+import type { Logger } from 'pino';
+import { isEventOf, isEventType, type LedgerEventOf, type PoolSettings } from '#events';
+import { KeycloakUnavailableError, type IdentityProviderRepresentation } from '#keycloak';
+import { decodeRecord, type EventBatch, type Ledger, type LedgerPublisher } from '#ledger';
+import type { ImportTally, ImportTarget, UserImport } from './user-import.js';
+
+export interface ImportRunOptions {
+  /** Kafka consumer group; its committed offsets are how far the import has come. */
+  readonly groupId: string;
+  /** Keep importing facts as they arrive; otherwise stop once the ledger, as it was at the start, is imported. */
+  readonly follow: boolean;
+  /** Identity providers the realm must have (created when missing). */
+  readonly identityProviders?: readonly IdentityProviderRepresentation[];
+  readonly onProgress?: (progress: ImportProgress) => void;
+  /** Ends a following run. */
+  readonly signal?: AbortSignal;
+}
+
+export interface ImportProgress {
+  /** Ledger records read (of every type) and how many there were to read when the run began. */
+  readonly records: number;
+  readonly totalRecords: number;
+  readonly tally: ImportTally;
+}
+
+export interface ImportReport extends ImportTally {
+  readonly realm: string;
+  /** Users settled by this run: created + matched + failed. */
+  readonly users: number;
+  readonly groupsCreated: number;
+  readonly partialImportRequests: number;
+  /** Times Keycloak was unavailable and a call was retried. */
+  readonly keycloakRetries: number;
+  readonly durationMs: number;
+}
+
+/**
+ * The importer as a ledger consumer: reads UserExported facts of the user topic in Kafka batches,
+ * imports them and publishes what happened before the batch's offsets are committed, so a crash
+ * at any point re-delivers the batch and the re-delivery records the same facts.
+ *
+ * While Keycloak is unavailable, each call retries for a while (see KeycloakRealm); after that
+ * the batch fails, the consumer restarts from the last committed offset and tries again: the
+ * import pauses and nothing is skipped. Any other error stops the run.
+ */
+export class ImportRun {
+  private keycloakRetries = 0;
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly userImport: UserImport,
+    private readonly target: ImportTarget,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Counts a retry of a Keycloak call; wired to KeycloakRealm's `onRetry`. */
+  noteRetry(failure: KeycloakUnavailableError, delayMs: number): void {
+    this.keycloakRetries++;
+    this.logger.warn({ operation: failure.operation, retryInMs: delayMs }, 'Keycloak unavailable; retrying');
+  }
+
+  async run(options: ImportRunOptions): Promise<ImportReport> {
+    const began = Date.now();
+    await this.ledger.probe();
+    await this.ledger.ensureTopics();
+    const topic = this.ledger.topics.userEvents;
+    await this.userImport.prepare(await this.latestPool(), options.identityProviders ?? []);
+
+    const remaining = new Map<number, bigint>();
+    let totalRecords = 0;
+    for (const lag of await this.ledger.lag(options.groupId, [topic])) {
+      if (lag.next < lag.end) remaining.set(lag.partition, lag.end);
+      totalRecords += Number(lag.end - lag.next);
+    }
+    const tally: ImportTally = { created: 0, matched: 0, failed: 0, alreadyImported: 0, links: 0 };
+    const requestsBefore = this.target.writer.requests;
+    const groupsBefore = this.target.groups.created;
+    let records = 0;
+
+    if (options.follow || remaining.size > 0) {
+      const publisher = await this.ledger.publisher();
+      try {
+        await this.consumeUntilDone(options, publisher, remaining, (batch, batchTally) => {
+          records += batch.events.length;
+          for (const key of Object.keys(tally) as (keyof ImportTally)[]) tally[key] += batchTally[key];
+          options.onProgress?.({ records, totalRecords, tally: { ...tally } });
+        });
+      } finally {
+        await publisher.close();
+      }
+    }
+    return {
+      realm: this.userImport.realmName,
+      users: tally.created + tally.matched + tally.failed,
+      ...tally,
+      groupsCreated: this.target.groups.created - groupsBefore,
+      partialImportRequests: this.target.writer.requests - requestsBefore,
+      keycloakRetries: this.keycloakRetries,
+      durationMs: Date.now() - began,
+    };
+  }
+
+  private async consumeUntilDone(
+    options: ImportRunOptions,
+    publisher: LedgerPublisher,
+    remaining: Map<number, bigint>,
+    progress: (batch: EventBatch, tally: ImportTally) => void,
+  ): Promise<void> {
+    let finish!: (error?: unknown) => void;
+    const done = new Promise<void>((resolve, reject) => {
+      finish = (error) => (error === undefined ? resolve() : reject(error as Error));
+    });
+    const consumer = await this.ledger.consume({
+      groupId: options.groupId,
+      topics: [this.ledger.topics.userEvents],
+      handleBatch: async (batch) => {
+        const facts = batch.events
+          .map((e) => e.event)
+          .filter((e): e is LedgerEventOf<'UserExported'> => isEventOf(e, 'UserExported'));
+        try {
+          const { events, tally } = await this.userImport.importUsers(facts);
+          await publisher.publish(events);
+          progress(batch, tally);
+        } catch (error) {
+          if (error instanceof KeycloakUnavailableError) {
+            this.logger.warn(
+              { partition: batch.partition, reason: error.message },
+              'import paused: the batch will be retried',
+            );
+          } else {
+            finish(error);
+          }
+          throw error;
+        }
+        const end = remaining.get(batch.partition);
+        if (end !== undefined && BigInt(batch.nextOffset) >= end) remaining.delete(batch.partition);
+        if (!options.follow && remaining.size === 0) finish();
+      },
+    });
+    const onAbort = () => finish();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await done;
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      await consumer.stop();
+    }
+  }
+
+  /** The pool of the latest export run in the ledger; its settings shape the realm and the usernames. */
+  private async latestPool(): Promise<PoolSettings | undefined> {
+    let latest: LedgerEventOf<'ExportRunStarted'> | undefined;
+    await this.ledger.scan([this.ledger.topics.controlEvents], (record) => {
+      const type = record.headers.ce_type;
+      if (type === undefined || !isEventType(type) || type !== 'ExportRunStarted') return;
+      let event;
+      try {
+        event = decodeRecord(record);
+      } catch {
+        return; // An invalid record is the consumers' dead-letter business; it carries no pool settings.
+      }
+      if (isEventOf(event, 'ExportRunStarted') && (!latest || event.data.startedAt >= latest.data.startedAt))
+        latest = event;
+    });
+    return latest?.data.pool;
+  }
+}

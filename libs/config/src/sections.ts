@@ -1,0 +1,223 @@
+import { z } from 'zod';
+import { readEnv, type Env } from './read-env.js';
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const url = z.url({ message: 'must be a URL such as http://127.0.0.1:19229' });
+
+export interface KafkaConfig {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  /** Topics are `<prefix>.user-events`, `<prefix>.control-events`, `<prefix>.dead-letter`. */
+  readonly topicPrefix: string;
+}
+
+export function kafkaConfig(env: Env): KafkaConfig {
+  const v = readEnv(env, {
+    KAFKA_BROKERS: z
+      .string()
+      .regex(/^[^,\s:]+:\d+(,[^,\s:]+:\d+)*$/, 'must be host:port[,host:port...]')
+      // Without an explicit broker list, the local stack's broker (KAFKA_PORT) is the one meant.
+      .default(`127.0.0.1:${stackConfig(env).kafkaPort}`),
+    KAFKA_CLIENT_ID: z.string().min(1).default('cognito-migration-ledger'),
+    KAFKA_TOPIC_PREFIX: z
+      .string()
+      .regex(/^[a-zA-Z0-9._-]+$/, 'must be letters, digits, ".", "_" or "-" (a Kafka topic name part)')
+      .default('migration'),
+  });
+  return { brokers: v.KAFKA_BROKERS.split(','), clientId: v.KAFKA_CLIENT_ID, topicPrefix: v.KAFKA_TOPIC_PREFIX };
+}
+
+export interface DatabaseConfig {
+  readonly url: string;
+}
+
+export function databaseConfig(env: Env): DatabaseConfig {
+  const v = readEnv(env, {
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .default('postgres://postgres@127.0.0.1:5432/migration_ledger'),
+  });
+  return { url: v.DATABASE_URL };
+}
+
+/** Per-category request rates; defaults are AWS's default quotas (reference: Cognito quotas page). */
+export interface CognitoQuotas {
+  readonly userList: number;
+  readonly userPoolResourceRead: number;
+  readonly userPoolRead: number;
+  readonly userRead: number;
+  readonly userResourceRead: number;
+}
+
+export interface CognitoConfig {
+  /** Unset means the real AWS endpoint for the region. */
+  readonly endpoint: string | undefined;
+  readonly region: string;
+  readonly maxAttempts: number;
+  readonly quotas: CognitoQuotas;
+}
+
+export function cognitoConfig(env: Env): CognitoConfig {
+  const rate = (fallback: number) => z.coerce.number().positive().default(fallback);
+  const v = readEnv(env, {
+    COGNITO_ENDPOINT: url.optional(),
+    AWS_REGION: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1')
+      .default('us-east-1'),
+    COGNITO_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+    COGNITO_RPS_USER_LIST: rate(30),
+    COGNITO_RPS_USER_POOL_RESOURCE_READ: rate(5),
+    COGNITO_RPS_USER_POOL_READ: rate(15),
+    COGNITO_RPS_USER_READ: rate(120),
+    COGNITO_RPS_USER_RESOURCE_READ: rate(50),
+  });
+  return {
+    endpoint: v.COGNITO_ENDPOINT,
+    region: v.AWS_REGION,
+    maxAttempts: v.COGNITO_MAX_ATTEMPTS,
+    quotas: {
+      userList: v.COGNITO_RPS_USER_LIST,
+      userPoolResourceRead: v.COGNITO_RPS_USER_POOL_RESOURCE_READ,
+      userPoolRead: v.COGNITO_RPS_USER_POOL_READ,
+      userRead: v.COGNITO_RPS_USER_READ,
+      userResourceRead: v.COGNITO_RPS_USER_RESOURCE_READ,
+    },
+  };
+}
+
+export interface PoolConfig {
+  readonly userPoolId: string;
+}
+
+export function poolConfig(env: Env): PoolConfig {
+  const v = readEnv(env, {
+    COGNITO_USER_POOL_ID: z
+      .string()
+      .regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must look like <region>_<id>, e.g. us-east-1_AbC123'),
+  });
+  return { userPoolId: v.COGNITO_USER_POOL_ID };
+}
+
+/** Where the local stack keeps its downloads, data and logs, and the loopback ports it uses. */
+export interface StackConfig {
+  readonly dir: string;
+  readonly kafkaPort: number;
+  readonly kafkaControllerPort: number;
+  readonly cognitoPort: number;
+  readonly cognitoLocalPort: number;
+  readonly keycloakPort: number;
+  readonly keycloakManagementPort: number;
+  readonly javaHome: string | undefined;
+}
+
+export function stackConfig(env: Env): StackConfig {
+  const v = readEnv(env, {
+    STACK_DIR: z.string().min(1).default('.stack'),
+    KAFKA_PORT: port(19092),
+    KAFKA_CONTROLLER_PORT: port(19093),
+    COGNITO_PORT: port(19229),
+    COGNITO_LOCAL_PORT: port(19230),
+    KEYCLOAK_PORT: port(18080),
+    KEYCLOAK_MANAGEMENT_PORT: port(18081),
+    JAVA_HOME: z.string().min(1).optional(),
+  });
+  return {
+    dir: v.STACK_DIR,
+    kafkaPort: v.KAFKA_PORT,
+    kafkaControllerPort: v.KAFKA_CONTROLLER_PORT,
+    cognitoPort: v.COGNITO_PORT,
+    cognitoLocalPort: v.COGNITO_LOCAL_PORT,
+    keycloakPort: v.KEYCLOAK_PORT,
+    keycloakManagementPort: v.KEYCLOAK_MANAGEMENT_PORT,
+    javaHome: v.JAVA_HOME,
+  };
+}
+
+/** The target Keycloak: where its admin API is, which realm receives the users, and who administers it. */
+export interface KeycloakConfig {
+  readonly url: string;
+  readonly realm: string;
+  readonly adminUsername: string;
+  /** Unset: the local stack's generated password is used (see `ledger stack up`). */
+  readonly adminPassword: string | undefined;
+  /** The `keycloak-quarkus-dist` version the local stack fetches from Maven Central. */
+  readonly distVersion: string;
+  /** How long one admin API call may take before it counts as failed. */
+  readonly requestTimeoutMs: number;
+}
+
+export function keycloakConfig(env: Env): KeycloakConfig {
+  const v = readEnv(env, {
+    KEYCLOAK_URL: z
+      .url({ message: 'must be a URL such as http://127.0.0.1:18080' })
+      .default(`http://127.0.0.1:${stackConfig(env).keycloakPort}`),
+    KEYCLOAK_REALM: z
+      .string()
+      .regex(/^[\w-]+$/, 'must be a realm name of letters, digits, "-" or "_"')
+      .default('migration'),
+    KEYCLOAK_ADMIN_USERNAME: z.string().min(1).default('admin'),
+    KEYCLOAK_ADMIN_PASSWORD: z.string().min(1).optional(),
+    KEYCLOAK_DIST_VERSION: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, 'must be a version such as 26.5.6')
+      .default('26.5.6'),
+    KEYCLOAK_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60000),
+  });
+  return {
+    url: v.KEYCLOAK_URL.replace(/\/+$/, ''),
+    realm: v.KEYCLOAK_REALM,
+    adminUsername: v.KEYCLOAK_ADMIN_USERNAME,
+    adminPassword: v.KEYCLOAK_ADMIN_PASSWORD,
+    distVersion: v.KEYCLOAK_DIST_VERSION,
+    requestTimeoutMs: v.KEYCLOAK_REQUEST_TIMEOUT_MS,
+  };
+}
+
+/** How the importer writes users: see docs/importer-mapping.md for the mapping these settings tune. */
+export interface ImporterConfig {
+  /** Users per partialImport request; a request is one transaction whose cost grows with the square of its size. */
+  readonly batchSize: number;
+  /** partialImport requests in flight at once. */
+  readonly concurrency: number;
+  /** Cognito identity provider name -> Keycloak identity provider alias, merged over the defaults. */
+  readonly providerAliases: Readonly<Record<string, string>>;
+  /** Cognito attribute -> Keycloak attribute name, merged over the defaults. */
+  readonly attributeNames: Readonly<Record<string, string>>;
+  /** A JSON file with an array of Keycloak identity-provider representations to create in the realm when missing. */
+  readonly identityProvidersFile: string | undefined;
+}
+
+const stringMap = (example: string) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        const value: unknown = JSON.parse(text);
+        const parsed = z.record(z.string(), z.string().min(1)).safeParse(value);
+        if (parsed.success) return parsed.data;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message: `must be a JSON object of strings, e.g. ${example}` });
+      return z.NEVER;
+    })
+    .optional();
+
+export function importerConfig(env: Env): ImporterConfig {
+  const v = readEnv(env, {
+    IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(25),
+    IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(3),
+    IMPORT_PROVIDER_ALIASES: stringMap('{"Google":"google"}'),
+    IMPORT_ATTRIBUTE_NAMES: stringMap('{"phone_number":"phone"}'),
+    IMPORT_IDENTITY_PROVIDERS_FILE: z.string().min(1).optional(),
+  });
+  return {
+    batchSize: v.IMPORT_BATCH_SIZE,
+    concurrency: v.IMPORT_CONCURRENCY,
+    providerAliases: v.IMPORT_PROVIDER_ALIASES ?? {},
+    attributeNames: v.IMPORT_ATTRIBUTE_NAMES ?? {},
+    identityProvidersFile: v.IMPORT_IDENTITY_PROVIDERS_FILE,
+  };
+}

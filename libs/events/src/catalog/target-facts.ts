@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { defineEvent } from '../event-definition.js';
+import { cognitoSub, target } from './shared-fields.js';
+
+export const passwordMigrated = defineEvent({
+  type: 'PasswordMigrated',
+  version: 1,
+  stream: 'user',
+  schema: z.object({
+    sub: cognitoSub,
+    target,
+    /** `jit`: verified against Cognito at login; `reset`: the user set a new password in the target. */
+    via: z.enum(['jit', 'reset']),
+  }),
+  subjectOf: (data) => data.sub,
+  factKeyOf: (data) => `${data.target.kind}/${data.target.realm}/${data.via}`,
+});
+
+export const mfaReenrolled = defineEvent({
+  type: 'MfaReenrolled',
+  version: 1,
+  stream: 'user',
+  schema: z.object({ sub: cognitoSub, target, method: z.enum(['totp', 'webauthn', 'sms']) }),
+  subjectOf: (data) => data.sub,
+  factKeyOf: (data) => `${data.target.kind}/${data.target.realm}/${data.method}`,
+});
+
+export const federationRebound = defineEvent({
+  type: 'FederationRebound',
+  version: 1,
+  stream: 'user',
+  schema: z.object({
+    sub: cognitoSub,
+    target,
+    provider: z.string().min(1),
+    providerUserId: z.string().min(1),
+    via: z.enum(['pre-linked', 'first-login']),
+  }),
+  subjectOf: (data) => data.sub,
+  // One fact per provider link, however it was made: a pre-link and a later first login are the same binding.
+  factKeyOf: (data) => `${data.target.kind}/${data.target.realm}/${data.provider}/${data.providerUserId}`,
+});
+
+export const resetSent = defineEvent({
+  type: 'ResetSent',
+  version: 1,
+  stream: 'user',
+  schema: z.object({
+    sub: cognitoSub,
+    target,
+    attempt: z.number().int().min(1),
+    reason: z.string().min(1),
+    linkLifetimeSeconds: z.number().int().positive(),
+  }),
+  subjectOf: (data) => data.sub,
+  factKeyOf: (data) => `${data.target.kind}/${data.target.realm}/${data.attempt}`,
+});
+
+export type PasswordMigratedData = z.infer<typeof passwordMigrated.schema>;
+export type MfaReenrolledData = z.infer<typeof mfaReenrolled.schema>;
+export type FederationReboundData = z.infer<typeof federationRebound.schema>;
+export type ResetSentData = z.infer<typeof resetSent.schema>;

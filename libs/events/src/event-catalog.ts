@@ -1,0 +1,25 @@
+import type { z } from 'zod';
+import { exportRunCompleted, exportRunStarted } from './catalog/export-run.js';
+import { federationRebound, mfaReenrolled, passwordMigrated, resetSent } from './catalog/target-facts.js';
+import { userExported } from './catalog/user-exported.js';
+import { userImported, userImportFailed } from './catalog/user-imported.js';
+
+/** Every event type the ledger knows, by name. */
+export const eventCatalog = {
+  UserExported: userExported,
+  UserImported: userImported,
+  UserImportFailed: userImportFailed,
+  PasswordMigrated: passwordMigrated,
+  MfaReenrolled: mfaReenrolled,
+  FederationRebound: federationRebound,
+  ResetSent: resetSent,
+  ExportRunStarted: exportRunStarted,
+  ExportRunCompleted: exportRunCompleted,
+} as const;
+
+export type EventType = keyof typeof eventCatalog;
+export type EventData<T extends EventType> = z.infer<(typeof eventCatalog)[T]['schema']>;
+
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(eventCatalog, type);
+}

@@ -1,0 +1,16 @@
+export { createEvent, type EventContext } from './create-event.js';
+export { parseEvent } from './parse-event.js';
+export { InvalidEventError } from './invalid-event-error.js';
+export { contentHash } from './content-hash.js';
+export { eventCatalog, isEventType, type EventType, type EventData } from './event-catalog.js';
+export type { EventStream } from './event-definition.js';
+export { isEventOf, type LedgerEvent, type LedgerEventOf } from './ledger-event.js';
+export type { UserExportedData, FederatedIdentity, CustomAttribute } from './catalog/user-exported.js';
+export type { ExportRunStartedData, ExportRunCompletedData, PoolSettings } from './catalog/export-run.js';
+export type { UserImportedData, UserImportFailedData } from './catalog/user-imported.js';
+export type {
+  PasswordMigratedData,
+  MfaReenrolledData,
+  FederationReboundData,
+  ResetSentData,
+} from './catalog/target-facts.js';

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { contentHash } from './content-hash.js';
+import { dataschemaOf } from './create-event.js';
+import { eventCatalog, isEventType, type EventData, type EventType } from './event-catalog.js';
+import { eventId } from './event-id.js';
+import { InvalidEventError } from './invalid-event-error.js';
+import type { LedgerEvent } from './ledger-event.js';
+import { schemaIssueToError } from './schema-issue.js';
+
+const envelope = z.object({
+  specversion: z.literal('1.0'),
+  id: z.uuid(),
+  source: z.string().min(1),
+  type: z.string().min(1),
+  subject: z.string().min(1),
+  time: z.iso.datetime({ offset: true }),
+  datacontenttype: z.literal('application/json'),
+  dataschema: z.string().min(1),
+  schemaversion: z.number().int().positive(),
+  correlationid: z.string().min(1),
+  causationid: z.string().min(1).optional(),
+  contenthash: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  data: z.unknown(),
+});
+
+/**
+ * Validates an event read from anywhere: envelope, data schema, content hash and id. An event whose
+ * data was altered after it was written fails the hash; one whose id does not follow from its data
+ * fails the id check. Either way the error names the field.
+ */
+export function parseEvent(input: unknown): LedgerEvent {
+  const head = envelope.safeParse(input);
+  if (!head.success) throw schemaIssueToError(head.error, undefined, '');
+  const raw = head.data;
+  if (!isEventType(raw.type)) throw new InvalidEventError('type', `unknown event type "${raw.type}"`);
+  const type: EventType = raw.type;
+  const definition = eventCatalog[type];
+  if (raw.schemaversion !== definition.version) {
+    throw new InvalidEventError(
+      'schemaversion',
+      `version ${raw.schemaversion} is not readable (known: ${definition.version})`,
+      type,
+    );
+  }
+  if (raw.dataschema !== dataschemaOf(type, definition.version)) {
+    throw new InvalidEventError('dataschema', `expected ${dataschemaOf(type, definition.version)}`, type);
+  }
+  const data = definition.schema.safeParse(raw.data);
+  if (!data.success) throw schemaIssueToError(data.error, type, 'data');
+  const hash = contentHash(raw.data);
+  if (hash !== raw.contenthash)
+    throw new InvalidEventError('contenthash', `does not match the data (computed ${hash})`, type);
+  const value = data.data as EventData<typeof type>;
+  const subject = (definition.subjectOf as (d: typeof value) => string)(value);
+  if (subject !== raw.subject) throw new InvalidEventError('subject', `expected "${subject}" from the data`, type);
+  const expectedId = eventId(
+    type,
+    subject,
+    (definition.factKeyOf as (d: typeof value, h: string) => string)(value, hash),
+  );
+  if (expectedId !== raw.id) throw new InvalidEventError('id', `expected ${expectedId} for this fact`, type);
+  return { ...raw, type, data: value } as LedgerEvent;
+}

@@ -1,0 +1,17 @@
+export type { AdminCredentials } from './admin-credentials.js';
+export { KeycloakRealm, type KeycloakRealmOptions } from './keycloak-realm.js';
+export { KeycloakUnavailableError } from './keycloak-unavailable-error.js';
+export { KeycloakRequestError } from './keycloak-request-error.js';
+export { KeycloakAuthError } from './keycloak-auth-error.js';
+export { bootstrapRealm, type RealmBootstrapResult } from './realm-bootstrap.js';
+export type {
+  RealmSpec,
+  DeclaredAttribute,
+  DeclaredAttributeKind,
+  IdentityProviderRepresentation,
+} from './realm-spec.js';
+export { GroupDirectory } from './group-directory.js';
+export { UserDirectory } from './user-directory.js';
+export { UserBatchWriter, type UserWrite, type UserWriteResult } from './user-batch-writer.js';
+export type { TargetUser, TargetUserDetail, FederatedLink } from './target-user.js';
+export type { default as UserRepresentation } from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';

@@ -1,0 +1,81 @@
+import { InvalidEventError, parseEvent, type LedgerEvent } from '#events';
+
+/**
+ * CloudEvents Kafka protocol binding, binary content mode
+ * (https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/bindings/kafka-protocol-binding.md):
+ * attributes travel as `ce_*` headers, the data is the record value and the key is the subject.
+ * A consumer can filter on headers (type, correlation id) without parsing the payload.
+ */
+export interface LedgerRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface EncodedRecord {
+  readonly key: string;
+  readonly value: string;
+  readonly headers: Record<string, string>;
+}
+
+const attributes = [
+  'specversion',
+  'id',
+  'source',
+  'type',
+  'subject',
+  'time',
+  'dataschema',
+  'schemaversion',
+  'correlationid',
+  'causationid',
+  'contenthash',
+] as const;
+
+export function encodeEvent(event: LedgerEvent): EncodedRecord {
+  const headers: Record<string, string> = { 'content-type': event.datacontenttype };
+  for (const name of attributes) {
+    const value = event[name];
+    if (value !== undefined) headers[`ce_${name}`] = String(value);
+  }
+  return { key: event.subject, value: JSON.stringify(event.data), headers };
+}
+
+export function decodeRecord(record: LedgerRecord): LedgerEvent {
+  const envelope: Record<string, unknown> = { datacontenttype: record.headers['content-type'] };
+  for (const name of attributes) {
+    const value = record.headers[`ce_${name}`];
+    if (value !== undefined) envelope[name] = name === 'schemaversion' ? Number(value) : value;
+  }
+  if (record.value === null) throw new InvalidEventError('value', 'record has no value (tombstone)');
+  try {
+    envelope.data = JSON.parse(record.value.toString('utf8'));
+  } catch (error) {
+    throw new InvalidEventError('value', `not JSON: ${(error as Error).message}`);
+  }
+  try {
+    return parseEvent(envelope);
+  } catch (error) {
+    if (error instanceof InvalidEventError && !error.path.startsWith('data')) {
+      const header = error.path === 'datacontenttype' ? 'content-type' : `ce_${error.path}`;
+      throw new InvalidEventError(`header ${header}`, error.problem, error.eventType);
+    }
+    throw error;
+  }
+}
+
+export function headersToStrings(headers: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined || value === null) continue;
+    out[name] = Buffer.isBuffer(value)
+      ? value.toString('utf8')
+      : Array.isArray(value)
+        ? String(value[0])
+        : String(value);
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+/**
+ * The ledger's topics. User facts are keyed by Cognito `sub`, so every fact about one user stays
+ * in order on one partition; run, phase and decision events share a single partition so that
+ * their order is total. Nothing expires: the ledger is the system of record.
+ */
+export interface LedgerTopics {
+  readonly userEvents: string;
+  readonly controlEvents: string;
+  readonly deadLetter: string;
+}
+
+/** `migration.*` by default (KAFKA_TOPIC_PREFIX); another prefix gives a separate ledger on the same broker. */
+export function topicsWithPrefix(prefix: string): LedgerTopics {
+  return {
+    userEvents: `${prefix}.user-events`,
+    controlEvents: `${prefix}.control-events`,
+    deadLetter: `${prefix}.dead-letter`,
+  };
+}
+
+export interface TopicSpec {
+  readonly topic: string;
+  readonly numPartitions: number;
+  readonly configEntries: readonly { name: string; value: string }[];
+}
+
+const keepForever = [
+  { name: 'retention.ms', value: '-1' },
+  { name: 'retention.bytes', value: '-1' },
+  { name: 'cleanup.policy', value: 'delete' },
+];
+
+export function topicSpecs(topics: LedgerTopics, userPartitions = 12): TopicSpec[] {
+  return [
+    { topic: topics.userEvents, numPartitions: userPartitions, configEntries: keepForever },
+    { topic: topics.controlEvents, numPartitions: 1, configEntries: keepForever },
+    { topic: topics.deadLetter, numPartitions: 3, configEntries: keepForever },
+  ];
+}

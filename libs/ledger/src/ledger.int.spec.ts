@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { Kafka } from 'kafkajs';
+import { kafkaConfig } from '#config';
+import { createEvent, type LedgerEvent } from '#events';
+import { decodeRecord, Ledger, LedgerUnavailableError, topicsWithPrefix, type LedgerRecord } from './index.js';
+
+const kafka = kafkaConfig(process.env);
+const context = { source: '/test/ledger', correlationId: 'run', time: new Date('2026-01-01T00:00:00Z') };
+
+function passwordMigrated(n: number): LedgerEvent {
+  return createEvent(
+    'PasswordMigrated',
+    { sub: `sub-${n}`, target: { kind: 'keycloak', realm: 'r' }, via: 'jit' },
+    context,
+  );
+}
+
+describe('ledger on a real broker', () => {
+  const topics = topicsWithPrefix(`test-${randomUUID().slice(0, 8)}`);
+  const ledger = new Ledger({ kafka, topics });
+
+  before(async () => {
+    await ledger.ensureTopics(3);
+  });
+
+  it('publishes events keyed by subject with CloudEvents headers and reads them back intact', async () => {
+    const events = Array.from({ length: 50 }, (_, n) => passwordMigrated(n));
+    const publisher = await ledger.publisher();
+    await publisher.publish(events);
+    await publisher.close();
+
+    const records: LedgerRecord[] = [];
+    await ledger.scan([topics.userEvents], (record) => void records.push(record));
+    assert.equal(records.length, 50);
+    const first = records.find((r) => r.key?.toString() === 'sub-0')!;
+    assert.equal(first.headers.ce_type, 'PasswordMigrated');
+    assert.equal(first.headers.ce_specversion, '1.0');
+    assert.equal(first.headers['content-type'], 'application/json');
+    const decoded = records
+      .map(decodeRecord)
+      .sort((a, b) => a.subject.localeCompare(b.subject, 'en', { numeric: true }));
+    assert.deepEqual(decoded, events);
+  });
+
+  it('dead-letters a malformed record with its reason and original bytes, and keeps consuming after it', async () => {
+    const raw = new Kafka({ brokers: [...kafka.brokers], clientId: 'test-raw' }).producer();
+    await raw.connect();
+    const good = passwordMigrated(1000);
+    const bad = { ...good, data: { ...good.data, via: 'telepathy' } };
+    const badBytes = JSON.stringify(bad.data);
+    // Same partition for both (same key), the bad one first: the good one must still arrive.
+    await raw.send({
+      topic: topics.userEvents,
+      messages: [
+        {
+          key: good.subject,
+          value: badBytes,
+          headers: { ce_specversion: '1.0', ce_type: 'PasswordMigrated', ce_id: good.id },
+        },
+        { key: good.subject, value: 'not json at all' },
+      ],
+    });
+    await raw.disconnect();
+    const publisher = await ledger.publisher();
+    await publisher.publish([good]);
+    await publisher.close();
+
+    const received: LedgerEvent[] = [];
+    const controlGood = await new Promise<LedgerEvent[]>((resolve, reject) => {
+      ledger
+        .consume({
+          groupId: `test-${randomUUID()}`,
+          topics: [topics.userEvents],
+          handleBatch: async (batch) => {
+            for (const { event } of batch.events) received.push(event);
+            if (received.some((e) => e.id === good.id)) resolve(received);
+          },
+        })
+        .then((consumer) => after(() => consumer.stop()), reject);
+    });
+    assert.ok(controlGood.some((e) => e.id === good.id));
+
+    const dead: LedgerRecord[] = [];
+    await ledger.scan([topics.deadLetter], (record) => void dead.push(record));
+    assert.equal(dead.length, 2);
+    const [schemaFailure, jsonFailure] = dead.sort(
+      (a, b) => Number(a.headers['dlq-source-offset']) - Number(b.headers['dlq-source-offset']),
+    );
+    assert.match(schemaFailure!.headers['dlq-reason']!, /header ce_source|data\.via/);
+    assert.equal(schemaFailure!.value?.toString(), badBytes);
+    assert.equal(schemaFailure!.headers['dlq-source-topic'], topics.userEvents);
+    assert.match(jsonFailure!.headers['dlq-reason']!, /value: not JSON/);
+    assert.equal(jsonFailure!.value?.toString(), 'not json at all');
+  });
+
+  it('names the brokers when Kafka is unreachable', async () => {
+    const nowhere = new Ledger({
+      kafka: { brokers: ['127.0.0.1:1'], clientId: 'test', topicPrefix: 'nowhere' },
+      connectionTimeoutMs: 500,
+    });
+    await assert.rejects(
+      nowhere.probe(),
+      (error: unknown) =>
+        error instanceof LedgerUnavailableError && /127\.0\.0\.1:1 \(KAFKA_BROKERS\)/.test(error.message),
+    );
+  });
+});

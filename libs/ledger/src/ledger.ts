@@ -1,0 +1,154 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { pino, type Logger } from 'pino';
+import type { KafkaConfig } from '#config';
+import type { LedgerRecord } from './cloudevents-kafka-binding.js';
+import { kafkaLogCreator } from './kafka-logging.js';
+import { LedgerConsumer, type ConsumeOptions } from './ledger-consumer.js';
+import { LedgerPublisher } from './ledger-publisher.js';
+import { scanTopics } from './topic-scan.js';
+import { consumerLag, type PartitionLag } from './consumer-lag.js';
+import { LedgerUnavailableError } from './ledger-unavailable-error.js';
+import { topicSpecs, topicsWithPrefix, type LedgerTopics } from './ledger-topics.js';
+
+export interface LedgerOptions {
+  readonly kafka: KafkaConfig;
+  /** Overrides the topics named by the configured prefix. */
+  readonly topics?: LedgerTopics;
+  readonly logger?: Logger;
+  /** How long a connection attempt may take before the broker counts as unreachable. */
+  readonly connectionTimeoutMs?: number;
+}
+
+/**
+ * The one door to Kafka. kafkajs is unmaintained since 2023 and stays the product's client, so
+ * only this library imports it; everything else sees ledger events, topics and offsets.
+ */
+export class Ledger {
+  readonly topics: LedgerTopics;
+  readonly logger: Logger;
+  protected readonly kafka: Kafka;
+  private readonly brokers: readonly string[];
+  private readonly clientId: string;
+  private readonly connectionTimeoutMs: number;
+
+  constructor(options: LedgerOptions) {
+    this.topics = options.topics ?? topicsWithPrefix(options.kafka.topicPrefix);
+    this.logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+    this.brokers = options.kafka.brokers;
+    this.clientId = options.kafka.clientId;
+    this.connectionTimeoutMs = options.connectionTimeoutMs ?? 3000;
+    this.kafka = new Kafka({
+      clientId: options.kafka.clientId,
+      brokers: [...options.kafka.brokers],
+      connectionTimeout: this.connectionTimeoutMs,
+      logLevel: logLevel.WARN,
+      logCreator: kafkaLogCreator(this.logger),
+      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000 },
+    });
+  }
+
+  /** Succeeds once the broker answers a metadata request; otherwise a LedgerUnavailableError. */
+  async probe(): Promise<void> {
+    // A client of its own so that an unreachable broker fails in seconds and quietly: the caller reports it.
+    const admin = new Kafka({
+      clientId: `${this.clientId}-probe`,
+      brokers: [...this.brokers],
+      connectionTimeout: this.connectionTimeoutMs,
+      // Something on the port that accepts connections but never answers must not hold the probe for 30 s.
+      requestTimeout: this.connectionTimeoutMs,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 1, initialRetryTime: 200 },
+    }).admin();
+    try {
+      await admin.connect();
+      await admin.describeCluster();
+    } catch (error) {
+      throw new LedgerUnavailableError(this.brokers, error);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  /** Creates the ledger's topics with explicit partitions and infinite retention; existing ones are kept. */
+  async ensureTopics(userPartitions = 12): Promise<void> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      const existing = new Set(await admin.listTopics());
+      const missing = topicSpecs(this.topics, userPartitions).filter((spec) => !existing.has(spec.topic));
+      if (missing.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((spec) => ({
+            topic: spec.topic,
+            numPartitions: spec.numPartitions,
+            replicationFactor: 1,
+            configEntries: [...spec.configEntries],
+          })),
+        });
+      }
+    } catch (error) {
+      throw new LedgerUnavailableError(this.brokers, error);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  async publisher(): Promise<LedgerPublisher> {
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    try {
+      await producer.connect();
+    } catch (error) {
+      throw new LedgerUnavailableError(this.brokers, error);
+    }
+    return new LedgerPublisher(producer, this.topics);
+  }
+
+  /** Starts a validating batch consumer; resolves once it runs. */
+  async consume(options: ConsumeOptions): Promise<LedgerConsumer> {
+    const consumer = new LedgerConsumer(
+      this.kafka.consumer({
+        groupId: options.groupId,
+        maxWaitTimeInMs: 250,
+        // A failing handler must never skip its batch: restart from the last resolved offset, forever.
+        retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 30000, restartOnFailure: async () => true },
+      }),
+      this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }),
+      this.topics.deadLetter,
+      options,
+      this.logger.child({ consumer: options.groupId }),
+    );
+    try {
+      await consumer.start();
+    } catch (error) {
+      await consumer.stop().catch(() => undefined);
+      throw new LedgerUnavailableError(this.brokers, error);
+    }
+    return consumer;
+  }
+
+  /** For each partition of the topics: where the group would resume and where the partition ends now. */
+  async lag(groupId: string, topics: readonly string[]): Promise<PartitionLag[]> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      return await consumerLag(admin, groupId, topics);
+    } catch (error) {
+      throw new LedgerUnavailableError(this.brokers, error);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  /** Reads the given topics from the start to their current end; returns how many records were read. */
+  async scan(topics: readonly string[], onRecord: (record: LedgerRecord) => void | Promise<void>): Promise<number> {
+    try {
+      return await scanTopics(this.kafka, topics, onRecord);
+    } catch (error) {
+      if (error instanceof Error && /connect|ECONNREFUSED|timed? ?out/i.test(error.message)) {
+        throw new LedgerUnavailableError(this.brokers, error);
+      }
+      throw error;
+    }
+  }
+}

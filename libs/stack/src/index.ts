@@ -1,0 +1,24 @@
+export type { ComponentState, ComponentStatus, StackComponent } from './stack-component.js';
+export { StackError } from './stack-error.js';
+export { StackProcess, type StackProcessSpec, type Launch } from './stack-process.js';
+export { loopbackPortFree, assertLoopbackPortFree } from './loopback-port.js';
+export { findJava, type Java } from './find-java.js';
+export { NoUsableJdkError } from './no-usable-jdk-error.js';
+export { projectRoot } from './project-root.js';
+export { KafkaComponent } from './kafka-component.js';
+export { CognitoComponent } from './cognito-component.js';
+export { KeycloakServer } from './keycloak-server.js';
+export { keycloakAdminLogin, keycloakCredentialsFile, type KeycloakAdminLogin } from './keycloak-admin-credentials.js';
+export { PostgresComponent, type SchemaMigrator } from './postgres-component.js';
+export { LocalStack, localStack, type ComponentOutcome } from './local-stack.js';
+export {
+  generateSyntheticPool,
+  type SyntheticPool,
+  type SyntheticPoolOptions,
+  type SyntheticUser,
+  type SyntheticGroup,
+  type SyntheticMfa,
+  type SyntheticUserStatus,
+  type CustomAttributeType,
+} from './synthetic-pool.js';
+export { writeCognitoLocalData } from './cognito-local-files.js';
