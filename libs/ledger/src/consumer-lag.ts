@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import { topicOffsets } from './topic-offsets.js';
 
 /** Where a consumer group stands on one partition. */
 export interface PartitionLag {
@@ -18,7 +19,7 @@ export async function consumerLag(admin: Admin, groupId: string, topics: readonl
     const byPartition = new Map(
       (committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]),
     );
-    for (const { partition, low, high } of await admin.fetchTopicOffsets(topic)) {
+    for (const { partition, low, high } of await topicOffsets(admin, topic)) {
       const offset = byPartition.get(partition) ?? -1n;
       lags.push({ topic, partition, next: offset < 0n ? BigInt(low) : offset, end: BigInt(high) });
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
+import { topicOffsets } from './topic-offsets.js';
 import { headersToStrings, type LedgerRecord } from './cloudevents-kafka-binding.js';
 
 /**
@@ -67,7 +68,7 @@ export async function scanTopics(
 async function endOffsets(admin: Admin, topics: readonly string[]): Promise<Map<string, bigint>> {
   const ends = new Map<string, bigint>();
   for (const topic of topics) {
-    for (const partition of await admin.fetchTopicOffsets(topic)) {
+    for (const partition of await topicOffsets(admin, topic)) {
       if (BigInt(partition.high) > BigInt(partition.low))
         ends.set(`${topic}/${partition.partition}`, BigInt(partition.high));
     }
