@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { localStack } from '#stack';
+import { join } from 'node:path';
+import { localStack, projectRoot } from '#stack';
 import { exportPool, formatExportSummary } from './export-command.js';
+import { formatImportReport, importUsers } from './import-command.js';
 import { demoPoolId, describeSeededPool, seedPool } from './seed-command.js';
 
 /**
@@ -9,7 +11,7 @@ import { demoPoolId, describeSeededPool, seedPool } from './seed-command.js';
  */
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('bring the local stack up, seed a synthetic pool, export it into the ledger and print a summary')
+    .description('bring the local stack up, seed a synthetic pool, export it into the ledger, import it into Keycloak and print a summary')
     .option(
       '--users <n>',
       'synthetic users to seed',
@@ -42,9 +44,20 @@ export function demoCommand(): Command {
       const exported = await exportPool(false, env);
       out(formatExportSummary(exported));
 
+      out('\n== 4. import the exported users into Keycloak\n');
+      const imported = await importUsers(
+        { follow: false, groupId: 'demo-importer' },
+        { ...env, IMPORT_IDENTITY_PROVIDERS_FILE: join(projectRoot, 'infra/keycloak/demo-identity-providers.json') },
+      );
+      out(formatImportReport(imported).replace(/^(?=.)/gm, '   '));
+
       out('\n== summary\n');
       out(
         `   exported   ${exported.users} users (${exported.published} new facts), ${exported.groups} groups, ${exported.rejected.length} rejected\n`,
+      );
+      out(
+        `   imported   ${imported.users} users into realm ${imported.realm}: ${imported.created} created, ${imported.matched} matched, ` +
+          `${imported.failed} failed, ${imported.links} federated links, ${imported.groupsCreated} groups\n`,
       );
     });
 }
