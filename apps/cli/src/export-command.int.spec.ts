@@ -9,11 +9,13 @@ import { CognitoComponent, generateSyntheticPool, projectRoot, writeCognitoLocal
 const poolId = 'us-east-1_CliFailures';
 const prefix = `cli-${randomUUID().slice(0, 8)}`;
 const cognito = new CognitoComponent(process.env);
+const brokers = kafkaConfig(process.env).brokers.join(',');
 
 function ledgerExport(env: Record<string, string | undefined>) {
   const result = spawnSync(process.execPath, ['dist/apps/cli/src/main.js', 'export'], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH, KAFKA_TOPIC_PREFIX: prefix, ...env },
+    // Only the broker of the stack under test is inherited, so each case controls every other setting.
+    env: { PATH: process.env.PATH, KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: prefix, ...env },
     encoding: 'utf8',
     timeout: 60_000,
   });
