@@ -9,10 +9,7 @@ export default tseslint.config(
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'kafkajs', message: 'Only libs/ledger talks to Kafka.' }] },
-      ],
+      'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'Only libs/ledger talks to Kafka.' }] }],
     },
   },
   { files: ['libs/ledger/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },

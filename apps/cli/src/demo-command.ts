@@ -1,9 +1,18 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { stackConfig } from '#config';
+import { runDemoLoginWave, waveLoginsOf } from '#bridge';
+import { formatCompletion, formatRunSummary, projectUntilCaughtUp } from '#projector';
 import { localStack, projectRoot } from '#stack';
 import { exportPool, formatExportSummary } from './export-command.js';
 import { formatImportReport, importUsers } from './import-command.js';
+import { formatPass, reconcileCompressed } from './reconcile-command.js';
+import { formatWatchReport, watcherDemo } from './watch-command.js';
 import { demoPoolId, describeSeededPool, seedPool } from './seed-command.js';
+
+const reconcileDays = 120;
+const reconcileStepDays = 15;
 
 /**
  * `ledger demo` (`npm run demo`): the main job end to end on the local stack. Each stage of the
@@ -11,7 +20,9 @@ import { demoPoolId, describeSeededPool, seedPool } from './seed-command.js';
  */
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('bring the local stack up, seed a synthetic pool, export it into the ledger, import it into Keycloak and print a summary')
+    .description(
+      'the whole migration on the local stack: seed a synthetic pool, export, import into Keycloak, project, a login wave through the JIT bridge, MFA and federation re-binding, long-tail resets; then a summary',
+    )
     .option(
       '--users <n>',
       'synthetic users to seed',
@@ -47,9 +58,43 @@ export function demoCommand(): Command {
       out('\n== 4. import the exported users into Keycloak\n');
       const imported = await importUsers(
         { follow: false, groupId: 'demo-importer' },
-        { ...env, IMPORT_IDENTITY_PROVIDERS_FILE: join(projectRoot, 'infra/keycloak/demo-identity-providers.json') },
+        { ...env, IMPORT_IDENTITY_PROVIDERS_FILE: await providersAtImport(env) },
       );
       out(formatImportReport(imported).replace(/^(?=.)/gm, '   '));
+
+      out('\n== 5. project the ledger into PostgreSQL\n');
+      out(`   ${formatRunSummary((await projectUntilCaughtUp(env)).run)}`);
+
+      const logins = waveLoginsOf(pool, 0.1);
+      out(`\n== 6. login wave: ${logins.length} users sign in to Keycloak with their Cognito password (JIT bridge)\n`);
+      const wave = await runDemoLoginWave({ ...env, COGNITO_CLIENT_ID: pool.clientId }, logins);
+      out(
+        `   ${Object.entries(wave)
+          .map(([kind, n]) => `${kind} ${n}`)
+          .join(', ')}\n`,
+      );
+
+      out('\n== 7. users act in Keycloak; the watcher records what they did\n');
+      const watched = await watcherDemo({ mfaUsers: 5, federatedUsers: 5 }, env);
+      out(
+        `   ${watched.rehearsal.totpEnrolled} MFA users set up TOTP again (codes computed from the secret Keycloak showed), ` +
+          `${watched.rehearsal.providerLogins} Apple users signed in through the provider added after the import\n`,
+      );
+      out(formatWatchReport(watched.watch).replace(/^(?=.)/gm, '   '));
+
+      out(
+        `\n== 8. reconciler on a compressed clock: ${reconcileDays} days after the import, a pass every ${reconcileStepDays}\n`,
+      );
+      const reconciled = await reconcileCompressed(env, {
+        from: new Date(),
+        days: reconcileDays,
+        stepDays: reconcileStepDays,
+      });
+      out(formatPass(reconciled.last).replace(/^(?=.)/gm, '   '));
+
+      out('\n== 9. completion, from the projections\n');
+      const { metrics } = await projectUntilCaughtUp(env);
+      out(formatCompletion(metrics).replace(/^(?=.)/gm, '   '));
 
       out('\n== summary\n');
       out(
@@ -59,5 +104,31 @@ export function demoCommand(): Command {
         `   imported   ${imported.users} users into realm ${imported.realm}: ${imported.created} created, ${imported.matched} matched, ` +
           `${imported.failed} failed, ${imported.links} federated links, ${imported.groupsCreated} groups\n`,
       );
+      out(
+        `   watched    ${watched.watch.emitted.MfaReenrolled} MfaReenrolled, ${watched.watch.emitted.FederationRebound} FederationRebound (first login), ` +
+          `${watched.watch.emitted.PasswordMigrated} PasswordMigrated (reset)\n`,
+      );
+      out(`   logins     ${wave.tokens} of ${logins.length} signed in with their Cognito password and were migrated\n`);
+      out(
+        `   long tail  ${reconciled.resetsSent} reset e-mails in ${reconciled.passes} passes, ${reconciled.skipped} skipped; ` +
+          `phase ${reconciled.last.cutover.phase}${reconciled.decisions.length ? ` (${reconciled.decisions.length} decisions)` : ''}\n`,
+      );
+      out(
+        `   migrated   ${metrics.migrated} of ${metrics.users} users (${metrics.pctMigrated} %, ${metrics.pctActiveMigrated} % of active)\n`,
+      );
     });
+}
+
+/**
+ * The demo realm gets every identity provider of the synthetic pool but Apple: Apple users then
+ * cannot be pre-linked at import and re-bind at their first login through the provider, which the
+ * watcher stage shows (it adds the provider, backed by a second realm).
+ */
+async function providersAtImport(env: NodeJS.ProcessEnv): Promise<string> {
+  const all = JSON.parse(await readFile(join(projectRoot, 'infra/keycloak/demo-identity-providers.json'), 'utf8')) as {
+    alias: string;
+  }[];
+  const file = resolve(stackConfig(env).dir, 'demo-identity-providers.json');
+  await writeFile(file, JSON.stringify(all.filter((provider) => provider.alias !== 'apple')));
+  return file;
 }

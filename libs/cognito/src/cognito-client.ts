@@ -9,6 +9,11 @@ export type ApiCallCounts = Record<string, number>;
 export interface CognitoClientOptions {
   /** Pace requests to the configured per-category quotas (off only for local measurements). */
   readonly paced?: boolean;
+  /**
+   * `adaptive` (default) slows every later request after a throttling answer: right for bulk
+   * reads, wrong for a login path that must answer within a caller's timeout (`standard`).
+   */
+  readonly retryMode?: 'adaptive' | 'standard';
 }
 
 export interface MeteredCognitoClient {
@@ -29,7 +34,7 @@ export function createCognitoClient(config: CognitoConfig, options: CognitoClien
   const client = new CognitoIdentityProviderClient({
     region: config.region,
     endpoint: config.endpoint,
-    retryMode: 'adaptive',
+    retryMode: options.retryMode ?? 'adaptive',
     maxAttempts: config.maxAttempts,
     // An emulator checks no signature; the real service uses the default AWS credential chain.
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),

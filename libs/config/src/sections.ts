@@ -109,6 +109,9 @@ export interface StackConfig {
   readonly cognitoLocalPort: number;
   readonly keycloakPort: number;
   readonly keycloakManagementPort: number;
+  /** The local SMTP catcher (maildev): Keycloak's realm SMTP points at `mailSmtpPort`, its REST API is on `mailWebPort`. */
+  readonly mailSmtpPort: number;
+  readonly mailWebPort: number;
   readonly javaHome: string | undefined;
 }
 
@@ -121,6 +124,8 @@ export function stackConfig(env: Env): StackConfig {
     COGNITO_LOCAL_PORT: port(19230),
     KEYCLOAK_PORT: port(18080),
     KEYCLOAK_MANAGEMENT_PORT: port(18081),
+    MAIL_SMTP_PORT: port(18025),
+    MAIL_WEB_PORT: port(18026),
     JAVA_HOME: z.string().min(1).optional(),
   });
   return {
@@ -131,6 +136,8 @@ export function stackConfig(env: Env): StackConfig {
     cognitoLocalPort: v.COGNITO_LOCAL_PORT,
     keycloakPort: v.KEYCLOAK_PORT,
     keycloakManagementPort: v.KEYCLOAK_MANAGEMENT_PORT,
+    mailSmtpPort: v.MAIL_SMTP_PORT,
+    mailWebPort: v.MAIL_WEB_PORT,
     javaHome: v.JAVA_HOME,
   };
 }
@@ -219,5 +226,168 @@ export function importerConfig(env: Env): ImporterConfig {
     providerAliases: v.IMPORT_PROVIDER_ALIASES ?? {},
     attributeNames: v.IMPORT_ATTRIBUTE_NAMES ?? {},
     identityProvidersFile: v.IMPORT_IDENTITY_PROVIDERS_FILE,
+  };
+}
+
+/** The JIT password bridge (apps/bridge): where it listens, who may call it, how it checks passwords with Cognito. */
+export interface BridgeConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Callers send it as `Authorization: Bearer <secret>` (what the Keycloak plugin and FusionAuth can send). */
+  readonly sharedSecret: string;
+  /** The app client the bridge authenticates with; needs ALLOW_ADMIN_USER_PASSWORD_AUTH. */
+  readonly clientId: string;
+  /** Set when the app client has a secret: every call then carries SECRET_HASH. */
+  readonly clientSecret: string | undefined;
+  /** The PostgreSQL schema of the projections (table `migration_user`). */
+  readonly projectionSchema: string;
+  /** Time limit of one AdminInitiateAuth call, retries included; callers time out at about 3 s. */
+  readonly cognitoTimeoutMs: number;
+  readonly cognitoMaxAttempts: number;
+  /** Password checks per second sent to Cognito, kept below the account's UserAuthentication quota (120 by default, shared). */
+  readonly cognitoRps: number;
+  readonly attemptsPerIpPerMinute: number;
+  readonly attemptsPerUserPerMinute: number;
+  /** Wrong passwords per user within the window before the bridge stops asking Cognito (which locks after 5). */
+  readonly failuresPerUser: number;
+  readonly failureWindowSeconds: number;
+}
+
+export function bridgeConfig(env: Env): BridgeConfig {
+  const positive = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+  const v = readEnv(env, {
+    BRIDGE_HOST: z.string().min(1).default('127.0.0.1'),
+    // 0: any free port (tests, benchmarks).
+    BRIDGE_PORT: z.coerce.number().int().min(0).max(65535).default(18090),
+    BRIDGE_SHARED_SECRET: z.string().min(16, 'must be at least 16 characters'),
+    COGNITO_CLIENT_ID: z.string().regex(/^[\w+]+$/, 'must be an app client id'),
+    COGNITO_CLIENT_SECRET: z.string().min(1).optional(),
+    PROJECTION_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case PostgreSQL identifier')
+      .default('projection'),
+    BRIDGE_COGNITO_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
+    BRIDGE_COGNITO_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(5).default(2),
+    BRIDGE_COGNITO_RPS: positive(100),
+    BRIDGE_ATTEMPTS_PER_IP_PER_MINUTE: positive(120),
+    BRIDGE_ATTEMPTS_PER_USER_PER_MINUTE: positive(10),
+    BRIDGE_FAILURES_PER_USER: positive(4),
+    BRIDGE_FAILURE_WINDOW_SECONDS: positive(900),
+  });
+  return {
+    host: v.BRIDGE_HOST,
+    port: v.BRIDGE_PORT,
+    sharedSecret: v.BRIDGE_SHARED_SECRET,
+    clientId: v.COGNITO_CLIENT_ID,
+    clientSecret: v.COGNITO_CLIENT_SECRET,
+    projectionSchema: v.PROJECTION_SCHEMA,
+    cognitoTimeoutMs: v.BRIDGE_COGNITO_TIMEOUT_MS,
+    cognitoMaxAttempts: v.BRIDGE_COGNITO_MAX_ATTEMPTS,
+    cognitoRps: v.BRIDGE_COGNITO_RPS,
+    attemptsPerIpPerMinute: v.BRIDGE_ATTEMPTS_PER_IP_PER_MINUTE,
+    attemptsPerUserPerMinute: v.BRIDGE_ATTEMPTS_PER_USER_PER_MINUTE,
+    failuresPerUser: v.BRIDGE_FAILURES_PER_USER,
+    failureWindowSeconds: v.BRIDGE_FAILURE_WINDOW_SECONDS,
+  };
+}
+
+/** The projector (apps/projector): where its projections live and where its query API listens. */
+export interface ProjectorConfig {
+  /** The PostgreSQL schema of the projections; replays and tests use a schema of their own. */
+  readonly schema: string;
+  readonly host: string;
+  readonly port: number;
+  /** Only assigns partitions: the projector keeps its offsets in PostgreSQL, never in the group. */
+  readonly groupId: string;
+}
+
+export function projectorConfig(env: Env): ProjectorConfig {
+  const v = readEnv(env, {
+    PROJECTION_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case PostgreSQL identifier')
+      .max(40, 'must be at most 40 characters (replay schemas add a suffix)')
+      .default('projection'),
+    PROJECTOR_HOST: z.string().min(1).default('127.0.0.1'),
+    PROJECTOR_PORT: port(18070),
+    PROJECTOR_GROUP_ID: z.string().min(1).default('projector'),
+  });
+  return { schema: v.PROJECTION_SCHEMA, host: v.PROJECTOR_HOST, port: v.PROJECTOR_PORT, groupId: v.PROJECTOR_GROUP_ID };
+}
+
+/** The watcher (apps/watcher): how it follows the target realm's user events and how often it reconciles. */
+export interface WatcherConfig {
+  /** PostgreSQL schema of the watcher's event cursor (table `event_cursor`). */
+  readonly schema: string;
+  /** Pause between two polls of the event store while following. */
+  readonly pollIntervalMs: number;
+  /** Time between two reconciliation passes while following (reads every pending user's credentials and links). */
+  readonly reconcileIntervalMs: number;
+  /** Events per request to Keycloak. */
+  readonly pageSize: number;
+  /**
+   * How far before the cursor each poll reads again. Keycloak stamps an event when it is built
+   * and saves it when the request's transaction commits, so an event can appear after a later one.
+   */
+  readonly overlapMs: number;
+  /** Users whose credentials and links are read at once during a reconciliation pass. */
+  readonly reconcileConcurrency: number;
+}
+
+export function watcherConfig(env: Env): WatcherConfig {
+  const v = readEnv(env, {
+    WATCHER_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case PostgreSQL identifier')
+      .default('watcher'),
+    WATCHER_POLL_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+    WATCHER_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).default(900_000),
+    WATCHER_PAGE_SIZE: z.coerce.number().int().min(10).max(10_000).default(500),
+    WATCHER_OVERLAP_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+    WATCHER_RECONCILE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
+  });
+  return {
+    schema: v.WATCHER_SCHEMA,
+    pollIntervalMs: v.WATCHER_POLL_INTERVAL_MS,
+    reconcileIntervalMs: v.WATCHER_RECONCILE_INTERVAL_MS,
+    pageSize: v.WATCHER_PAGE_SIZE,
+    overlapMs: v.WATCHER_OVERLAP_MS,
+    reconcileConcurrency: v.WATCHER_RECONCILE_CONCURRENCY,
+  };
+}
+
+/** The reconciler (apps/reconciler): its policy, where it keeps its send journal, and the realm's mail settings. */
+export interface ReconcilerConfig {
+  /** YAML or JSON policy (docs/reconciler.md); unset: the documented defaults. */
+  readonly policyFile: string | undefined;
+  /** PostgreSQL schema of the reconciler's own table (`reset_attempt`, the send journal). */
+  readonly schema: string;
+  /** The projections it reads (table `migration_user`). */
+  readonly projectionSchema: string;
+  /** SMTP server the reconciler configures in the realm so that reset e-mails can leave Keycloak. */
+  readonly smtp: { readonly host: string; readonly port: number; readonly from: string; readonly fromName: string };
+}
+
+export function reconcilerConfig(env: Env): ReconcilerConfig {
+  const identifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case PostgreSQL identifier');
+  const v = readEnv(env, {
+    RECONCILER_POLICY_FILE: z.string().min(1).optional(),
+    RECONCILER_SCHEMA: identifier.default('reconciler'),
+    PROJECTION_SCHEMA: identifier.default('projection'),
+    RECONCILER_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+    RECONCILER_SMTP_PORT: port(stackConfig(env).mailSmtpPort),
+    RECONCILER_SMTP_FROM: z.email({ message: 'must be an e-mail address' }).default('no-reply@migration.local'),
+    RECONCILER_SMTP_FROM_NAME: z.string().min(1).default('Account migration'),
+  });
+  return {
+    policyFile: v.RECONCILER_POLICY_FILE,
+    schema: v.RECONCILER_SCHEMA,
+    projectionSchema: v.PROJECTION_SCHEMA,
+    smtp: {
+      host: v.RECONCILER_SMTP_HOST,
+      port: v.RECONCILER_SMTP_PORT,
+      from: v.RECONCILER_SMTP_FROM,
+      fromName: v.RECONCILER_SMTP_FROM_NAME,
+    },
   };
 }

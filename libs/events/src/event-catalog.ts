@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { cutoverPhaseChanged, resetSkipped } from './catalog/cutover.js';
 import { exportRunCompleted, exportRunStarted } from './catalog/export-run.js';
 import { federationRebound, mfaReenrolled, passwordMigrated, resetSent } from './catalog/target-facts.js';
 import { userExported } from './catalog/user-exported.js';
@@ -15,6 +16,8 @@ export const eventCatalog = {
   ResetSent: resetSent,
   ExportRunStarted: exportRunStarted,
   ExportRunCompleted: exportRunCompleted,
+  CutoverPhaseChanged: cutoverPhaseChanged,
+  ResetSkipped: resetSkipped,
 } as const;
 
 export type EventType = keyof typeof eventCatalog;

@@ -14,3 +14,9 @@ export type {
   FederationReboundData,
   ResetSentData,
 } from './catalog/target-facts.js';
+export type {
+  CutoverPhaseName,
+  EvaluatedCriterion,
+  CutoverPhaseChangedData,
+  ResetSkippedData,
+} from './catalog/cutover.js';

@@ -15,3 +15,4 @@ export { UserDirectory } from './user-directory.js';
 export { UserBatchWriter, type UserWrite, type UserWriteResult } from './user-batch-writer.js';
 export type { TargetUser, TargetUserDetail, FederatedLink } from './target-user.js';
 export type { default as UserRepresentation } from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
+export { UserEventLog, type UserEvent, type UserEventPageQuery } from './user-event-log.js';

@@ -28,6 +28,11 @@ export interface ConsumeOptions {
    * assigned partition resumes. When given, no offsets are committed to Kafka.
    */
   readonly startOffsets?: (topic: string, partition: number) => Promise<string | undefined>;
+  /**
+   * Batches of different partitions handled at once (default 1). Lets a consumer that waits on
+   * its database decode the next partition's batch meanwhile; batches of one partition stay in order.
+   */
+  readonly partitionsConsumedConcurrently?: number;
 }
 
 /**
@@ -58,6 +63,7 @@ export class LedgerConsumer {
     await this.consumer.run({
       autoCommit: !startOffsets,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.handle(payload),
     });
   }

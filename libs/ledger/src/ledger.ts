@@ -94,6 +94,23 @@ export class Ledger {
     }
   }
 
+  /**
+   * Whether every one of the topics exists. Read-only callers ask first: reading a missing topic
+   * would let the broker auto-create it with its default (finite) retention.
+   */
+  async hasTopics(topics: readonly string[]): Promise<boolean> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      const existing = new Set(await admin.listTopics());
+      return topics.every((topic) => existing.has(topic));
+    } catch (error) {
+      throw new LedgerUnavailableError(this.brokers, error);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
   async publisher(): Promise<LedgerPublisher> {
     const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     try {

@@ -8,6 +8,7 @@ export { projectRoot } from './project-root.js';
 export { KafkaComponent } from './kafka-component.js';
 export { CognitoComponent } from './cognito-component.js';
 export { KeycloakServer } from './keycloak-server.js';
+export { MailCatcher, type CaughtMail } from './mail-catcher.js';
 export { keycloakAdminLogin, keycloakCredentialsFile, type KeycloakAdminLogin } from './keycloak-admin-credentials.js';
 export { PostgresComponent, type SchemaMigrator } from './postgres-component.js';
 export { LocalStack, localStack, type ComponentOutcome } from './local-stack.js';

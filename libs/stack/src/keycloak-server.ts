@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
-import { access, mkdir, rename, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { access, copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { keycloakConfig, stackConfig, type Env, type KeycloakConfig, type StackConfig } from '#config';
 import { findJava } from './find-java.js';
 import { keycloakAdminLogin } from './keycloak-admin-credentials.js';
+import { projectRoot } from './project-root.js';
 import { assertLoopbackPortFree } from './loopback-port.js';
 import type { ComponentStatus, StackComponent } from './stack-component.js';
 import { StackError } from './stack-error.js';
@@ -67,6 +69,7 @@ export class KeycloakServer implements StackComponent {
       await assertLoopbackPortFree(this.name, this.stack.keycloakManagementPort, 'KEYCLOAK_MANAGEMENT_PORT');
       const java = await findJava(this.stack);
       await this.ensureDistribution(java.home, report);
+      await this.ensureJitProvider(java.home, report);
       const admin = await keycloakAdminLogin(this.env, { create: true });
       report(`starting Keycloak ${this.keycloak.distVersion} in dev mode with Java ${java.version}`);
       pid = await this.server.start({
@@ -158,6 +161,37 @@ export class KeycloakServer implements StackComponent {
     await rm(scratch, { recursive: true, force: true });
   }
 
+  /**
+   * The JIT password provider (infra/keycloak-provider), built with Maven against the SPI of the
+   * version run here and copied into providers/. Dev mode finds it at start and re-augments once
+   * (about 15 s); a Keycloak that is already running loads it only at its next start. Rebuilt
+   * only when its sources or the Keycloak version change (fingerprint kept next to the jar).
+   */
+  private async ensureJitProvider(javaHome: string, report: (line: string) => void): Promise<void> {
+    const source = join(projectRoot, 'infra', 'keycloak-provider');
+    const jar = join(this.dist, 'providers', 'keycloak-jit-password.jar');
+    const stamp = `${jar}.sha256`;
+    const fingerprint = await sourceFingerprint(source, this.keycloak.distVersion);
+    if ((await exists(jar)) && (await readFile(stamp, 'utf8').catch(() => '')) === fingerprint) return;
+    report('building the JIT password provider (infra/keycloak-provider) with Maven');
+    const buildDir = join(this.dir, 'jit-provider-build');
+    await this.run(
+      'mvn',
+      [
+        '-B',
+        '-q',
+        '-f',
+        join(source, 'pom.xml'),
+        'package',
+        `-Dkeycloak.version=${this.keycloak.distVersion}`,
+        `-Dprovider.build.dir=${buildDir}`,
+      ],
+      { JAVA_HOME: javaHome },
+    );
+    await copyFile(join(buildDir, 'keycloak-jit-password.jar'), jar);
+    await writeFile(stamp, fingerprint);
+  }
+
   private async run(command: string, args: string[], extraEnv: Env): Promise<void> {
     try {
       await execFileAsync(command, args, { env: { ...this.env, ...extraEnv }, maxBuffer: 16 * 1024 * 1024 });
@@ -173,6 +207,18 @@ export class KeycloakServer implements StackComponent {
       throw new StackError(this.name, `${command} failed: ${reason.trim()}`, { cause: error });
     }
   }
+}
+
+/** Hash of the provider's pom and sources and the SPI version it is built against. */
+async function sourceFingerprint(source: string, version: string): Promise<string> {
+  const hash = createHash('sha256').update(version);
+  const files = (await readdir(join(source, 'src'), { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+  for (const file of [join(source, 'pom.xml'), ...files])
+    hash.update(relative(source, file)).update(await readFile(file));
+  return hash.digest('hex');
 }
 
 function exists(path: string): Promise<boolean> {

@@ -2,6 +2,7 @@ import { ConfigError, type Env } from '#config';
 import { CognitoComponent } from './cognito-component.js';
 import { KafkaComponent } from './kafka-component.js';
 import { KeycloakServer } from './keycloak-server.js';
+import { MailCatcher } from './mail-catcher.js';
 import { PostgresComponent, type SchemaMigrator } from './postgres-component.js';
 import type { ComponentStatus, StackComponent } from './stack-component.js';
 import { StackError } from './stack-error.js';
@@ -49,7 +50,7 @@ export class LocalStack {
 export function localStack(env: Env, migrators: readonly SchemaMigrator[] = []): LocalStack {
   return new LocalStack([
     [new PostgresComponent(env, migrators)],
-    [new KafkaComponent(env), new CognitoComponent(env), new KeycloakServer(env)],
+    [new KafkaComponent(env), new CognitoComponent(env), new KeycloakServer(env), new MailCatcher(env)],
   ]);
 }
 

@@ -1,0 +1,98 @@
+import { pino, type Logger } from 'pino';
+import {
+  bridgeConfig,
+  cognitoConfig,
+  databaseConfig,
+  kafkaConfig,
+  keycloakConfig,
+  poolConfig,
+  type BridgeConfig,
+  type Env,
+} from '#config';
+import { createCognitoClient } from '#cognito';
+import { Ledger } from '#ledger';
+import { serveBridge, type ServedBridge } from './bridge-server.js';
+import { CognitoPasswordCheck } from './cognito-password-check.js';
+import { GroupCommitPublisher } from './group-commit-publisher.js';
+import { LoginGuard } from './login-guard.js';
+import { MigratedUsers } from './migrated-users.js';
+import type { MigrationUserDirectory } from './migration-user.js';
+import { PasswordBridge } from './password-bridge.js';
+import { PostgresMigrationUserDirectory } from './postgres-migration-user-directory.js';
+
+export interface RunningBridge {
+  readonly url: string;
+  readonly config: BridgeConfig;
+  readonly bridge: PasswordBridge;
+  close(): Promise<void>;
+}
+
+export interface StartBridgeOptions {
+  readonly logger?: Logger;
+  /** Default: the projector's table in PROJECTION_SCHEMA at DATABASE_URL. */
+  readonly users?: MigrationUserDirectory;
+}
+
+/**
+ * The bridge wired to its real adapters from validated configuration: Cognito through the AWS
+ * SDK, the projections in PostgreSQL, the ledger in Kafka. Configuration errors name the variable.
+ */
+export async function startBridge(env: Env, options: StartBridgeOptions = {}): Promise<RunningBridge> {
+  const config = bridgeConfig(env);
+  const { userPoolId } = poolConfig(env);
+  const kafka = kafkaConfig(env);
+  const realm = keycloakConfig(env).realm;
+  const logger = (options.logger ?? pino({ level: env.LOG_LEVEL ?? 'info' })).child({ app: 'bridge' });
+  const users = options.users ?? new PostgresMigrationUserDirectory(databaseConfig(env).url, config.projectionSchema);
+
+  // AdminInitiateAuth is outside the exporter's pacing categories; the LoginGuard paces it.
+  const cognito = createCognitoClient(
+    { ...cognitoConfig(env), maxAttempts: config.cognitoMaxAttempts },
+    { paced: false, retryMode: 'standard' },
+  );
+  const ledger = new Ledger({ kafka, logger });
+  await ledger.ensureTopics();
+  const publisher = await ledger.publisher();
+
+  const bridge = new PasswordBridge({
+    users,
+    passwords: new CognitoPasswordCheck(cognito.client, {
+      userPoolId,
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      timeoutMs: config.cognitoTimeoutMs,
+    }),
+    guard: new LoginGuard(config),
+    migrated: new MigratedUsers(),
+    ledger: new GroupCommitPublisher(publisher),
+    realm,
+    logger,
+  });
+  const release = async () => {
+    await publisher.close();
+    await users.close();
+    cognito.client.destroy();
+  };
+  let served: ServedBridge;
+  try {
+    served = await serveBridge(bridge, {
+      host: config.host,
+      port: config.port,
+      sharedSecret: config.sharedSecret,
+      logger,
+    });
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  logger.info({ url: served.url, realm, userPoolId }, 'bridge listening');
+  return {
+    url: served.url,
+    config,
+    bridge,
+    close: async () => {
+      await served.close();
+      await release();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { keycloakConfig, type Env } from '#config';
+import { KeycloakRealm } from '#keycloak';
+import { keycloakAdminLogin, type SyntheticPool } from '#stack';
+import { startBridge } from './bridge-runtime.js';
+import { ensureDirectGrantClient, installJitDirectGrantFlow } from './keycloak-jit-flow.js';
+import { runLoginWave, type LoginWaveCounts, type WaveLogin } from './login-wave.js';
+import type { MigrationUserDirectory } from './migration-user.js';
+
+export interface DemoLoginWaveOptions {
+  /** Default: the projector's table (PROJECTION_SCHEMA). */
+  readonly users?: MigrationUserDirectory;
+  /** The direct-grant client users log in with; created when missing. */
+  readonly clientId?: string;
+  readonly concurrency?: number;
+}
+
+/**
+ * For `ledger demo`: starts a bridge for the pool (COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID,
+ * COGNITO_ENDPOINT from `env`), points the realm's direct grant at it, lets `logins` log in to
+ * Keycloak with their Cognito passwords and stops the bridge again. Every login comes from this
+ * machine, so the per-IP limit is lifted unless `env` sets it.
+ */
+export async function runDemoLoginWave(
+  env: Env,
+  logins: readonly WaveLogin[],
+  options: DemoLoginWaveOptions = {},
+): Promise<LoginWaveCounts> {
+  const bridge = await startBridge(
+    {
+      BRIDGE_SHARED_SECRET: randomBytes(24).toString('base64url'),
+      BRIDGE_PORT: '0',
+      BRIDGE_ATTEMPTS_PER_IP_PER_MINUTE: '1000000',
+      ...Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)),
+    },
+    { logger: pino({ level: 'warn' }), ...(options.users ? { users: options.users } : {}) },
+  );
+  try {
+    const config = keycloakConfig(env);
+    const realm = new KeycloakRealm(config, await keycloakAdminLogin(env));
+    const clientId = options.clientId ?? 'migration-demo';
+    await installJitDirectGrantFlow(realm, {
+      verifyUrl: `${bridge.url}/v1/verify`,
+      sharedSecret: bridge.config.sharedSecret,
+    });
+    await ensureDirectGrantClient(realm, clientId);
+    return await runLoginWave({
+      target: { keycloakUrl: config.url, realm: config.realm, clientId },
+      logins,
+      concurrency: options.concurrency ?? 4,
+    });
+  } finally {
+    await bridge.close();
+  }
+}
+
+/**
+ * A share (0..1) of the pool's users who have a password, taken evenly across the pool, with the
+ * name they sign in with (their e-mail when the pool used it as username, as the importer does).
+ */
+export function waveLoginsOf(pool: SyntheticPool, share: number): WaveLogin[] {
+  const byEmail = pool.usernameAttributes.includes('email');
+  const candidates = pool.users.filter((u) => u.password !== null && (!byEmail || u.attributes.email));
+  const step = Math.max(1, Math.round(1 / Math.min(1, Math.max(share, 1e-9))));
+  return candidates
+    .filter((_, i) => i % step === 0)
+    .map((u) => ({ username: byEmail ? u.attributes.email! : u.username, password: u.password! }));
+}

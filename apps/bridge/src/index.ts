@@ -1,0 +1,19 @@
+export { startBridge, type RunningBridge, type StartBridgeOptions } from './bridge-runtime.js';
+export { serveBridge, type ServedBridge, type ServeOptions } from './bridge-server.js';
+export { PasswordBridge, BRIDGE_SOURCE, type VerifyContext, type FactPublisher } from './password-bridge.js';
+export type { BridgeOutcome, BridgeOutcomeKind, VerifyResult } from './bridge-outcome.js';
+export type { MigrationUser, MigrationUserDirectory } from './migration-user.js';
+export { PostgresMigrationUserDirectory } from './postgres-migration-user-directory.js';
+export { CognitoPasswordCheck } from './cognito-password-check.js';
+export { LoginGuard, type LoginGuardLimits } from './login-guard.js';
+export { MigratedUsers } from './migrated-users.js';
+export {
+  installJitDirectGrantFlow,
+  ensureDirectGrantClient,
+  JIT_AUTHENTICATOR,
+  JIT_DIRECT_GRANT_FLOW,
+  type JitFlowSettings,
+} from './keycloak-jit-flow.js';
+export { passwordGrant, type GrantResult, type PasswordGrant } from './keycloak-password-grant.js';
+export { runLoginWave, type LoginWaveCounts, type LoginWaveOptions, type WaveLogin } from './login-wave.js';
+export { runDemoLoginWave, waveLoginsOf, type DemoLoginWaveOptions } from './demo-login-wave.js';

@@ -1,0 +1,47 @@
+import { Body, Controller, Get, Inject, NotFoundException, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CallerAuthGuard } from './caller-auth.guard.js';
+import { z } from 'zod';
+import { statusOf, verifyBody } from './outcome-http.js';
+import { PasswordBridge } from './password-bridge.js';
+import { callerIpOf, parseBody } from './request-body.js';
+
+const verifyRequest = z.object({
+  login: z.string().min(1).max(512),
+  password: z.string().min(1).max(1024),
+  ip: z.union([z.ipv4(), z.ipv6()]).optional(),
+  userAgent: z.string().max(1024).optional(),
+});
+
+/** The bridge's own JSON API (docs/bridge.md), spoken by the project's Keycloak provider. */
+@Controller('v1')
+@UseGuards(CallerAuthGuard)
+export class VerifyController {
+  constructor(@Inject(PasswordBridge) private readonly bridge: PasswordBridge) {}
+
+  @Post('verify')
+  async verify(@Body() body: unknown, @Req() request: Request, @Res() response: Response): Promise<void> {
+    const { login, password, ip, userAgent } = parseBody(verifyRequest, body);
+    const result = await this.bridge.verify(login, password, { ip, userAgent, callerIp: callerIpOf(request) });
+    if (result.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(result.retryAfterSeconds));
+    response.status(statusOf(result.outcome)).json(verifyBody(result));
+  }
+
+  @Get('users/:login')
+  async user(@Param('login') login: string): Promise<Record<string, unknown>> {
+    const user = await this.bridge.lookup(login);
+    if (!user) throw new NotFoundException('no such user');
+    return {
+      sub: user.sub,
+      username: user.username,
+      loginName: user.loginName,
+      email: user.email,
+      phoneNumber: user.phoneNumber,
+      enabled: user.enabled,
+      sourceStatus: user.sourceStatus,
+      mfaRequired: user.mfaRequired,
+      targetUserId: user.targetUserId,
+      passwordMigrated: user.passwordMigratedVia !== null,
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import { Command } from 'commander';
+import { formatCompletion, formatRunSummary, projectUntilCaughtUp, serveProjector } from '#projector';
+
+/** `ledger project`: the projector, once up to what the ledger holds, or following it with the query API. */
+export function projectCommand(): Command {
+  return new Command('project')
+    .description(
+      "Project the ledger into PostgreSQL (schema PROJECTION_SCHEMA): each user's migration state, id translation, " +
+        'completion counters and burn-down. Resumes from the offsets stored with the projections.',
+    )
+    .option(
+      '--follow',
+      'keep projecting new facts and serve the query API, health and /metrics on PROJECTOR_HOST:PROJECTOR_PORT (stop with Ctrl-C)',
+      false,
+    )
+    .action(async (options: { follow: boolean }) => {
+      if (!options.follow) {
+        const report = await projectUntilCaughtUp(process.env);
+        process.stdout.write(formatRunSummary(report.run));
+        process.stdout.write(formatCompletion(report.metrics));
+        return;
+      }
+      const server = await serveProjector(process.env);
+      process.stdout.write(`Projecting; query API on ${server.url}/api, OpenAPI on ${server.url}/docs\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await server.close();
+    });
+}

@@ -1,0 +1,159 @@
+import { isEventOf, type LedgerEvent } from '#events';
+import { isUserFact } from '#domain';
+import type { ConsumedEvent, EventBatch } from '#ledger';
+import type { ExportRunRow, ProjectionStore, ProjectionTransaction } from './projection-store.js';
+import { projectUserFacts } from './user-facts-projection.js';
+
+export interface BatchOutcome {
+  /** Facts written (or found already in the state). */
+  readonly applied: number;
+  /** Records below the stored offset: applied by an earlier run. */
+  readonly skipped: number;
+  readonly deadLettered: number;
+}
+
+const nothing: BatchOutcome = { applied: 0, skipped: 0, deadLettered: 0 };
+
+/**
+ * Projects one partition batch in one transaction together with its offset, so a crash anywhere
+ * leaves either the whole batch with its offset or neither. A fact the domain refuses, or whose
+ * data PostgreSQL cannot store (e.g. a NUL character in a string, SQLSTATE class 22), goes to the
+ * dead-letter topic with the reason and the partition moves on; any other failure (database
+ * down, a bug) fails the batch, and the consumer retries it rather than skip it.
+ */
+export class BatchProjector {
+  constructor(private readonly store: ProjectionStore) {}
+
+  /** `stopAt`: project only records below this offset (a replay up to a snapshot of another schema). */
+  async project(batch: EventBatch, stopAt?: bigint): Promise<BatchOutcome> {
+    const next = BigInt(batch.nextOffset);
+    const end = stopAt !== undefined && stopAt < next ? stopAt : next;
+    return this.projectRange(
+      batch,
+      batch.events.filter((e) => BigInt(e.record.offset) < end),
+      end,
+    );
+  }
+
+  private async projectRange(batch: EventBatch, events: readonly ConsumedEvent[], end: bigint): Promise<BatchOutcome> {
+    try {
+      return await this.store.transaction((tx) => this.write(tx, batch, events, end));
+    } catch (error) {
+      if (!isDataRejection(error) || events.length === 0) throw error;
+      if (events.length === 1) return this.deadLetterAlone(batch, events[0]!, end, describe(error));
+      // Halve until the fact PostgreSQL refuses is alone; the others are written as usual.
+      const middle = Math.floor(events.length / 2);
+      const first = await this.projectRange(batch, events.slice(0, middle), BigInt(events[middle]!.record.offset));
+      const second = await this.projectRange(batch, events.slice(middle), end);
+      return {
+        applied: first.applied + second.applied,
+        skipped: first.skipped + second.skipped,
+        deadLettered: first.deadLettered + second.deadLettered,
+      };
+    }
+  }
+
+  private async write(
+    tx: ProjectionTransaction,
+    batch: EventBatch,
+    events: readonly ConsumedEvent[],
+    end: bigint,
+  ): Promise<BatchOutcome> {
+    const stored = await tx.lockOffset(batch.topic, batch.partition);
+    if (stored !== undefined && stored >= end) return { ...nothing, skipped: events.length };
+    const fresh = stored === undefined ? events : events.filter((e) => BigInt(e.record.offset) >= stored);
+    const userFacts = fresh.filter((e) => isUserFact(e.event));
+    const states = await tx.loadStates([...new Set(userFacts.map((e) => e.event.subject))]);
+    const projection = projectUserFacts(states, userFacts);
+    await tx.upsertUsers(projection.users);
+    await tx.upsertTranslations(projection.translations);
+    await tx.insertHistory(projection.history);
+    await tx.addCounters(projection.counters);
+    await tx.addDaily(projection.daily);
+    await tx.upsertExportRuns(exportRunsOf(fresh.map((e) => e.event).filter((e) => !isUserFact(e))));
+    await tx.saveOffset(batch.topic, batch.partition, end);
+    // After the writes succeeded, before the commit: a crash in between re-sends (a duplicate
+    // dead letter), it never loses one.
+    for (const { consumed, reason } of projection.rejected) await batch.deadLetter(consumed.record, reason);
+    return {
+      applied: fresh.length - projection.rejected.length,
+      skipped: events.length - fresh.length,
+      deadLettered: projection.rejected.length,
+    };
+  }
+
+  private async deadLetterAlone(
+    batch: EventBatch,
+    consumed: ConsumedEvent,
+    end: bigint,
+    reason: string,
+  ): Promise<BatchOutcome> {
+    return this.store.transaction(async (tx) => {
+      const stored = await tx.lockOffset(batch.topic, batch.partition);
+      if (stored !== undefined && stored >= end) return { ...nothing, skipped: 1 };
+      await tx.saveOffset(batch.topic, batch.partition, end);
+      await batch.deadLetter(consumed.record, `the projection cannot store this event: ${reason}`);
+      return { ...nothing, deadLettered: 1 };
+    });
+  }
+}
+
+/** One row per run; within a batch the first value of each field wins, as in the upsert. */
+function exportRunsOf(events: readonly LedgerEvent[]): ExportRunRow[] {
+  const runs = new Map<string, ExportRunRow>();
+  for (const event of events) {
+    let row: ExportRunRow | undefined;
+    if (isEventOf(event, 'ExportRunStarted')) {
+      const d = event.data;
+      row = {
+        run_id: d.runId,
+        pool_id: d.poolId,
+        started_at: d.startedAt,
+        completed_at: null,
+        users: null,
+        digest: null,
+      };
+    } else if (isEventOf(event, 'ExportRunCompleted')) {
+      const d = event.data;
+      row = {
+        run_id: d.runId,
+        pool_id: d.poolId,
+        started_at: null,
+        completed_at: d.completedAt,
+        users: d.users,
+        digest: d.digest,
+      };
+    }
+    if (!row) continue;
+    const known = runs.get(row.run_id);
+    runs.set(
+      row.run_id,
+      known
+        ? {
+            ...known,
+            started_at: known.started_at ?? row.started_at,
+            completed_at: known.completed_at ?? row.completed_at,
+            users: known.users ?? row.users,
+            digest: known.digest ?? row.digest,
+          }
+        : row,
+    );
+  }
+  return [...runs.values()];
+}
+
+/** SQLSTATE class 22 (data exception) or 54 (program limit, e.g. a value too large to index): the data, not the system. */
+function isDataRejection(error: unknown): boolean {
+  const code = sqlState(error);
+  return code !== undefined && (code.startsWith('22') || code.startsWith('54'));
+}
+
+function sqlState(error: unknown): string | undefined {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } };
+  const code = e.driverError?.code ?? e.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function describe(error: unknown): string {
+  return `${error instanceof Error ? error.message : String(error)} (SQLSTATE ${sqlState(error)})`;
+}

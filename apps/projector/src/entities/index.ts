@@ -1,0 +1,19 @@
+import { DailyProgress } from './daily-progress.entity.js';
+import { ExportRun } from './export-run.entity.js';
+import { IdTranslation } from './id-translation.entity.js';
+import { MigrationUser } from './migration-user.entity.js';
+import { ProgressCounter } from './progress-counter.entity.js';
+import { ProjectionOffset } from './projection-offset.entity.js';
+import { UserEvent } from './user-event.entity.js';
+
+export { DailyProgress, ExportRun, IdTranslation, MigrationUser, ProgressCounter, ProjectionOffset, UserEvent };
+
+export const projectionEntities = [
+  MigrationUser,
+  IdTranslation,
+  ProgressCounter,
+  DailyProgress,
+  ProjectionOffset,
+  UserEvent,
+  ExportRun,
+];

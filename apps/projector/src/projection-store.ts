@@ -1,0 +1,180 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { UserMigrationState } from '#domain';
+import type { Tally } from './progress-contributions.js';
+import type { HistoryRow, TranslationRow } from './user-facts-projection.js';
+import { userColumns, type UserRow } from './user-row.js';
+
+export interface ExportRunRow {
+  readonly run_id: string;
+  readonly pool_id: string;
+  readonly started_at: string | null;
+  readonly completed_at: string | null;
+  readonly users: number | null;
+  readonly digest: string | null;
+}
+
+/**
+ * The only code that writes the projections. Each batch is one transaction; every write is one
+ * set-based statement over the whole batch (rows passed as one jsonb array or as parallel
+ * arrays), never a statement per event.
+ */
+export class ProjectionStore {
+  constructor(
+    readonly dataSource: DataSource,
+    readonly schema: string,
+  ) {}
+
+  /** `"schema".table`, quoted. */
+  table(name: string): string {
+    return `"${this.schema}".${name}`;
+  }
+
+  async offsets(): Promise<Map<string, bigint>> {
+    const rows: { topic: string; partition: number; next_offset: string }[] = await this.dataSource.query(
+      `select topic, partition, next_offset from ${this.table('projection_offset')}`,
+    );
+    return new Map(rows.map((r) => [`${r.topic}/${r.partition}`, BigInt(r.next_offset)]));
+  }
+
+  async transaction<T>(work: (tx: ProjectionTransaction) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      // The offset commits with the rows: should PostgreSQL lose the last commits in a crash, it
+      // loses them together and the batch is projected again. So the commit need not wait for
+      // the WAL flush; at most a dead letter is sent twice.
+      await runner.query('set local synchronous_commit = off');
+      const result = await work(new ProjectionTransaction(runner, this));
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+export class ProjectionTransaction {
+  constructor(
+    private readonly runner: QueryRunner,
+    private readonly store: ProjectionStore,
+  ) {}
+
+  /** The partition's stored offset, locked until commit so that two writers cannot both apply a batch. */
+  async lockOffset(topic: string, partition: number): Promise<bigint | undefined> {
+    const rows: { next_offset: string }[] = await this.runner.query(
+      `select next_offset from ${this.store.table('projection_offset')} where topic = $1 and partition = $2 for update`,
+      [topic, partition],
+    );
+    return rows[0] ? BigInt(rows[0].next_offset) : undefined;
+  }
+
+  async saveOffset(topic: string, partition: number, nextOffset: bigint): Promise<void> {
+    await this.runner.query(
+      `insert into ${this.store.table('projection_offset')} (topic, partition, next_offset) values ($1, $2, $3)
+       on conflict (topic, partition) do update set next_offset = excluded.next_offset`,
+      [topic, partition, nextOffset.toString()],
+    );
+  }
+
+  async loadStates(subs: readonly string[]): Promise<Map<string, UserMigrationState>> {
+    if (subs.length === 0) return new Map();
+    const rows: { state: UserMigrationState }[] = await this.runner.query(
+      `select state from ${this.store.table('migration_user')} where sub = any($1::text[])`,
+      [subs],
+    );
+    return new Map(rows.map((r) => [r.state.sub, r.state]));
+  }
+
+  async upsertUsers(rows: readonly UserRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const names = userColumns.map(([name]) => name);
+    const definition = userColumns.map(([name, type]) => `${name} ${type}`).join(', ');
+    await this.runner.query(
+      `insert into ${this.store.table('migration_user')} (${names.join(', ')})
+       select ${names.join(', ')} from jsonb_to_recordset($1::jsonb) as x(${definition})
+       on conflict (sub) do update set ${names
+         .filter((n) => n !== 'sub')
+         .map((n) => `${n} = excluded.${n}`)
+         .join(', ')}`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  async upsertTranslations(rows: readonly TranslationRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const table = this.store.table('id_translation');
+    await this.runner.query(
+      `insert into ${table} (cognito_sub, target, target_user_id, imported_at)
+       select cognito_sub, target, target_user_id, imported_at
+       from jsonb_to_recordset($1::jsonb) as x(cognito_sub text, target text, target_user_id text, imported_at timestamptz)
+       on conflict (cognito_sub, target) do update
+         set target_user_id = excluded.target_user_id, imported_at = excluded.imported_at
+         where (id_translation.target_user_id, id_translation.imported_at)
+           is distinct from (excluded.target_user_id, excluded.imported_at)`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  async insertHistory(rows: readonly HistoryRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.runner.query(
+      `insert into ${this.store.table('user_event')}
+         (event_id, content_hash, sub, type, time, source, correlation_id, topic, partition, "offset", data)
+       select event_id, content_hash, sub, type, time, source, correlation_id, topic, partition, "offset", data
+       from jsonb_to_recordset($1::jsonb) as x(event_id uuid, content_hash text, sub text, type text,
+         time timestamptz, source text, correlation_id text, topic text, partition integer, "offset" bigint, data jsonb)
+       on conflict (sub, event_id, content_hash) do nothing`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  /** Adds the deltas; a count that reaches zero is removed, so a replay and a live run hold the same rows. */
+  async addCounters(deltas: Tally): Promise<void> {
+    await this.addTally(deltas, 'progress_counter', 'measure', 'dimension', 'text');
+  }
+
+  async addDaily(deltas: Tally): Promise<void> {
+    await this.addTally(deltas, 'daily_progress', 'day', 'measure', 'date');
+  }
+
+  async upsertExportRuns(rows: readonly ExportRunRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.runner.query(
+      `insert into ${this.store.table('export_run')} (run_id, pool_id, started_at, completed_at, users, digest)
+       select run_id, pool_id, started_at, completed_at, users, digest
+       from jsonb_to_recordset($1::jsonb) as x(run_id uuid, pool_id text, started_at timestamptz,
+         completed_at timestamptz, users integer, digest text)
+       on conflict (run_id) do update set
+         started_at = coalesce(export_run.started_at, excluded.started_at),
+         completed_at = coalesce(export_run.completed_at, excluded.completed_at),
+         users = coalesce(export_run.users, excluded.users),
+         digest = coalesce(export_run.digest, excluded.digest)`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  private async addTally(deltas: Tally, table: string, first: string, second: string, firstType: string) {
+    if (deltas.size === 0) return;
+    // Sorted keys: concurrent writers (one per partition set) lock the counter rows in the same order.
+    const entries = [...deltas].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const firsts = entries.map(([key]) => key.split('\t')[0]);
+    const seconds = entries.map(([key]) => key.split('\t')[1]);
+    const amounts = entries.map(([, amount]) => amount);
+    const name = this.store.table(table);
+    await this.runner.query(
+      `insert into ${name} (${first}, ${second}, count)
+       select * from unnest($1::${firstType}[], $2::text[], $3::bigint[])
+       on conflict (${first}, ${second}) do update set count = ${table}.count + excluded.count`,
+      [firsts, seconds, amounts],
+    );
+    await this.runner.query(
+      `delete from ${name} where count = 0 and (${first}, ${second}) in
+         (select * from unnest($1::${firstType}[], $2::text[]))`,
+      [firsts, seconds],
+    );
+  }
+}

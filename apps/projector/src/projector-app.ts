@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { ConfigError, databaseConfig, kafkaConfig, projectorConfig, type Env } from '#config';
+import type { LedgerTopics } from '#ledger';
+import {
+  firstDifferences,
+  projectionSnapshot,
+  type ProjectionSnapshot,
+  type RowDifference,
+} from './projection-digest.js';
+import { ProjectionQueries, type CompletionMetrics } from './projection-queries.js';
+import { Projector, type ProjectionRunSummary } from './projector.js';
+import { ProjectorModule, type ProjectorSettings } from './projector.module.js';
+
+export interface ProjectorOptions {
+  readonly topics?: LedgerTopics;
+  readonly logger?: Logger;
+}
+
+function settingsOf(env: Env, options: ProjectorOptions, schema?: string): ProjectorSettings {
+  // Validate every setting before anything connects, so a bad one costs nothing and names itself.
+  const projector = projectorConfig(env);
+  return {
+    kafka: kafkaConfig(env),
+    database: databaseConfig(env),
+    projector: schema ? { ...projector, schema } : projector,
+    ...(options.topics ? { topics: options.topics } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
+}
+
+async function withProjector<T>(
+  settings: ProjectorSettings,
+  use: (app: INestApplicationContext) => Promise<T>,
+): Promise<T> {
+  const app = await NestFactory.createApplicationContext(ProjectorModule.register(settings), { logger: ['error'] });
+  try {
+    return await use(app);
+  } finally {
+    await app.close();
+  }
+}
+
+export interface CaughtUpReport {
+  readonly schema: string;
+  readonly run: ProjectionRunSummary;
+  readonly metrics: CompletionMetrics;
+}
+
+/** Projects what the ledger holds now into PROJECTION_SCHEMA, then returns the completion metrics. */
+export async function projectUntilCaughtUp(
+  env: Env = process.env,
+  options: ProjectorOptions = {},
+): Promise<CaughtUpReport> {
+  const settings = settingsOf(env, options);
+  return withProjector(settings, async (app) => {
+    const run = await app.get(Projector).run();
+    return { schema: settings.projector.schema, run, metrics: await app.get(ProjectionQueries).completion() };
+  });
+}
+
+/** Serves the query API (OpenAPI at /docs), health and /metrics, and projects new facts until stopped. */
+export async function serveProjector(
+  env: Env = process.env,
+  options: ProjectorOptions = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const settings = settingsOf(env, options);
+  const app = await NestFactory.create(ProjectorModule.register(settings), { logger: ['error', 'warn'] });
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Cognito Migration Ledger: projections')
+      .setDescription("Each user's migration state, completion metrics and burn-down, projected from the ledger")
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  await app.listen(settings.projector.port, settings.projector.host);
+  const projector = app.get(Projector);
+  await projector.follow();
+  // Keeps the lag gauge current between readiness probes.
+  const lagTimer = setInterval(() => void projector.lag().catch(() => undefined), 5000);
+  return {
+    url: `http://${settings.projector.host}:${settings.projector.port}`,
+    close: async () => {
+      clearInterval(lagTimer);
+      await app.close();
+    },
+  };
+}
+
+export interface ReplayReport {
+  readonly schema: string;
+  readonly run: ProjectionRunSummary;
+  readonly replay: ProjectionSnapshot;
+  /** With `compare`: the live schema's snapshot, and the first rows that differ (none when the digests match). */
+  readonly live?: ProjectionSnapshot;
+  readonly differences?: readonly RowDifference[];
+}
+
+/**
+ * Rebuilds every projection from offset 0 into a fresh schema and digests it. With `compare`, the
+ * replay stops at exactly the offsets the live schema (PROJECTION_SCHEMA) had reached, read in the
+ * same snapshot as its digest, so that the two digests must be equal.
+ */
+export async function replayProjections(
+  env: Env = process.env,
+  options: ProjectorOptions & { compare?: boolean; keep?: boolean } = {},
+): Promise<ReplayReport> {
+  const live = projectorConfig(env);
+  const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
+  const schema = `${live.schema}_replay_${stamp}`;
+  const settings = settingsOf(env, options, schema);
+  const replaySettings = {
+    ...settings,
+    projector: { ...settings.projector, groupId: `${live.groupId}-replay-${randomUUID()}` },
+  };
+  return withProjector(replaySettings, async (app) => {
+    const dataSource = app.get(DataSource);
+    try {
+      let liveSnapshot: ProjectionSnapshot | undefined;
+      if (options.compare) {
+        const [found] = (await dataSource.query(`select 1 from pg_namespace where nspname = $1`, [
+          live.schema,
+        ])) as unknown[];
+        if (!found)
+          throw new ConfigError('PROJECTION_SCHEMA', `schema "${live.schema}" does not exist: nothing to compare with`);
+        liveSnapshot = await projectionSnapshot(dataSource, live.schema);
+      }
+      const run = await app.get(Projector).run(liveSnapshot ? { until: liveSnapshot.offsets, bounded: true } : {});
+      const replay = await projectionSnapshot(dataSource, schema);
+      if (!liveSnapshot) return { schema, run, replay };
+      const differences =
+        liveSnapshot.digest === replay.digest ? [] : await firstDifferences(dataSource, live.schema, schema);
+      return { schema, run, replay, live: liveSnapshot, differences };
+    } finally {
+      if (!options.keep) await dataSource.query(`drop schema if exists "${schema}" cascade`);
+    }
+  });
+}
+
+export function formatCompletion(metrics: CompletionMetrics): string {
+  const s = metrics.byStatus;
+  const lines = [
+    `Completion (${metrics.users} users)`,
+    `  migrated     ${metrics.migrated} (${metrics.pctMigrated} % of all, ${metrics.pctActiveMigrated} % of ${metrics.active} active)`,
+    `  by status    imported ${s.imported}, exported ${s.exported}, import-failed ${s['import-failed']}, disabled ${s.disabled}, unexported ${s.unexported}`,
+    `  passwords    ${metrics.passwordVia.jit} by JIT, ${metrics.passwordVia.reset} by reset`,
+    `  MFA          ${metrics.mfa.reenrolled} of ${metrics.mfa.required} re-enrolled (${metrics.mfa.pctReenrolled} %)`,
+    ...metrics.federation.map(
+      (f) => `  federation   ${f.provider}: ${f.rebound} of ${f.expected} re-bound (${f.pctRebound} %)`,
+    ),
+    `  resets       ${metrics.resets.sent} sent to ${metrics.resets.users} users`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatRunSummary(run: ProjectionRunSummary): string {
+  return (
+    `Projected ${run.events} facts in ${run.seconds.toFixed(1)} s (${run.eventsPerSecond} facts/s), ` +
+    `${run.batches} batches, ${run.skipped} already applied, ${run.deadLettered} dead-lettered\n`
+  );
+}

@@ -1,0 +1,89 @@
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { pino, type Logger } from 'pino';
+import { register } from 'prom-client';
+import { DataSource } from 'typeorm';
+import type { DatabaseConfig, KafkaConfig, ProjectorConfig } from '#config';
+import { Ledger, type LedgerTopics } from '#ledger';
+import { BatchProjector } from './batch-projector.js';
+import { openProjectionDataSource } from './projection-data-source.js';
+import { ProjectionQueries } from './projection-queries.js';
+import { ProjectionStore } from './projection-store.js';
+import { Projector } from './projector.js';
+import { PrometheusObserver, projectorMetricProviders } from './prometheus-observer.js';
+import { CompletionController } from './query-api/completion.controller.js';
+import { HealthController } from './query-api/health.controller.js';
+import { UsersController } from './query-api/users.controller.js';
+
+export interface ProjectorSettings {
+  readonly kafka: KafkaConfig;
+  readonly database: DatabaseConfig;
+  readonly projector: ProjectorConfig;
+  readonly topics?: LedgerTopics;
+  /** Default: warnings and errors on stderr. */
+  readonly logger?: Logger;
+}
+
+@Injectable()
+class ProjectorShutdown implements OnApplicationShutdown {
+  constructor(
+    @Inject(Projector) private readonly projector: Projector,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.projector.stop();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/** Wires the projector to Kafka and PostgreSQL, and serves the query API, health and metrics. */
+@Module({})
+export class ProjectorModule {
+  static register(settings: ProjectorSettings): DynamicModule {
+    const schema = settings.projector.schema;
+    const logger = (settings.logger ?? pino({ level: 'warn' }, process.stderr)).child({ app: 'projector', schema });
+    return {
+      module: ProjectorModule,
+      imports: [
+        TerminusModule,
+        // Process metrics are registered once per process (several apps may share one, e.g. in tests).
+        PrometheusModule.register({
+          defaultMetrics: { enabled: register.getSingleMetric('process_cpu_user_seconds_total') === undefined },
+        }),
+      ],
+      controllers: [UsersController, CompletionController, HealthController],
+      providers: [
+        { provide: DataSource, useFactory: () => openProjectionDataSource(settings.database.url, schema) },
+        {
+          provide: ProjectionStore,
+          useFactory: (ds: DataSource) => new ProjectionStore(ds, schema),
+          inject: [DataSource],
+        },
+        {
+          provide: ProjectionQueries,
+          useFactory: (ds: DataSource) => new ProjectionQueries(ds, schema),
+          inject: [DataSource],
+        },
+        ...projectorMetricProviders,
+        PrometheusObserver,
+        {
+          provide: Projector,
+          useFactory: (store: ProjectionStore, observer: PrometheusObserver) =>
+            new Projector(
+              new Ledger({ kafka: settings.kafka, logger, ...(settings.topics ? { topics: settings.topics } : {}) }),
+              store,
+              new BatchProjector(store),
+              settings.projector.groupId,
+              observer,
+              logger,
+            ),
+          inject: [ProjectionStore, PrometheusObserver],
+        },
+        ProjectorShutdown,
+      ],
+      exports: [Projector, ProjectionQueries, ProjectionStore, DataSource],
+    };
+  }
+}

@@ -1,0 +1,150 @@
+import type { Logger } from 'pino';
+import type { EventBatch, Ledger, LedgerConsumer } from '#ledger';
+import type { BatchOutcome, BatchProjector } from './batch-projector.js';
+import type { ProjectionStore } from './projection-store.js';
+
+/** `topic/partition` -> offset. */
+export type PartitionOffsets = ReadonlyMap<string, bigint>;
+
+export interface PartitionLagView {
+  readonly topic: string;
+  readonly partition: number;
+  /** The next offset the projection will apply. */
+  readonly next: string;
+  /** One past the partition's last record. */
+  readonly end: string;
+  readonly lag: number;
+}
+
+/** What the projector reports to Prometheus; a no-op outside the HTTP app. */
+export interface ProjectorObserver {
+  batchProjected(topic: string, outcome: BatchOutcome, seconds: number): void;
+  lagMeasured(lags: readonly PartitionLagView[]): void;
+}
+
+export interface ProjectionRunSummary {
+  readonly events: number;
+  readonly skipped: number;
+  readonly deadLettered: number;
+  readonly batches: number;
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+}
+
+export interface RunOptions {
+  /** Stop once every partition reached these offsets; default: the partition ends when the run starts. */
+  readonly until?: PartitionOffsets;
+  /** Never apply records at or past `until` (a replay up to another schema's offsets). */
+  readonly bounded?: boolean;
+}
+
+/**
+ * Consumes every ledger topic in batches and hands each batch to the batch projector. The group
+ * only assigns partitions: each partition resumes from the offset stored with the projection
+ * (`startOffsets`), never from Kafka's committed offsets.
+ */
+export class Projector {
+  private consumer: LedgerConsumer | undefined;
+  private readonly positions = new Map<string, bigint>();
+  private totals = { events: 0, skipped: 0, deadLettered: 0, batches: 0 };
+  private waiting: { until: PartitionOffsets; resolve: () => void } | undefined;
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly store: ProjectionStore,
+    private readonly batches: BatchProjector,
+    private readonly groupId: string,
+    private readonly observer: ProjectorObserver,
+    private readonly logger: Logger,
+  ) {}
+
+  get topics(): string[] {
+    return [this.ledger.topics.userEvents, this.ledger.topics.controlEvents];
+  }
+
+  /** Where each partition of the ledger ends now. */
+  async partitionEnds(): Promise<Map<string, bigint>> {
+    const lags = await this.ledger.lag(this.groupId, this.topics);
+    return new Map(lags.map((l) => [`${l.topic}/${l.partition}`, l.end]));
+  }
+
+  async lag(): Promise<PartitionLagView[]> {
+    const [ends, stored] = await Promise.all([this.partitionEnds(), this.store.offsets()]);
+    const lags = [...ends].map(([key, end]) => {
+      const cut = key.lastIndexOf('/');
+      const next = stored.get(key) ?? 0n;
+      return {
+        topic: key.slice(0, cut),
+        partition: Number(key.slice(cut + 1)),
+        next: next.toString(),
+        end: end.toString(),
+        lag: Number(end > next ? end - next : 0n),
+      };
+    });
+    this.observer.lagMeasured(lags);
+    return lags;
+  }
+
+  /** Keeps projecting new facts until `stop()`. */
+  async follow(): Promise<void> {
+    await this.start(undefined);
+  }
+
+  /** Projects up to `until` (by default what the ledger holds now), then stops. */
+  async run(options: RunOptions = {}): Promise<ProjectionRunSummary> {
+    const started = performance.now();
+    const until = options.until ?? (await this.partitionEnds());
+    for (const [key, offset] of await this.store.offsets()) this.positions.set(key, offset);
+    if (!this.reached(until)) {
+      const done = new Promise<void>((resolve) => (this.waiting = { until, resolve }));
+      await this.start(options.bounded ? until : undefined);
+      await done;
+      await this.stop();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      ...this.totals,
+      seconds,
+      eventsPerSecond: Math.round(this.totals.events / Math.max(seconds, 0.001)),
+    };
+  }
+
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.stop();
+  }
+
+  private async start(bound: PartitionOffsets | undefined): Promise<void> {
+    this.consumer = await this.ledger.consume({
+      groupId: this.groupId,
+      topics: this.topics,
+      startOffsets: async (topic, partition) => (await this.store.offsets()).get(`${topic}/${partition}`)?.toString(),
+      handleBatch: (batch) => this.handle(batch, bound),
+      // While one partition's batch waits on PostgreSQL, the next is decoded and validated.
+      partitionsConsumedConcurrently: 3,
+    });
+  }
+
+  private async handle(batch: EventBatch, bound: PartitionOffsets | undefined): Promise<void> {
+    const key = `${batch.topic}/${batch.partition}`;
+    const started = performance.now();
+    const outcome = await this.batches.project(batch, bound ? (bound.get(key) ?? 0n) : undefined);
+    this.totals.events += outcome.applied;
+    this.totals.skipped += outcome.skipped;
+    this.totals.deadLettered += outcome.deadLettered;
+    this.totals.batches += 1;
+    this.observer.batchProjected(batch.topic, outcome, (performance.now() - started) / 1000);
+    const next = BigInt(batch.nextOffset);
+    const reached = bound?.get(key);
+    const position = reached !== undefined && reached < next ? reached : next;
+    if (position > (this.positions.get(key) ?? -1n)) this.positions.set(key, position);
+    if (outcome.deadLettered > 0) this.logger.warn({ key, deadLettered: outcome.deadLettered }, 'dead-lettered facts');
+    if (this.waiting && this.reached(this.waiting.until)) this.waiting.resolve();
+  }
+
+  private reached(until: PartitionOffsets): boolean {
+    for (const [key, end] of until) if ((this.positions.get(key) ?? 0n) < end) return false;
+    return true;
+  }
+}

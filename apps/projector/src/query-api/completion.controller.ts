@@ -1,0 +1,26 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ProjectionQueries } from '../projection-queries.js';
+
+@ApiTags('metrics')
+@Controller('api/metrics')
+export class CompletionController {
+  constructor(@Inject(ProjectionQueries) private readonly queries: ProjectionQueries) {}
+
+  @Get('completion')
+  @ApiOperation({
+    summary:
+      'Counts by status, % migrated of all and of active (enabled) users, MFA and per-provider federation progress, resets sent',
+  })
+  @ApiOkResponse({ description: 'the same numbers as the SQL view `completion_metrics` and `federation_progress`' })
+  completion() {
+    return this.queries.completion();
+  }
+
+  @Get('burn-down')
+  @ApiOperation({ summary: 'Per day (UTC): users exported, imported, migrated, and the running totals' })
+  @ApiOkResponse({ description: 'the same rows as the SQL view `burn_down`' })
+  burnDown() {
+    return this.queries.burnDown();
+  }
+}

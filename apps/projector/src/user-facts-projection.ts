@@ -1,0 +1,109 @@
+import {
+  evolveUserMigration,
+  initialUserMigration,
+  summarizeUserMigration,
+  type UserFact,
+  type UserMigrationState,
+} from '#domain';
+import type { ConsumedEvent } from '#ledger';
+import { addCounterContribution, addDailyContribution, type Tally } from './progress-contributions.js';
+import { userRowOf, type UserRow } from './user-row.js';
+
+export interface TranslationRow {
+  readonly cognito_sub: string;
+  readonly target: string;
+  readonly target_user_id: string;
+  readonly imported_at: string;
+}
+
+export interface HistoryRow {
+  readonly event_id: string;
+  readonly content_hash: string;
+  readonly sub: string;
+  readonly type: string;
+  readonly time: string;
+  readonly source: string;
+  readonly correlation_id: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly data: unknown;
+}
+
+/** What one batch of user facts changes, ready to be written in one transaction. */
+export interface UserFactsProjection {
+  readonly users: UserRow[];
+  readonly translations: TranslationRow[];
+  readonly history: HistoryRow[];
+  readonly counters: Tally;
+  readonly daily: Tally;
+  /** Facts the domain refused (e.g. a conflicting import), with the reason: for the dead-letter topic. */
+  readonly rejected: { readonly consumed: ConsumedEvent; readonly reason: string }[];
+}
+
+/**
+ * Folds a batch of facts into the stored states of their users (pure: the caller loads and
+ * writes). Each user's counter contribution is replaced, not incremented, so applying a fact
+ * that is already in the state changes no number.
+ */
+export function projectUserFacts(
+  stored: ReadonlyMap<string, UserMigrationState>,
+  /** Only events for which `isUserFact` holds. */
+  facts: readonly ConsumedEvent[],
+): UserFactsProjection {
+  const current = new Map<string, UserMigrationState>();
+  const history: HistoryRow[] = [];
+  const rejected: UserFactsProjection['rejected'] = [];
+  for (const consumed of facts) {
+    const { record } = consumed;
+    const event = consumed.event as UserFact;
+    const before = current.get(event.subject) ?? stored.get(event.subject) ?? initialUserMigration(event.subject);
+    try {
+      current.set(event.subject, evolveUserMigration(before, event));
+    } catch (error) {
+      rejected.push({ consumed, reason: error instanceof Error ? error.message : String(error) });
+      continue;
+    }
+    history.push({
+      event_id: event.id,
+      content_hash: event.contenthash,
+      sub: event.subject,
+      type: event.type,
+      time: event.time,
+      source: event.source,
+      correlation_id: event.correlationid,
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      data: event.data,
+    });
+  }
+
+  const users: UserRow[] = [];
+  const translations: TranslationRow[] = [];
+  const counters: Tally = new Map();
+  const daily: Tally = new Map();
+  for (const [sub, state] of current) {
+    const previous = stored.get(sub);
+    if (previous) {
+      const summary = summarizeUserMigration(previous);
+      addCounterContribution(counters, summary, -1);
+      addDailyContribution(daily, previous, summary, -1);
+    }
+    const summary = summarizeUserMigration(state);
+    addCounterContribution(counters, summary, 1);
+    addDailyContribution(daily, state, summary, 1);
+    users.push(userRowOf(state, summary));
+    for (const imported of Object.values(state.imports)) {
+      const known = previous?.imports[imported.target];
+      if (known && known.targetUserId === imported.targetUserId && known.at === imported.at) continue;
+      translations.push({
+        cognito_sub: sub,
+        target: imported.target,
+        target_user_id: imported.targetUserId,
+        imported_at: imported.at,
+      });
+    }
+  }
+  return { users, translations, history, counters, daily, rejected };
+}

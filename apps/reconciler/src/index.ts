@@ -1,0 +1,14 @@
+export { Reconciler, RECONCILER_SOURCE, type PassReport, type PassOptions, type ReconcilerDeps } from './reconciler.js';
+export { MigrationStatusReader, type CriteriaReport, type MigrationStatusDeps } from './migration-status-reader.js';
+export { ProjectionReader } from './projection-reader.js';
+export {
+  openReconciler,
+  openStatusReader,
+  type ReconcilerRuntime,
+  type ReconcilerRuntimeOptions,
+  type StatusRuntime,
+} from './reconciler-runtime.js';
+export { runCompressed, type CompressedRunOptions, type CompressedRunReport } from './compressed-run.js';
+export { loadPolicy } from './policy-file.js';
+export { formatCriteriaReport } from './criteria-report.js';
+export { formatRollbackReport } from './rollback-report-text.js';

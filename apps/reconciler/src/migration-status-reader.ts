@@ -1,0 +1,85 @@
+import type { Pool } from 'pg';
+import type { ReconcilerConfig } from '#config';
+import {
+  evaluateDoneCriteria,
+  phaseReadiness,
+  projectDoneDate,
+  rollbackReport,
+  type BridgeTraffic,
+  type Criterion,
+  type CutoverState,
+  type MigrationMeasurements,
+  type PhaseReadiness,
+  type ReconcilerPolicy,
+  type RollbackReport,
+} from '#domain';
+import type { Ledger } from '#ledger';
+import { readCutover } from './cutover-log.js';
+import { ProjectionReader } from './projection-reader.js';
+
+export interface CriteriaReport {
+  readonly cutover: CutoverState;
+  readonly measured: MigrationMeasurements;
+  readonly criteria: readonly Criterion[];
+  readonly readiness: PhaseReadiness;
+  /** When the active-migrated threshold is reached at the window's rate; null: no rate yet. */
+  readonly projectedDoneAt: Date | null;
+}
+
+export interface MigrationStatusDeps {
+  readonly ledger: Ledger;
+  readonly pool: Pool;
+  readonly config: ReconcilerConfig;
+  readonly policy: ReconcilerPolicy;
+  readonly realm: string;
+  /** Where bridge traffic comes from; by default what the ledger shows (see ProjectionReader). */
+  readonly bridgeTraffic?: (policy: ReconcilerPolicy, now: Date) => Promise<BridgeTraffic>;
+}
+
+/**
+ * What `ledger status` shows, read and never written: the cutover phase from the control topic,
+ * the criteria from the projection, the rollback report. Neither Keycloak nor the send journal's
+ * schema is touched; the reconciler's own pass evaluates through the same reader.
+ */
+export class MigrationStatusReader {
+  readonly projection: ProjectionReader;
+  readonly target: { kind: 'keycloak'; realm: string };
+
+  constructor(private readonly deps: MigrationStatusDeps) {
+    this.projection = new ProjectionReader(deps.pool, deps.config.projectionSchema);
+    this.target = { kind: 'keycloak', realm: deps.realm };
+  }
+
+  cutover(): Promise<CutoverState> {
+    return readCutover(this.deps.ledger, this.target);
+  }
+
+  /** The criteria with values and thresholds, the phase, what blocks the next one, the projected done date. */
+  async criteria(now: Date): Promise<CriteriaReport> {
+    const { policy } = this.deps;
+    const [cutover, measured, traffic] = await Promise.all([
+      this.cutover(),
+      this.projection.measurements(policy, now),
+      (this.deps.bridgeTraffic ?? ((p, n) => this.projection.bridgeTraffic(p, n)))(policy, now),
+    ]);
+    // The first phase began with the migration itself: its window runs from the first import.
+    const since = cutover.since ?? measured.firstImportedAt;
+    const criteria = evaluateDoneCriteria(measured, traffic, policy, since, now);
+    return {
+      cutover,
+      measured,
+      criteria,
+      readiness: phaseReadiness(cutover, criteria),
+      projectedDoneAt: projectDoneDate(measured, policy, now),
+    };
+  }
+
+  /** The users needing attention if the team went back to Cognito; CutoverRefusedError once retired. */
+  async rollbackReport(): Promise<RollbackReport> {
+    const [cutover, rows] = await Promise.all([
+      this.cutover(),
+      this.projection.rollbackCandidates(this.deps.config.schema),
+    ]);
+    return rollbackReport(cutover, rows);
+  }
+}

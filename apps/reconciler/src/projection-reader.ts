@@ -1,0 +1,177 @@
+import type { Pool } from 'pg';
+import {
+  longTailCutoff,
+  measurementCutoffs,
+  type BridgeTraffic,
+  type MigrationMeasurements,
+  type MigrationStatus,
+  type ReconcilerPolicy,
+  type ResetCandidate,
+  type RollbackUserRow,
+} from '#domain';
+
+/** A reset candidate with where they live in the target. */
+export interface TargetedCandidate extends ResetCandidate {
+  readonly target: string | null;
+  readonly targetUserId: string | null;
+  readonly email: string | null;
+}
+
+/** The reconciler's read side: the projector's `migration_user` table, never written here. */
+export class ProjectionReader {
+  constructor(
+    private readonly pool: Pool,
+    private readonly schema: string,
+  ) {}
+
+  private get table(): string {
+    return `"${this.schema}".migration_user`;
+  }
+
+  /** Imported, not migrated users old enough to be due now; `planLongTailResets` decides the rest. */
+  async resetCandidates(policy: ReconcilerPolicy, now: Date): Promise<TargetedCandidate[]> {
+    const { rows } = await this.pool.query<{
+      sub: string;
+      status: MigrationStatus;
+      imported_at: Date | null;
+      resets_sent: number;
+      last_reset_at: Date | null;
+      target: string | null;
+      target_user_id: string | null;
+      email: string | null;
+    }>(
+      `select sub, status, imported_at, resets_sent, last_reset_at, target, target_user_id, email
+         from ${this.table}
+        where status in ('imported', 'disabled') and imported_at <= $1 and resets_sent < $2
+        order by imported_at, sub`,
+      [longTailCutoff(policy, now), policy.resets.maxPerUser],
+    );
+    return rows.map((r) => ({
+      sub: r.sub,
+      status: r.status,
+      importedAt: r.imported_at,
+      resetsSent: r.resets_sent,
+      lastResetAt: r.last_reset_at,
+      target: r.target,
+      targetUserId: r.target_user_id,
+      email: r.email,
+    }));
+  }
+
+  /**
+   * The counts of `measureUsers` (libs/domain) in one aggregate query: the same definitions,
+   * computed where the rows are. The integration test holds the two equal.
+   */
+  async measurements(policy: ReconcilerPolicy, now: Date): Promise<MigrationMeasurements> {
+    const { resetBefore, windowStart } = measurementCutoffs(policy, now);
+    const { rows } = await this.pool.query<Record<string, string | Date | null>>(
+      `select
+         count(*) filter (where active) as active,
+         count(*) filter (where active and status = 'migrated') as active_migrated,
+         count(*) filter (where active and mfa_required) as mfa_required,
+         count(*) filter (where active and mfa_required and mfa_reenrolled_at is not null) as mfa_reenrolled,
+         count(*) filter (where active and cardinality(expected_providers) > 0) as federated,
+         count(*) filter (where active and cardinality(expected_providers) > 0
+                            and expected_providers <@ rebound_providers) as federated_rebound,
+         count(*) filter (where active and status <> 'migrated') as remaining,
+         count(*) filter (where active and status <> 'migrated' and last_reset_at <= $1) as remaining_reset_long_ago,
+         count(*) filter (where active and status = 'migrated' and migrated_at >= $2) as migrated_in_window,
+         min(imported_at) as first_imported_at
+       from ${this.table}`,
+      [resetBefore, windowStart],
+    );
+    const r = rows[0]!;
+    const n = (key: string) => Number(r[key] ?? 0);
+    return {
+      active: n('active'),
+      activeMigrated: n('active_migrated'),
+      mfaRequired: n('mfa_required'),
+      mfaReenrolled: n('mfa_reenrolled'),
+      federated: n('federated'),
+      federatedRebound: n('federated_rebound'),
+      remaining: n('remaining'),
+      remainingResetLongAgo: n('remaining_reset_long_ago'),
+      migratedInWindow: n('migrated_in_window'),
+      firstImportedAt: (r.first_imported_at as Date | null) ?? null,
+    };
+  }
+
+  /**
+   * Bridge traffic as far as the ledger shows it: each JIT `PasswordMigrated` is one successful
+   * Cognito authentication through the bridge, so their daily average over the observation window
+   * is a lower bound of the calls. Failed calls are not facts in the ledger (the bridge only logs
+   * them), so the error rate is unmeasured here and its criterion stays unmet until a source for
+   * it is wired in (see docs/reconciler.md).
+   */
+  async bridgeTraffic(policy: ReconcilerPolicy, now: Date): Promise<BridgeTraffic> {
+    const { windowStart } = measurementCutoffs(policy, now);
+    const days = Math.max(policy.observationWindowDays, 1);
+    const { rows } = await this.pool.query<{ jit: string }>(
+      `select count(*) as jit from ${this.table}
+        where password_migrated_via = 'jit' and password_migrated_at >= $1 and password_migrated_at <= $2`,
+      [windowStart, now],
+    );
+    return { cognitoAuthCallsPerDay: Number(rows[0]!.jit) / days, errorRate: null };
+  }
+
+  /**
+   * Users something happened to in the target (a password set, MFA enrolled, a provider bound, a
+   * row without export) or whose target account the reconciler found disabled or deleted (its
+   * journal's skipped attempts: the projection does not follow the target's account state).
+   * `rollbackAttentionOf` (libs/domain) decides which of them need attention.
+   */
+  async rollbackCandidates(journalSchema: string): Promise<RollbackUserRow[]> {
+    const journal = `"${journalSchema}".reset_attempt`;
+    const { rows: found } = await this.pool.query<{ journal: string | null }>(`select to_regclass($1) as journal`, [
+      journal,
+    ]);
+    // Before the first reconciler pass there is no journal: no target account was looked at.
+    const targetAccounts =
+      found[0]!.journal === null
+        ? `select null::text as sub, null::text as reason where false`
+        : `select distinct on (sub) sub, reason from ${journal}
+            where state = 'skipped' and reason in ('disabled-in-target', 'deleted-in-target')
+            order by sub, attempt desc`;
+    const { rows } = await this.pool.query<{
+      sub: string;
+      username: string | null;
+      status: MigrationStatus;
+      active: boolean;
+      mfa_required: boolean;
+      mfa_reenrolled_at: Date | null;
+      password_vias: ('jit' | 'reset')[];
+      relinked: string[];
+      target_account: string | null;
+    }>(
+      `with target_account as (${targetAccounts})
+       select m.sub, m.username, m.status, m.active, m.mfa_required, m.mfa_reenrolled_at,
+              array(select distinct p.value ->> 'via' from jsonb_each(m.state -> 'passwordMigrations') p) as password_vias,
+              array(select distinct b.value ->> 'provider' from jsonb_each(m.state -> 'federationBindings') b
+                     where b.value ->> 'via' = 'first-login') as relinked,
+              t.reason as target_account
+         from ${this.table} m left join target_account t on t.sub = m.sub
+        where m.status = 'unexported' or m.mfa_reenrolled_at is not null or t.sub is not null
+           or (m.password_migrated_via is not null
+               and jsonb_path_exists(m.state, '$.passwordMigrations.*.via ? (@ == "reset")'))
+           or (cardinality(m.rebound_providers) > 0
+               and jsonb_path_exists(m.state, '$.federationBindings.*.via ? (@ == "first-login")'))
+        order by m.sub`,
+    );
+    return rows.map((r) => ({
+      sub: r.sub,
+      username: r.username,
+      inCognito: r.status !== 'unexported',
+      enabledInCognito: r.active,
+      mfaInCognito: r.mfa_required,
+      passwordVia: r.password_vias,
+      mfaEnrolledInTarget: r.mfa_reenrolled_at !== null,
+      relinkedProviders: r.relinked.sort(),
+      targetAccount:
+        r.target_account === 'disabled-in-target'
+          ? 'disabled'
+          : r.target_account === 'deleted-in-target'
+            ? 'deleted'
+            : null,
+    }));
+  }
+}

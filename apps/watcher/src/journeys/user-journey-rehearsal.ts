@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import type { KeycloakConfig } from '#config';
+import { UserDirectory, type AdminCredentials } from '#keycloak';
+import type { Ledger } from '#ledger';
+import { readWatchList } from '../read-watch-list.js';
+import { federationPending, mfaPending, type WatchedUser } from '../watch-list.js';
+import { JourneyRealms } from './journey-realms.js';
+import { enrolTotp, signInThroughProvider } from './user-journeys.js';
+
+export interface RehearsalOptions {
+  /** How many users flagged for MFA enrol TOTP again. */
+  readonly mfaUsers: number;
+  /** How many federated users that are not linked yet sign in through their provider. */
+  readonly federatedUsers: number;
+}
+
+export interface RehearsalReport {
+  readonly totpEnrolled: number;
+  /** Provider logins that ended with the user linked (one per user and provider). */
+  readonly providerLogins: number;
+  /** Users flagged for MFA, and federated users not linked yet, before the rehearsal. */
+  readonly mfaPending: number;
+  readonly federationPending: number;
+}
+
+/**
+ * Makes a few imported users do in the target what real users do after a migration, through
+ * Keycloak's own pages: users flagged for MFA sign in and set up TOTP with a code computed from
+ * the secret Keycloak shows; federated users that were not pre-linked sign in through their
+ * identity provider, here a second realm of the same Keycloak acting as an OIDC provider.
+ *
+ * The demo does not know the users' Cognito passwords, so the MFA users get a password through
+ * the admin API first, standing in for the JIT bridge; only users the bridge would migrate
+ * (`needsPasswordMigration`) are chosen, and an admin-set password records no event, so no
+ * PasswordMigrated follows from it.
+ */
+export async function rehearseUserJourneys(
+  ledger: Ledger,
+  config: KeycloakConfig,
+  admin: AdminCredentials,
+  providerAliases: Readonly<Record<string, string>>,
+  options: RehearsalOptions,
+): Promise<RehearsalReport> {
+  const realms = new JourneyRealms(config, admin);
+  const users = new UserDirectory(realms.target);
+  const client = await realms.ensureClient();
+  const watchList = await readWatchList(ledger, config.realm, providerAliases);
+  const pending = watchList.pending();
+
+  const mfa = pending.filter(
+    (u) => mfaPending(u) && u.needsPasswordMigration && u.requiredActions.every((a) => a === 'CONFIGURE_TOTP'),
+  );
+  let totpEnrolled = 0;
+  for (const user of mfa.slice(0, options.mfaUsers)) {
+    const password = `Rehearsal-${randomBytes(9).toString('base64url')}`;
+    await realms.target.call('rehearsal password', (c) =>
+      c.users.resetPassword({
+        realm: realms.target.name,
+        id: user.targetUserId,
+        credential: { type: 'password', value: password, temporary: false },
+      }),
+    );
+    await enrolTotp(client, user.loginName, password);
+    totpEnrolled++;
+  }
+
+  const federated = pending.filter((u) => federationPending(u) && u.requiredActions.length === 0);
+  let providerLogins = 0;
+  for (const user of federated.slice(0, options.federatedUsers)) {
+    const stored = await users.byId(user.targetUserId);
+    if (!stored?.email) continue; // the provider matches by e-mail; without one there is nothing to match
+    for (const alias of unlinked(user)) {
+      const provider = await realms.ensureProvider(alias);
+      if (!provider) continue;
+      const password = `Rehearsal-${randomBytes(9).toString('base64url')}`;
+      await realms.addProviderAccounts(provider, [
+        {
+          username: user.loginName,
+          email: stored.email,
+          firstName: stored.firstName ?? 'Rehearsal',
+          lastName: stored.lastName ?? 'User',
+          password,
+        },
+      ]);
+      await signInThroughProvider(client, alias, user.loginName, password);
+      providerLogins++;
+    }
+  }
+  return {
+    totpEnrolled,
+    providerLogins,
+    mfaPending: pending.filter(mfaPending).length,
+    federationPending: pending.filter(federationPending).length,
+  };
+}
+
+function unlinked(user: WatchedUser): string[] {
+  return user.providers.filter((p) => !user.reboundProviders.has(p));
+}

@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pMap from 'p-map';
+import type { Logger } from 'pino';
+import { createEvent, type EventContext, type LedgerEvent } from '#events';
+import {
+  KeycloakRequestError,
+  type FederatedLink,
+  type KeycloakRealm,
+  type UserDirectory,
+  type UserEvent,
+  type UserEventLog,
+} from '#keycloak';
+import type { Ledger, LedgerPublisher } from '#ledger';
+import { advance, readFrom, unseen, type EventCursor } from './event-cursor.js';
+import type { CursorLease, EventCursorStore } from './event-cursor-store.js';
+import { readWatchList } from './read-watch-list.js';
+import { decideTargetFacts, type TargetFact } from './target-facts.js';
+import {
+  evidenceOf,
+  followedEventTypes,
+  observationOfStored,
+  type StoredCredential,
+  type TargetObservation,
+} from './target-observation.js';
+import { federationPending, mfaPending, passwordReconcilable, type WatchList, type WatchedUser } from './watch-list.js';
+
+export const WATCHER_SOURCE = '/cognito-migration-ledger/watcher';
+
+export interface WatchSettings {
+  /** Cognito identity-provider name -> the target's alias (the importer's mapping). */
+  readonly providerAliases: Readonly<Record<string, string>>;
+  readonly pageSize: number;
+  readonly overlapMs: number;
+  readonly reconcileConcurrency: number;
+}
+
+export interface WatchOptions {
+  /** Keep polling until the signal aborts; otherwise stop once the event store is read to its end. */
+  readonly follow: boolean;
+  /** Run reconciliation passes: one after the events when not following; at start and every interval when following. */
+  readonly reconcile: boolean;
+  readonly pollIntervalMs: number;
+  readonly reconcileIntervalMs: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (report: WatchReport) => void;
+}
+
+export interface WatchReport {
+  readonly realm: string;
+  /** Events applied by this run; events re-read within the overlap are not counted. */
+  eventsRead: number;
+  /** Users the ledger holds as imported into the realm (at the last fold). */
+  usersWatched: number;
+  reconciliationPasses: number;
+  /** Users whose credentials or links the reconciliation passes read. */
+  usersReconciled: number;
+  emitted: { MfaReenrolled: number; FederationRebound: number; PasswordMigrated: number };
+  /** Of the emitted facts: proved by an event, or found only by reconciliation. */
+  fromEvents: number;
+  fromReconciliation: number;
+  durationMs: number;
+}
+
+/**
+ * The watcher: learns from the target realm what users did there that no service of ours saw
+ * (enrolled TOTP again, signed in through an identity provider and got linked, chose a new
+ * password) and records it in the ledger, once.
+ *
+ * Two paths reach the same facts. The poll follows the realm's saved user events with a durable
+ * cursor (EventCursorStore); the reconciliation pass reads the pending users' credentials and
+ * links directly, for whatever the event store no longer has or never saved (retention, events
+ * switched off, watcher down). Both decide with `decideTargetFacts`, and facts have deterministic
+ * ids, so a fact seen by both is published once (the ledger's ids are folded before each page).
+ */
+export class TargetWatch {
+  private readonly runId = randomUUID();
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly realm: KeycloakRealm,
+    private readonly users: UserDirectory,
+    private readonly events: UserEventLog,
+    private readonly cursors: EventCursorStore,
+    private readonly settings: WatchSettings,
+    private readonly logger: Logger,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async run(options: WatchOptions): Promise<WatchReport> {
+    const began = Date.now();
+    const report: WatchReport = {
+      realm: this.realm.name,
+      eventsRead: 0,
+      usersWatched: 0,
+      reconciliationPasses: 0,
+      usersReconciled: 0,
+      emitted: { MfaReenrolled: 0, FederationRebound: 0, PasswordMigrated: 0 },
+      fromEvents: 0,
+      fromReconciliation: 0,
+      durationMs: 0,
+    };
+    await this.ledger.probe();
+    await this.ledger.ensureTopics();
+    await this.realm.probe();
+    const known = await this.events.knownTypes();
+    const types = followedEventTypes.filter((t) => known.has(t));
+    const lease = await this.cursors.lease(`${this.realm.config.url}/realms/${this.realm.name}`);
+    const publisher = await this.ledger.publisher();
+    try {
+      let nextReconciliation = options.follow ? 0 : Number.POSITIVE_INFINITY;
+      for (;;) {
+        await this.readEvents(lease, types, publisher, report, options.signal);
+        if (options.reconcile && (!options.follow || Date.now() >= nextReconciliation)) {
+          await this.reconcile(publisher, report);
+          nextReconciliation = Date.now() + options.reconcileIntervalMs;
+        }
+        report.durationMs = Date.now() - began;
+        options.onProgress?.({ ...report });
+        if (!options.follow || options.signal?.aborted) break;
+        try {
+          await sleep(options.pollIntervalMs, undefined, { signal: options.signal });
+        } catch {
+          break; // aborted while waiting
+        }
+      }
+    } finally {
+      await publisher.close().catch(() => undefined);
+      await lease.release().catch(() => undefined);
+    }
+    report.durationMs = Date.now() - began;
+    return report;
+  }
+
+  /** Reads the event store from the cursor to its end, page by page; the cursor moves after each page's facts are published. */
+  private async readEvents(
+    lease: CursorLease,
+    types: readonly string[],
+    publisher: LedgerPublisher,
+    report: WatchReport,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    let cursor: EventCursor = await lease.load();
+    let watchList: WatchList | undefined;
+    let max = this.settings.pageSize;
+    while (!signal?.aborted) {
+      const page = await this.events.page({ types, since: readFrom(cursor, this.settings.overlapMs), max });
+      const fresh = unseen(cursor, page);
+      if (fresh.length > 0) {
+        // Folded after the page was read, so the ledger is at least as new as the events applied.
+        watchList ??= await this.watchList(report);
+        await this.apply(watchList, fresh, publisher, report);
+        cursor = advance(cursor, page, this.settings.overlapMs);
+        await lease.save(cursor, fresh.length);
+        report.eventsRead += fresh.length;
+        max = this.settings.pageSize;
+        continue;
+      }
+      if (page.length < max) return;
+      // The re-read overlap alone fills a page (a burst within one window): read a larger one.
+      max *= 2;
+    }
+  }
+
+  private async apply(
+    watchList: WatchList,
+    events: readonly UserEvent[],
+    publisher: LedgerPublisher,
+    report: WatchReport,
+  ): Promise<void> {
+    const byUser = new Map<string, UserEvent[]>();
+    for (const event of events) {
+      if (event.userId === null) continue;
+      byUser.set(event.userId, [...(byUser.get(event.userId) ?? []), event]);
+    }
+    const found: LedgerEvent[] = [];
+    for (const [userId, userEvents] of byUser) {
+      const user = watchList.byTargetUserId(userId);
+      if (!user) continue; // not a user the migration imported
+      const evidence = evidenceOf(userEvents);
+      const links = evidence.linkedAt && federationPending(user) ? await this.links(userId) : null;
+      const seen: TargetObservation = {
+        otpConfiguredAt: evidence.otpConfiguredAt,
+        passwordChosenAt: evidence.passwordChosenAt,
+        passwordStoredAt: null,
+        links,
+        linksSeenAt: evidence.linkedAt ?? this.clock(),
+      };
+      found.push(...this.newFacts(watchList, user, decideTargetFacts(user, this.realm.name, seen)));
+    }
+    await publisher.publish(found);
+    this.count(found, report, 'fromEvents');
+  }
+
+  /** Reads every pending user's credentials and links and records what the events did not tell. */
+  private async reconcile(publisher: LedgerPublisher, report: WatchReport): Promise<void> {
+    const watchList = await this.watchList(report);
+    const pending = watchList.pending();
+    const decided = await pMap(
+      pending,
+      async (user) => {
+        const credentials = mfaPending(user) || passwordReconcilable(user) ? await this.credentials(user) : null;
+        const links = federationPending(user) ? await this.links(user.targetUserId) : null;
+        return decideTargetFacts(user, this.realm.name, observationOfStored(credentials, links, this.clock()));
+      },
+      { concurrency: this.settings.reconcileConcurrency },
+    );
+    const found = pending.flatMap((user, index) => this.newFacts(watchList, user, decided[index]!));
+    await publisher.publish(found);
+    report.reconciliationPasses++;
+    report.usersReconciled += pending.length;
+    this.count(found, report, 'fromReconciliation');
+  }
+
+  /**
+   * Turns decided facts into ledger events and folds them into the watch list at once, so that a
+   * fact shown again later in the run (by another event, or by reconciliation) is no longer pending.
+   */
+  private newFacts(watchList: WatchList, user: WatchedUser, facts: readonly TargetFact[]): LedgerEvent[] {
+    return facts.map((fact) => {
+      const event = toEvent(fact, {
+        source: WATCHER_SOURCE,
+        correlationId: this.runId,
+        causationId: user.importEventId,
+        time: fact.at,
+      });
+      watchList.add(event);
+      return event;
+    });
+  }
+
+  private count(events: readonly LedgerEvent[], report: WatchReport, path: 'fromEvents' | 'fromReconciliation'): void {
+    for (const event of events) {
+      if (event.type === 'MfaReenrolled' || event.type === 'FederationRebound' || event.type === 'PasswordMigrated')
+        report.emitted[event.type]++;
+    }
+    report[path] += events.length;
+    if (events.length > 0) this.logger.info({ facts: events.length, path }, 'recorded what the target showed');
+  }
+
+  /** The ledger's user topic folded from the start: whom to watch and what is recorded already. */
+  private async watchList(report: WatchReport): Promise<WatchList> {
+    const watchList = await readWatchList(this.ledger, this.realm.name, this.settings.providerAliases);
+    report.usersWatched = watchList.size;
+    return watchList;
+  }
+
+  private async credentials(user: WatchedUser): Promise<StoredCredential[] | null> {
+    const found = await this.unlessDeleted(() =>
+      this.realm.call('credentials read', (c) =>
+        c.users.getCredentials({ realm: this.realm.name, id: user.targetUserId }),
+      ),
+    );
+    return found?.map((c) => ({ type: c.type ?? '', createdDate: c.createdDate ?? null })) ?? null;
+  }
+
+  private async links(targetUserId: string): Promise<FederatedLink[] | null> {
+    return this.unlessDeleted(() => this.users.links(targetUserId));
+  }
+
+  /** A user deleted from the realm since the import has nothing more to tell. */
+  private async unlessDeleted<T>(read: () => Promise<T>): Promise<T | null> {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof KeycloakRequestError && error.status === 404) return null;
+      throw error;
+    }
+  }
+}
+
+function toEvent(fact: TargetFact, context: EventContext): LedgerEvent {
+  switch (fact.type) {
+    case 'MfaReenrolled':
+      return createEvent('MfaReenrolled', fact.data, context);
+    case 'FederationRebound':
+      return createEvent('FederationRebound', fact.data, context);
+    case 'PasswordMigrated':
+      return createEvent('PasswordMigrated', fact.data, context);
+  }
+}

@@ -1,0 +1,147 @@
+import type { LedgerEvent, UserImportedData } from '#events';
+
+/** What the ledger says about one imported user that the target may still have to tell us. */
+export interface WatchedUser {
+  readonly sub: string;
+  readonly targetUserId: string;
+  /** The name the user signs in with at the target. */
+  readonly loginName: string;
+  /** Required actions set at import (CONFIGURE_TOTP, UPDATE_PASSWORD, VERIFY_EMAIL). */
+  readonly requiredActions: readonly string[];
+  /** The UserImported fact; the watcher's facts name it as their cause. */
+  readonly importEventId: string;
+  /** Imported with CONFIGURE_TOTP: the user had MFA at Cognito and must enrol again. */
+  readonly flaggedForMfa: boolean;
+  readonly mfaReenrolled: boolean;
+  /** Aliases of the target's identity providers the user signed in with at Cognito. */
+  readonly providers: readonly string[];
+  /** Providers that already have a FederationRebound (pre-linked at import or seen by the watcher). */
+  readonly reboundProviders: ReadonlySet<string>;
+  readonly needsPasswordMigration: boolean;
+  /** How the password reached the target so far: `jit` (the bridge), `reset`, or not yet. */
+  readonly passwordMigratedVia: ReadonlySet<'jit' | 'reset'>;
+}
+
+/** The ledger types that decide whom to watch and what is already recorded. */
+export const watchListTypes = new Set([
+  'UserExported',
+  'UserImported',
+  'MfaReenrolled',
+  'FederationRebound',
+  'PasswordMigrated',
+]);
+
+/**
+ * The imported users of one realm as the ledger knows them, built by folding the user topic.
+ * Each recorded watcher fact marks its user's item done under the same key as the fact's id
+ * (realm + method, realm + provider, realm + via), so a fact shown again (by the poll and the
+ * reconciliation pass, or by events re-read after a crash) is no longer pending and is never
+ * published twice.
+ */
+export class WatchList {
+  private readonly imports = new Map<string, { data: UserImportedData; eventId: string }>();
+  private readonly subByTargetId = new Map<string, string>();
+  private readonly cognitoProviders = new Map<string, readonly string[]>();
+  private readonly rebound = new Map<string, Set<string>>();
+  private readonly mfaDone = new Set<string>();
+  private readonly passwordVias = new Map<string, Set<'jit' | 'reset'>>();
+
+  constructor(
+    readonly realm: string,
+    /** Cognito identity-provider name -> alias of the target's identity provider (the importer's mapping). */
+    private readonly providerAliases: Readonly<Record<string, string>>,
+  ) {}
+
+  /** Folds one fact in; facts about other realms change nothing. */
+  add(event: LedgerEvent): void {
+    switch (event.type) {
+      case 'UserExported':
+        // Facts of one user arrive in order (one partition per sub): the latest export wins.
+        this.cognitoProviders.set(event.data.sub, [
+          ...new Set(event.data.identities.map((i) => this.providerAliases[i.provider] ?? i.provider)),
+        ]);
+        return;
+      case 'UserImported':
+        if (event.data.target.realm !== this.realm) return;
+        this.imports.set(event.data.sub, { data: event.data, eventId: event.id });
+        this.subByTargetId.set(event.data.targetUserId, event.data.sub);
+        return;
+      case 'MfaReenrolled':
+        if (event.data.target.realm === this.realm && event.data.method === 'totp') this.mfaDone.add(event.data.sub);
+        return;
+      case 'FederationRebound':
+        if (event.data.target.realm !== this.realm) return;
+        setOf(this.rebound, event.data.sub).add(event.data.provider);
+        return;
+      case 'PasswordMigrated':
+        if (event.data.target.realm !== this.realm) return;
+        setOf(this.passwordVias, event.data.sub).add(event.data.via);
+        return;
+      default:
+        return;
+    }
+  }
+
+  get size(): number {
+    return this.imports.size;
+  }
+
+  byTargetUserId(targetUserId: string): WatchedUser | undefined {
+    const sub = this.subByTargetId.get(targetUserId);
+    return sub === undefined ? undefined : this.user(sub);
+  }
+
+  /** Users the target may still have news about; the reconciliation pass reads exactly these. */
+  pending(): WatchedUser[] {
+    return [...this.imports.keys()].map((sub) => this.user(sub)!).filter((user) => isPending(user));
+  }
+
+  private user(sub: string): WatchedUser | undefined {
+    const imported = this.imports.get(sub);
+    if (!imported) return undefined;
+    return {
+      sub,
+      targetUserId: imported.data.targetUserId,
+      loginName: imported.data.loginName,
+      requiredActions: imported.data.requiredActions,
+      importEventId: imported.eventId,
+      flaggedForMfa: imported.data.requiredActions.includes('CONFIGURE_TOTP'),
+      mfaReenrolled: this.mfaDone.has(sub),
+      providers: this.cognitoProviders.get(sub) ?? [],
+      reboundProviders: this.rebound.get(sub) ?? new Set(),
+      needsPasswordMigration: imported.data.needsPasswordMigration,
+      passwordMigratedVia: this.passwordVias.get(sub) ?? new Set(),
+    };
+  }
+}
+
+export function mfaPending(user: WatchedUser): boolean {
+  return user.flaggedForMfa && !user.mfaReenrolled;
+}
+
+export function federationPending(user: WatchedUser): boolean {
+  return user.providers.some((p) => !user.reboundProviders.has(p));
+}
+
+export function passwordPending(user: WatchedUser): boolean {
+  return user.passwordMigratedVia.size === 0;
+}
+
+/**
+ * A stored password proves a reset only for users the bridge will not migrate: for the others it
+ * may be the bridge's own work whose PasswordMigrated(jit) is still on its way, so only an
+ * UPDATE_PASSWORD event counts for them.
+ */
+export function passwordReconcilable(user: WatchedUser): boolean {
+  return passwordPending(user) && !user.needsPasswordMigration;
+}
+
+function isPending(user: WatchedUser): boolean {
+  return mfaPending(user) || federationPending(user) || passwordReconcilable(user);
+}
+
+function setOf<T>(map: Map<string, Set<T>>, key: string): Set<T> {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  return set;
+}

@@ -1,0 +1,63 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { pino, type Logger } from 'pino';
+import type { DatabaseConfig, ImporterConfig, KafkaConfig, KeycloakConfig, WatcherConfig } from '#config';
+import { importMapping } from '#importer';
+import { KeycloakRealm, UserDirectory, UserEventLog, type AdminCredentials } from '#keycloak';
+import { Ledger, type LedgerTopics } from '#ledger';
+import { EventCursorStore } from './event-cursor-store.js';
+import { TargetWatch } from './target-watch.js';
+
+export interface WatcherSettings {
+  readonly kafka: KafkaConfig;
+  readonly keycloak: KeycloakConfig;
+  readonly database: DatabaseConfig;
+  readonly watcher: WatcherConfig;
+  /** The importer's provider-alias overrides: the watcher maps Cognito providers to the realm's the same way. */
+  readonly importer: ImporterConfig;
+  readonly admin: AdminCredentials;
+  readonly topics?: LedgerTopics;
+  /** Default: warnings and errors on stderr. */
+  readonly logger?: Logger;
+}
+
+/** Wires the watcher to Kafka, Keycloak and PostgreSQL; configuration is validated before this runs. */
+@Module({})
+export class WatcherModule {
+  static register(settings: WatcherSettings): DynamicModule {
+    return {
+      module: WatcherModule,
+      providers: [
+        {
+          provide: TargetWatch,
+          useFactory: () => {
+            const logger = (settings.logger ?? pino({ level: 'warn' }, process.stderr)).child({ app: 'watcher' });
+            const ledger = new Ledger({
+              kafka: settings.kafka,
+              logger,
+              ...(settings.topics ? { topics: settings.topics } : {}),
+            });
+            const realm = new KeycloakRealm(settings.keycloak, settings.admin, {
+              onRetry: (failure, delayMs) =>
+                logger.warn({ operation: failure.operation, retryInMs: delayMs }, 'Keycloak unavailable; retrying'),
+            });
+            return new TargetWatch(
+              ledger,
+              realm,
+              new UserDirectory(realm),
+              new UserEventLog(realm),
+              new EventCursorStore(settings.database.url, settings.watcher.schema),
+              {
+                providerAliases: importMapping(settings.importer).providerAliases,
+                pageSize: settings.watcher.pageSize,
+                overlapMs: settings.watcher.overlapMs,
+                reconcileConcurrency: settings.watcher.reconcileConcurrency,
+              },
+              logger,
+            );
+          },
+        },
+      ],
+      exports: [TargetWatch],
+    };
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * bench:criteria — the "done" criteria over BENCH_USERS projected users (default 300,000), in one run:
+ * - **sql**: what the reconciler evaluates on every pass and `ledger status` on every call:
+ *   `ProjectionReader.measurements` (one aggregate query over `migration_user`) and
+ *   `bridgeTraffic`, then `evaluateDoneCriteria`; the cutover phase (a scan of the control topic)
+ *   is left out: it does not grow with the users;
+ * - **naive**: every row loaded into the process (the nine columns the criteria read) and counted
+ *   in JS with `measureUsers`, the same definitions; both results must be equal;
+ * - also timed: the reset candidates query of a pass and the rollback report's query.
+ * The rows are built by the domain's own fold (`summarizeUserMigration` + the projector's
+ * `userRowOf`, realistic `state` jsonb included) and written with COPY into a fresh schema made by
+ * the projector's migrations, then vacuumed and analysed as autovacuum would have done.
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { databaseConfig } from '#config';
+import {
+  evaluateDoneCriteria,
+  measureUsers,
+  parseReconcilerPolicy,
+  summarizeUserMigration,
+  type CriteriaUserRow,
+  type MigrationStatus,
+  type UserMigrationState,
+} from '#domain';
+import { openProjectionDataSource } from '#projector';
+import { ProjectionReader } from '#reconciler';
+import { userColumns, userRowOf } from '../apps/projector/src/user-row.js';
+
+const users = Number(process.env.BENCH_USERS ?? 300_000);
+const repeats = Number(process.env.BENCH_REPEATS ?? 7);
+const databaseUrl = databaseConfig(process.env).url;
+const policy = parseReconcilerPolicy({}, 'bench');
+const now = new Date('2025-06-01T00:00:00.000Z');
+const day = 86_400_000;
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** mulberry32: a seeded generator, so every run projects the same population. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const target = 'keycloak/bench';
+
+/**
+ * One user 80 days into a migration: 93 % enabled in Cognito, 5 % federated-only, 15 % MFA, 12 %
+ * federated; 98 % imported in the first 10 days; of those 60 % migrated by JIT, 10 % by reset;
+ * MFA users who migrated mostly re-enrolled; the rest got their long-tail resets.
+ */
+function userState(i: number, rnd: () => number): UserMigrationState {
+  const sub = `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+  const start = now.getTime() - 80 * day;
+  const federatedOnly = rnd() < 0.05;
+  const providers = federatedOnly || rnd() < 0.07 ? (rnd() < 0.7 ? ['Google'] : ['Google', 'SignInWithApple']) : [];
+  const mfa = !federatedOnly && rnd() < 0.15;
+  const state: {
+    -readonly [K in keyof UserMigrationState]: UserMigrationState[K];
+  } = {
+    sub,
+    profile: {
+      poolId: 'us-east-1_Bench01',
+      username: `user${i}`,
+      email: `user${i}@example.com`,
+      phoneNumber: rnd() < 0.3 ? `+1555${String(i).padStart(7, '0')}` : null,
+      enabled: rnd() < 0.93,
+      sourceStatus: federatedOnly ? 'EXTERNAL_PROVIDER' : 'CONFIRMED',
+      mfa: { sms: false, totp: mfa, preferred: mfa ? 'SOFTWARE_TOKEN_MFA' : null },
+      providers,
+      sourceUpdatedAt: iso(start - 30 * day),
+      contentHash: `sha256:${i.toString(16).padStart(64, '0')}`,
+    },
+    firstExportedAt: iso(start),
+    imports: {},
+    importFailures: {},
+    passwordMigrations: {},
+    mfaReenrolments: {},
+    federationBindings: {},
+    resets: {},
+  };
+  if (rnd() >= 0.98) return state;
+  const importedAt = start + rnd() * 10 * day;
+  state.imports = {
+    [target]: {
+      target,
+      targetUserId: randomUUID(),
+      loginName: `user${i}`,
+      outcome: 'created',
+      needsPasswordMigration: !federatedOnly,
+      treatment: federatedOnly ? 'federated-only' : 'password-via-bridge',
+      at: iso(importedAt),
+    },
+  };
+  const roll = rnd();
+  const migratedAt = Math.min(importedAt + (1 + rnd() * 69) * day, now.getTime() - 1000);
+  if (!federatedOnly && roll < 0.7) {
+    const via = roll < 0.6 ? 'jit' : 'reset';
+    state.passwordMigrations = { [`${target}/${via}`]: { target, via, at: iso(migratedAt) } };
+    if (mfa && rnd() < 0.85) {
+      state.mfaReenrolments = { [`${target}/totp`]: { target, method: 'totp', at: iso(migratedAt + 60_000) } };
+    }
+  }
+  for (const provider of providers) {
+    if (rnd() < 0.85) {
+      const via = rnd() < 0.6 ? 'pre-linked' : 'first-login';
+      const at = via === 'pre-linked' ? importedAt : migratedAt;
+      state.federationBindings = {
+        ...state.federationBindings,
+        [`${target}/${provider}/${i}`]: { target, provider, providerUserId: String(i), via, at: iso(at) },
+      };
+    }
+  }
+  if (Object.keys(state.passwordMigrations).length === 0 && !federatedOnly) {
+    let at = importedAt + policy.longTail.afterDays * day;
+    for (let attempt = 1; attempt <= policy.resets.maxPerUser && at < now.getTime(); attempt++) {
+      state.resets = {
+        ...state.resets,
+        [`${target}/${attempt}`]: { target, attempt, reason: 'long tail', at: iso(at) },
+      };
+      at += policy.resets.reminderAfterDays[Math.min(attempt - 1, policy.resets.reminderAfterDays.length - 1)]! * day;
+    }
+  }
+  return state;
+}
+
+/** A value as a CSV field of COPY: empty for null, arrays as `{a,b}`, objects as JSON, quoted. */
+function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = Array.isArray(value)
+    ? `{${value.join(',')}}`
+    : typeof value === 'object'
+      ? JSON.stringify(value)
+      : String(value);
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
+function* csvChunks(): Generator<string> {
+  const rnd = random(20250601);
+  let chunk = '';
+  for (let i = 0; i < users; i++) {
+    const state = userState(i, rnd);
+    const row = userRowOf(state, summarizeUserMigration(state));
+    chunk += `${userColumns.map(([column]) => csvField(row[column])).join(',')}\n`;
+    if (i % 2000 === 1999) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const started = performance.now();
+  const result = await work();
+  return { ms: performance.now() - started, result };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const round = (ms: number) => Number(ms.toFixed(1));
+
+async function main(): Promise<void> {
+  const run = randomUUID().slice(0, 8);
+  const schema = `bench_criteria_${run}`;
+  const journalSchema = `bench_criteria_journal_${run}`;
+  log(`creating ${schema} with the projector's migrations`);
+  const dataSource = await openProjectionDataSource(databaseUrl, schema);
+  await dataSource.destroy();
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  try {
+    log(`writing ${users} users with COPY`);
+    const copy = await timed(async () => {
+      const client = await pool.connect();
+      try {
+        await pipeline(
+          Readable.from(csvChunks()),
+          client.query(
+            copyFrom(
+              `copy "${schema}".migration_user (${userColumns.map(([c]) => c).join(', ')}) from stdin (format csv)`,
+            ),
+          ),
+        );
+      } finally {
+        client.release();
+      }
+    });
+    log(`copy: ${(copy.ms / 1000).toFixed(1)} s; vacuum analyze`);
+    await pool.query(`vacuum analyze "${schema}".migration_user`);
+    const { rows: size } = await pool.query<{ mb: string }>(
+      `select round(pg_total_relation_size($1) / 1048576.0) as mb`,
+      [`"${schema}".migration_user`],
+    );
+
+    const reader = new ProjectionReader(pool, schema);
+    const evaluate = async () => {
+      const [measured, traffic] = await Promise.all([
+        reader.measurements(policy, now),
+        reader.bridgeTraffic(policy, now),
+      ]);
+      return { measured, criteria: evaluateDoneCriteria(measured, traffic, policy, measured.firstImportedAt, now) };
+    };
+    const sqlRuns: number[] = [];
+    let sql = await timed(evaluate);
+    for (let i = 0; i < repeats; i++) {
+      sql = await timed(evaluate);
+      sqlRuns.push(sql.ms);
+    }
+    log(`sql: median ${median(sqlRuns).toFixed(1)} ms over ${repeats} runs`);
+
+    const naive = await timed(async () => {
+      const { rows } = await pool.query<{
+        status: MigrationStatus;
+        active: boolean;
+        mfa_required: boolean;
+        mfa_reenrolled_at: Date | null;
+        expected_providers: string[];
+        rebound_providers: string[];
+        migrated_at: Date | null;
+        imported_at: Date | null;
+        last_reset_at: Date | null;
+      }>(
+        `select status, active, mfa_required, mfa_reenrolled_at, expected_providers, rebound_providers,
+                migrated_at, imported_at, last_reset_at
+           from "${schema}".migration_user`,
+      );
+      const asRows = rows.map((r): CriteriaUserRow => ({
+        status: r.status,
+        active: r.active,
+        mfaRequired: r.mfa_required,
+        mfaReenrolledAt: r.mfa_reenrolled_at,
+        expectedProviders: r.expected_providers,
+        reboundProviders: r.rebound_providers,
+        migratedAt: r.migrated_at,
+        importedAt: r.imported_at,
+        lastResetAt: r.last_reset_at,
+      }));
+      return measureUsers(asRows, policy, now);
+    });
+    log(`naive: ${naive.ms.toFixed(1)} ms`);
+    const equal = JSON.stringify(naive.result) === JSON.stringify(sql.result.measured);
+    if (!equal)
+      throw new Error(
+        `the two evaluations differ: ${JSON.stringify({ naive: naive.result, sql: sql.result.measured })}`,
+      );
+
+    const candidates = await timed(() => reader.resetCandidates(policy, now));
+    const rollback = await timed(() => reader.rollbackCandidates(journalSchema));
+    log(`reset candidates: ${candidates.result.length} in ${candidates.ms.toFixed(1)} ms`);
+    log(`rollback candidates: ${rollback.result.length} in ${rollback.ms.toFixed(1)} ms`);
+
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: 'criteria',
+        users,
+        table_mb: Number(size[0]!.mb),
+        copy_seconds: Number((copy.ms / 1000).toFixed(1)),
+        criteria_ms_median: round(median(sqlRuns)),
+        criteria_ms_max: round(Math.max(...sqlRuns)),
+        criteria_runs: repeats,
+        naive_ms: round(naive.ms),
+        naive_over_sql: Number((naive.ms / median(sqlRuns)).toFixed(1)),
+        same_result: equal,
+        target_ms: 1000,
+        met: median(sqlRuns) < 1000,
+        reset_candidates: candidates.result.length,
+        reset_candidates_ms: round(candidates.ms),
+        rollback_candidates: rollback.result.length,
+        rollback_candidates_ms: round(rollback.ms),
+        criteria: Object.fromEntries(sql.result.criteria.map((c) => [c.id, c.value])),
+      })}\n`,
+    );
+  } finally {
+    await pool.query(`drop schema if exists "${schema}" cascade`);
+    await pool.end();
+  }
+}
+
+await main();

@@ -1,0 +1,85 @@
+export { isUserFact, type UserFact } from './user-fact.js';
+export {
+  initialUserMigration,
+  evolveUserMigration,
+  userMigrationOf,
+  targetKey,
+  type UserMigrationState,
+  type ExportedProfile,
+  type TargetKey,
+  type ImportRecord,
+  type ImportFailureRecord,
+  type PasswordMigrationRecord,
+  type MfaReenrolmentRecord,
+  type FederationBindingRecord,
+  type ResetRecord,
+} from './user-migration.js';
+export {
+  summarizeUserMigration,
+  migrationStatuses,
+  type MigrationStatus,
+  type UserMigrationSummary,
+} from './user-migration-summary.js';
+export { UserStateConflictError } from './user-state-conflict-error.js';
+export {
+  classifyAuthAnswer,
+  classifyAuthFailure,
+  type LoginOutcome,
+  type LoginOutcomeKind,
+  type PasswordVerifiedChallenge,
+  type UnavailableCause,
+  type AuthAnswer,
+  type AuthFailure,
+} from './login-outcome.js';
+export { decideJitMigration, type JitMigrationDecision } from './jit-migration-decision.js';
+export {
+  reconcilerPolicySchema,
+  parseReconcilerPolicy,
+  defaultReconcilerPolicy,
+  type ReconcilerPolicy,
+} from './reconciler-policy.js';
+export { PolicyError } from './policy-error.js';
+export {
+  planLongTailResets,
+  longTailCutoff,
+  type ResetCandidate,
+  type DueReset,
+  type SkippedReset,
+  type ResetSkipReason,
+  type ResetPlan,
+} from './long-tail-resets.js';
+export {
+  measureUsers,
+  measurementCutoffs,
+  evaluateDoneCriteria,
+  projectDoneDate,
+  type Criterion,
+  type CriterionId,
+  type BridgeTraffic,
+  type MigrationMeasurements,
+  type CriteriaUserRow,
+} from './done-criteria.js';
+export {
+  cutoverPhases,
+  criteriaToLeave,
+  initialCutover,
+  evolveCutover,
+  phaseReadiness,
+  decideAutomaticAdvance,
+  decideOperatorChange,
+  nextPhase,
+  type CutoverPhase,
+  type CutoverState,
+  type PhaseReadiness,
+  type OperatorCommand,
+} from './cutover.js';
+export { CutoverRefusedError } from './cutover-refused-error.js';
+export {
+  rollbackAttentionOf,
+  rollbackAttentionMeaning,
+  rollbackReport,
+  type RollbackAttention,
+  type RollbackUserRow,
+  type RollbackUser,
+  type RollbackReport,
+} from './rollback-attention.js';

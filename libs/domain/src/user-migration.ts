@@ -1,0 +1,231 @@
+import canonicalize from 'canonicalize';
+import type { UserFact } from './user-fact.js';
+import { UserStateConflictError } from './user-state-conflict-error.js';
+
+/** The user as the latest export saw them in Cognito. */
+export interface ExportedProfile {
+  readonly poolId: string;
+  readonly username: string;
+  /** Lower-cased: Cognito and Keycloak both match e-mails case-insensitively. */
+  readonly email: string | null;
+  readonly phoneNumber: string | null;
+  readonly enabled: boolean;
+  readonly sourceStatus: string;
+  readonly mfa: { readonly sms: boolean; readonly totp: boolean | null; readonly preferred: string | null };
+  /** Federated identity providers linked in Cognito, sorted, each once. */
+  readonly providers: readonly string[];
+  readonly sourceUpdatedAt: string;
+  readonly contentHash: string;
+}
+
+/** `kind/realm` of the target a fact is about. */
+export type TargetKey = string;
+
+export interface ImportRecord {
+  readonly target: TargetKey;
+  readonly targetUserId: string;
+  readonly loginName: string;
+  readonly outcome: 'created' | 'matched';
+  readonly needsPasswordMigration: boolean;
+  readonly treatment: string;
+  readonly at: string;
+}
+
+export interface ImportFailureRecord {
+  readonly target: TargetKey;
+  readonly reason: string;
+  readonly field: string | null;
+  readonly httpStatus: number | null;
+  readonly at: string;
+}
+
+export interface PasswordMigrationRecord {
+  readonly target: TargetKey;
+  readonly via: 'jit' | 'reset';
+  readonly at: string;
+}
+
+export interface MfaReenrolmentRecord {
+  readonly target: TargetKey;
+  readonly method: string;
+  readonly at: string;
+}
+
+export interface FederationBindingRecord {
+  readonly target: TargetKey;
+  readonly provider: string;
+  readonly providerUserId: string;
+  readonly via: 'pre-linked' | 'first-login';
+  readonly at: string;
+}
+
+export interface ResetRecord {
+  readonly target: TargetKey;
+  readonly attempt: number;
+  readonly reason: string;
+  readonly at: string;
+}
+
+/**
+ * Everything the ledger says about one user, as a join-semilattice: each kind of fact is a set
+ * keyed like the event's fact key, a fact seen twice keeps its earliest time, and the profile is
+ * the export with the latest Cognito `updatedAt`. Merging is therefore commutative, associative
+ * and idempotent, so redelivery, replay and facts that arrive late (a `PasswordMigrated` recorded
+ * before its `UserImported`) all give the same state. Plain JSON, so it can be stored as is.
+ */
+export interface UserMigrationState {
+  readonly sub: string;
+  readonly profile: ExportedProfile | null;
+  readonly firstExportedAt: string | null;
+  readonly imports: Readonly<Record<TargetKey, ImportRecord>>;
+  readonly importFailures: Readonly<Record<string, ImportFailureRecord>>;
+  readonly passwordMigrations: Readonly<Record<string, PasswordMigrationRecord>>;
+  readonly mfaReenrolments: Readonly<Record<string, MfaReenrolmentRecord>>;
+  readonly federationBindings: Readonly<Record<string, FederationBindingRecord>>;
+  readonly resets: Readonly<Record<string, ResetRecord>>;
+}
+
+export function initialUserMigration(sub: string): UserMigrationState {
+  return {
+    sub,
+    profile: null,
+    firstExportedAt: null,
+    imports: {},
+    importFailures: {},
+    passwordMigrations: {},
+    mfaReenrolments: {},
+    federationBindings: {},
+    resets: {},
+  };
+}
+
+export function evolveUserMigration(state: UserMigrationState, fact: UserFact): UserMigrationState {
+  if (fact.subject !== state.sub) {
+    throw new UserStateConflictError(state.sub, 'subject', `a fact about "${fact.subject}" cannot change this user`);
+  }
+  const at = new Date(fact.time).toISOString();
+  switch (fact.type) {
+    case 'UserExported': {
+      const d = fact.data;
+      const profile: ExportedProfile = {
+        poolId: d.poolId,
+        username: d.username,
+        email: d.attributes.email?.toLowerCase() ?? null,
+        phoneNumber: d.attributes.phone_number ?? null,
+        enabled: d.enabled,
+        sourceStatus: d.status,
+        mfa: { sms: d.mfa.sms, totp: d.mfa.totp, preferred: d.mfa.preferred },
+        providers: [...new Set(d.identities.map((i) => i.provider))].sort(),
+        sourceUpdatedAt: new Date(d.updatedAt).toISOString(),
+        contentHash: fact.contenthash,
+      };
+      return {
+        ...state,
+        profile: state.profile === null || newerProfile(profile, state.profile) ? profile : state.profile,
+        firstExportedAt: state.firstExportedAt === null || at < state.firstExportedAt ? at : state.firstExportedAt,
+      };
+    }
+    case 'UserImported': {
+      const d = fact.data;
+      const target = targetKey(d.target);
+      const known = state.imports[target];
+      if (known && known.targetUserId !== d.targetUserId) {
+        throw new UserStateConflictError(
+          state.sub,
+          'targetUserId',
+          `imported into ${target} as ${d.targetUserId}, but already recorded as ${known.targetUserId}`,
+        );
+      }
+      const record: ImportRecord = {
+        target,
+        targetUserId: d.targetUserId,
+        loginName: d.loginName,
+        outcome: d.outcome,
+        needsPasswordMigration: d.needsPasswordMigration,
+        treatment: d.treatment,
+        at,
+      };
+      return { ...state, imports: withEarliest(state.imports, target, record) };
+    }
+    case 'UserImportFailed': {
+      const d = fact.data;
+      const record: ImportFailureRecord = {
+        target: targetKey(d.target),
+        reason: d.reason,
+        field: d.field,
+        httpStatus: d.httpStatus,
+        at,
+      };
+      return { ...state, importFailures: withEarliest(state.importFailures, fact.id, record) };
+    }
+    case 'PasswordMigrated': {
+      const d = fact.data;
+      const target = targetKey(d.target);
+      const record: PasswordMigrationRecord = { target, via: d.via, at };
+      return { ...state, passwordMigrations: withEarliest(state.passwordMigrations, `${target}/${d.via}`, record) };
+    }
+    case 'MfaReenrolled': {
+      const d = fact.data;
+      const target = targetKey(d.target);
+      const record: MfaReenrolmentRecord = { target, method: d.method, at };
+      return { ...state, mfaReenrolments: withEarliest(state.mfaReenrolments, `${target}/${d.method}`, record) };
+    }
+    case 'FederationRebound': {
+      const d = fact.data;
+      const target = targetKey(d.target);
+      const record: FederationBindingRecord = {
+        target,
+        provider: d.provider,
+        providerUserId: d.providerUserId,
+        via: d.via,
+        at,
+      };
+      const key = `${target}/${d.provider}/${d.providerUserId}`;
+      return { ...state, federationBindings: withEarliest(state.federationBindings, key, record) };
+    }
+    case 'ResetSent': {
+      const d = fact.data;
+      const target = targetKey(d.target);
+      const record: ResetRecord = { target, attempt: d.attempt, reason: d.reason, at };
+      return { ...state, resets: withEarliest(state.resets, `${target}/${d.attempt}`, record) };
+    }
+  }
+}
+
+/** Folds a user's facts, in any order, into their state. */
+export function userMigrationOf(sub: string, facts: Iterable<UserFact>): UserMigrationState {
+  let state = initialUserMigration(sub);
+  for (const fact of facts) state = evolveUserMigration(state, fact);
+  return state;
+}
+
+export function targetKey(target: { readonly kind: string; readonly realm: string }): TargetKey {
+  return `${target.kind}/${target.realm}`;
+}
+
+/** Cognito's `updatedAt` orders exports of one user; the content hash breaks ties the same way everywhere. */
+function newerProfile(candidate: ExportedProfile, current: ExportedProfile): boolean {
+  if (candidate.sourceUpdatedAt !== current.sourceUpdatedAt) return candidate.sourceUpdatedAt > current.sourceUpdatedAt;
+  return candidate.contentHash > current.contentHash;
+}
+
+/**
+ * The same fact delivered twice (or re-published by a re-run) keeps its first time. When two
+ * versions of one fact carry the same time, the smaller canonical (RFC 8785) serialisation wins:
+ * any total order would do, it only has to be the same in every replay, whether a record comes
+ * from memory or back from a jsonb column with its keys reordered.
+ */
+export function earliestOf<R extends { readonly at: string }>(a: R, b: R): R {
+  if (a.at !== b.at) return a.at < b.at ? a : b;
+  return canonicalize(a)! <= canonicalize(b)! ? a : b;
+}
+
+function withEarliest<R extends { readonly at: string }>(
+  records: Readonly<Record<string, R>>,
+  key: string,
+  record: R,
+): Readonly<Record<string, R>> {
+  const known = records[key];
+  const kept = known === undefined ? record : earliestOf(known, record);
+  return kept === known ? records : { ...records, [key]: kept };
+}
