@@ -119,7 +119,14 @@ function userState(i: number, rnd: () => number): UserMigrationState {
       const at = via === 'pre-linked' ? importedAt : migratedAt;
       state.federationBindings = {
         ...state.federationBindings,
-        [`${target}/${provider}/${i}`]: { target, provider, providerUserId: String(i), via, at: iso(at) },
+        [`${target}/${provider}/${i}`]: {
+          target,
+          provider,
+          cognitoProvider: provider,
+          providerUserId: String(i),
+          via,
+          at: iso(at),
+        },
       };
     }
   }

@@ -11,7 +11,7 @@ import { formatPass, reconcileCompressed } from './reconcile-command.js';
 import { formatWatchReport, watcherDemo } from './watch-command.js';
 import { demoPoolId, describeSeededPool, seedPool } from './seed-command.js';
 
-const reconcileDays = 120;
+const reconcileDays = 90;
 const reconcileStepDays = 15;
 
 /**
@@ -85,11 +85,14 @@ export function demoCommand(): Command {
       out(
         `\n== 8. reconciler on a compressed clock: ${reconcileDays} days after the import, a pass every ${reconcileStepDays}\n`,
       );
-      const reconciled = await reconcileCompressed(env, {
-        from: new Date(),
-        days: reconcileDays,
-        stepDays: reconcileStepDays,
-      });
+      const reconciled = await reconcileCompressed(
+        { ...env, RECONCILER_POLICY_FILE: join(projectRoot, 'infra/reconciler/demo-policy.yaml') },
+        {
+          from: new Date(),
+          days: reconcileDays,
+          stepDays: reconcileStepDays,
+        },
+      );
       out(formatPass(reconciled.last).replace(/^(?=.)/gm, '   '));
 
       out('\n== 9. completion, from the projections\n');

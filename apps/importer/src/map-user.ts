@@ -69,6 +69,12 @@ export function mapUser(user: UserExportedData, context: MappingContext): Mapped
   const email = fields.email ?? null;
   const loginName = loginNameOf(user, context.login, email, federatedOnly);
   const links = linksOf(user, context, email, adjustments);
+  const linkedFrom = Object.fromEntries(
+    user.identities.map((identity) => [
+      context.mapping.providerAliases[identity.provider] ?? identity.provider,
+      identity.provider,
+    ]),
+  );
   const id = keycloakUserId(context.realm, user.poolId, user.sub);
 
   const representation = {
@@ -100,6 +106,7 @@ export function mapUser(user: UserExportedData, context: MappingContext): Mapped
     representation,
     groups: user.groups,
     links,
+    linkedFrom,
     treatment,
     requiredActions,
     adjustments,

@@ -27,6 +27,8 @@ export interface MappedUser {
   readonly groups: readonly string[];
   /** Federated identities Keycloak will hold from the start. */
   readonly links: readonly FederatedLink[];
+  /** Target identity-provider alias -> the Cognito provider name the link came from. */
+  readonly linkedFrom: Readonly<Record<string, string>>;
   readonly treatment: StatusTreatment;
   readonly requiredActions: readonly string[];
   readonly adjustments: readonly Adjustment[];

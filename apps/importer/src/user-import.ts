@@ -360,7 +360,14 @@ export class UserImport {
     const links = user.links.map((link: FederatedLink) =>
       createEvent(
         'FederationRebound',
-        { sub: user.sub, target, provider: link.identityProvider, providerUserId: link.userId, via: 'pre-linked' },
+        {
+          sub: user.sub,
+          target,
+          provider: link.identityProvider,
+          cognitoProvider: user.linkedFrom[link.identityProvider] ?? link.identityProvider,
+          providerUserId: link.userId,
+          via: 'pre-linked',
+        },
         { ...context, causationId: imported.id },
       ),
     );

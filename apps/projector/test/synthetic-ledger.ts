@@ -111,6 +111,7 @@ function userHistory(
             sub: user.sub,
             target,
             provider: identity.provider,
+            cognitoProvider: identity.provider,
             providerUserId: identity.userId,
             via: prelinked ? 'pre-linked' : 'first-login',
           },

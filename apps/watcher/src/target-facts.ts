@@ -31,6 +31,7 @@ export function decideTargetFacts(user: WatchedUser, realm: string, seen: Target
           sub: user.sub,
           target,
           provider: link.identityProvider,
+          cognitoProvider: user.cognitoProviderOf[link.identityProvider] ?? link.identityProvider,
           providerUserId: link.userId,
           via: 'first-login',
         },

@@ -17,6 +17,7 @@ const user = (overrides: Partial<WatchedUser> = {}): WatchedUser => ({
   flaggedForMfa: false,
   mfaReenrolled: false,
   providers: [],
+  cognitoProviderOf: {},
   reboundProviders: new Set(),
   needsPasswordMigration: true,
   passwordMigratedVia: new Set(),
@@ -53,7 +54,11 @@ describe('decideTargetFacts', () => {
     },
     {
       name: 'each provider the user had at Cognito is rebound on its own; other providers are not',
-      given: user({ providers: ['google', 'AcmeEntraID'], reboundProviders: new Set(['AcmeEntraID']) }),
+      given: user({
+        providers: ['google', 'AcmeEntraID'],
+        cognitoProviderOf: { google: 'Google', AcmeEntraID: 'AcmeEntraID' },
+        reboundProviders: new Set(['AcmeEntraID']),
+      }),
       when: {
         ...nothing,
         links: [
@@ -65,7 +70,14 @@ describe('decideTargetFacts', () => {
       then: [
         {
           type: 'FederationRebound',
-          data: { sub: 'sub-1', target, provider: 'google', providerUserId: 'g-1', via: 'first-login' },
+          data: {
+            sub: 'sub-1',
+            target,
+            provider: 'google',
+            cognitoProvider: 'Google',
+            providerUserId: 'g-1',
+            via: 'first-login',
+          },
           at: t0,
         },
       ],

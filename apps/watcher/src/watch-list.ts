@@ -15,6 +15,8 @@ export interface WatchedUser {
   readonly mfaReenrolled: boolean;
   /** Aliases of the target's identity providers the user signed in with at Cognito. */
   readonly providers: readonly string[];
+  /** Alias -> the Cognito provider name it stands for. */
+  readonly cognitoProviderOf: Readonly<Record<string, string>>;
   /** Providers that already have a FederationRebound (pre-linked at import or seen by the watcher). */
   readonly reboundProviders: ReadonlySet<string>;
   readonly needsPasswordMigration: boolean;
@@ -41,7 +43,7 @@ export const watchListTypes = new Set([
 export class WatchList {
   private readonly imports = new Map<string, { data: UserImportedData; eventId: string }>();
   private readonly subByTargetId = new Map<string, string>();
-  private readonly cognitoProviders = new Map<string, readonly string[]>();
+  private readonly cognitoProviders = new Map<string, Readonly<Record<string, string>>>();
   private readonly rebound = new Map<string, Set<string>>();
   private readonly mfaDone = new Set<string>();
   private readonly passwordVias = new Map<string, Set<'jit' | 'reset'>>();
@@ -57,9 +59,12 @@ export class WatchList {
     switch (event.type) {
       case 'UserExported':
         // Facts of one user arrive in order (one partition per sub): the latest export wins.
-        this.cognitoProviders.set(event.data.sub, [
-          ...new Set(event.data.identities.map((i) => this.providerAliases[i.provider] ?? i.provider)),
-        ]);
+        this.cognitoProviders.set(
+          event.data.sub,
+          Object.fromEntries(
+            event.data.identities.map((i) => [this.providerAliases[i.provider] ?? i.provider, i.provider]),
+          ),
+        );
         return;
       case 'UserImported':
         if (event.data.target.realm !== this.realm) return;
@@ -107,7 +112,8 @@ export class WatchList {
       importEventId: imported.eventId,
       flaggedForMfa: imported.data.requiredActions.includes('CONFIGURE_TOTP'),
       mfaReenrolled: this.mfaDone.has(sub),
-      providers: this.cognitoProviders.get(sub) ?? [],
+      providers: Object.keys(this.cognitoProviders.get(sub) ?? {}),
+      cognitoProviderOf: this.cognitoProviders.get(sub) ?? {},
       reboundProviders: this.rebound.get(sub) ?? new Set(),
       needsPasswordMigration: imported.data.needsPasswordMigration,
       passwordMigratedVia: this.passwordVias.get(sub) ?? new Set(),

@@ -68,7 +68,12 @@ export function federationRebound(
   provider = 'Google',
   via: 'pre-linked' | 'first-login' = 'pre-linked',
 ): UserFact {
-  return createEvent('FederationRebound', { sub, target, provider, providerUserId: `${provider}-1`, via }, at(time));
+  // The target names its provider differently (a Keycloak alias), as the importer's mapping does.
+  return createEvent(
+    'FederationRebound',
+    { sub, target, provider: provider.toLowerCase(), cognitoProvider: provider, providerUserId: `${provider}-1`, via },
+    at(time),
+  );
 }
 
 export function resetSent(time: string, attempt = 1): UserFact {

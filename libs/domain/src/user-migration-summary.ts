@@ -52,7 +52,7 @@ export function summarizeUserMigration(state: UserMigrationState): UserMigration
   const failure = latest(Object.values(state.importFailures));
   const bindings = Object.values(state.federationBindings);
   const expectedProviders = profile?.providers ?? [];
-  const reboundProviders = [...new Set(bindings.map((b) => b.provider))].sort();
+  const reboundProviders = [...new Set(bindings.map((b) => b.cognitoProvider))].sort();
   const mfa = Object.values(state.mfaReenrolments);
   const resets = Object.values(state.resets);
 
@@ -98,7 +98,7 @@ function federatedOnlyMigratedAt(state: UserMigrationState, expected: readonly s
   if (state.profile?.sourceStatus !== 'EXTERNAL_PROVIDER' || expected.length === 0) return null;
   let last: string | null = null;
   for (const provider of expected) {
-    const bound = earliest(Object.values(state.federationBindings).filter((b) => b.provider === provider));
+    const bound = earliest(Object.values(state.federationBindings).filter((b) => b.cognitoProvider === provider));
     if (bound === null) return null;
     if (last === null || bound.at > last) last = bound.at;
   }

@@ -54,6 +54,8 @@ export interface MfaReenrolmentRecord {
 export interface FederationBindingRecord {
   readonly target: TargetKey;
   readonly provider: string;
+  /** The Cognito provider name the binding re-binds: what the exported profile's providers list. */
+  readonly cognitoProvider: string;
   readonly providerUserId: string;
   readonly via: 'pre-linked' | 'first-login';
   readonly at: string;
@@ -176,6 +178,7 @@ export function evolveUserMigration(state: UserMigrationState, fact: UserFact): 
       const record: FederationBindingRecord = {
         target,
         provider: d.provider,
+        cognitoProvider: d.cognitoProvider,
         providerUserId: d.providerUserId,
         via: d.via,
         at,

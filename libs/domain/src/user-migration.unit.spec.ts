@@ -134,7 +134,7 @@ describe('user migration: transitions', () => {
       .then({ mfaRequired: false });
   });
 
-  it('FederationRebound: the provider counts as re-bound', () => {
+  it('FederationRebound: the Cognito provider it re-binds counts as re-bound, whatever the target calls it', () => {
     given(exported('2026-01-01T10:00:00Z', { identities: [identity('Google'), identity('AcmeEntraID')] }))
       .when(federationRebound('2026-01-02T10:00:00Z', 'Google'))
       .then({ expectedProviders: ['AcmeEntraID', 'Google'], reboundProviders: ['Google'], status: 'exported' });

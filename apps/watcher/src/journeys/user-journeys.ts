@@ -24,7 +24,7 @@ export async function enrolTotp(client: JourneyClient, username: string, passwor
   const session = new LoginSession(client.redirectUri);
   const login = await session.open(authorizationUrl(client));
   const landing = await session.submit(login, { username, password });
-  const { landing: done, secret } = await completeTotpSetup(session, landing);
+  const { landing: done, secret } = await completeRequiredPages(session, landing);
   if (secret === null) throw new Error(`${username}: Keycloak did not ask to set up TOTP (${titleOf(landing)})`);
   expectApp(done, username);
   return { secret };
@@ -63,8 +63,40 @@ export async function signInThroughProvider(
   const session = new LoginSession(client.redirectUri);
   const providerLogin = await session.open(authorizationUrl(client, { kc_idp_hint: providerAlias }));
   const landing = await session.submit(providerLogin, { username, password });
-  expectApp((await completeTotpSetup(session, landing)).landing, username);
+  expectApp((await completeRequiredPages(session, landing)).landing, username);
 }
+
+/**
+ * The pages Keycloak puts between the password and the application, filled in as the user would:
+ * the TOTP setup, and the profile form a realm shows when a field it requires is empty (Cognito
+ * required no names, so imported users may have none).
+ */
+async function completeRequiredPages(
+  session: LoginSession,
+  landing: Landing,
+): Promise<{ landing: Landing; secret: string | null }> {
+  let current = landing;
+  let secret: string | null = null;
+  for (let step = 0; step < 4 && current.kind === 'page'; step++) {
+    const totp = await completeTotpSetup(session, current);
+    if (totp.secret !== null) {
+      ({ landing: current, secret } = totp);
+      continue;
+    }
+    const profile = current.html.querySelector('#kc-update-profile-form');
+    if (!profile) break;
+    const missing = Object.fromEntries(
+      Object.entries(profileAnswers).filter(([name]) => {
+        const input = profile.querySelector(`input[name="${name}"]`);
+        return input !== null && !input.attributes.value;
+      }),
+    );
+    current = await session.submit(current, missing, '#kc-update-profile-form');
+  }
+  return { landing: current, secret };
+}
+
+const profileAnswers: Readonly<Record<string, string>> = { firstName: 'Rehearsal', lastName: 'User' };
 
 export function authorizationUrl(client: JourneyClient, extra: Readonly<Record<string, string>> = {}): string {
   const url = new URL(`${client.keycloakUrl}/realms/${encodeURIComponent(client.realm)}/protocol/openid-connect/auth`);

@@ -32,7 +32,10 @@ export const federationRebound = defineEvent({
   schema: z.object({
     sub: cognitoSub,
     target,
+    /** The target's identity provider (a Keycloak alias). */
     provider: z.string().min(1),
+    /** The Cognito provider name (as in UserExported.identities) this link re-binds; progress is counted against it. */
+    cognitoProvider: z.string().min(1),
     providerUserId: z.string().min(1),
     via: z.enum(['pre-linked', 'first-login']),
   }),
