@@ -246,6 +246,7 @@ describe('watcher on the real stack (Kafka, PostgreSQL, Keycloak)', () => {
       sub: p.sub,
       target: { kind: 'keycloak', realm: target.name },
       provider: 'google',
+      cognitoProvider: 'Google',
       providerUserId,
       via: 'first-login',
     });
