@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { pino } from 'pino';
 import { databaseConfig, kafkaConfig, type Env } from '#config';
@@ -346,6 +347,21 @@ describe('bridge against documented Cognito behaviours', () => {
     assert.equal(right.status, 429, 'the budget holds even for the right password');
     assert.equal(right.body.scope, 'failures');
     assert.ok(Number(right.headers.get('retry-after')) > 0);
+  });
+
+  it('counts each Cognito call of the day, and the unavailable ones, in bridge_daily_traffic within a flush', async () => {
+    const stored = async () => {
+      const { rows } = await db.query<{ calls: string | null; unavailable: string | null }>(
+        `SELECT sum(cognito_calls) AS calls, sum(unavailable) AS unavailable FROM "${schema}".bridge_daily_traffic`,
+      );
+      return { calls: Number(rows[0]!.calls ?? 0), unavailable: Number(rows[0]!.unavailable ?? 0) };
+    };
+    const deadline = Date.now() + 5000;
+    while ((await stored()).calls < fake.calls.length && Date.now() < deadline) await sleep(100);
+    const { calls, unavailable } = await stored();
+    assert.equal(calls, fake.calls.length);
+    // throttled-user (twice), fault-user, slow-user, trigger-user, custom-user; wrong passwords are not failures.
+    assert.equal(unavailable, 6);
   });
 
   describe('callers', () => {

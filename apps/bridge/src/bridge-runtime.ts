@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { pino, type Logger } from 'pino';
 import {
   bridgeConfig,
@@ -11,8 +12,10 @@ import {
 } from '#config';
 import { createCognitoClient } from '#cognito';
 import { Ledger } from '#ledger';
+import { BridgeDailyTraffic } from './bridge-daily-traffic.js';
 import { serveBridge, type ServedBridge } from './bridge-server.js';
 import { CognitoPasswordCheck } from './cognito-password-check.js';
+import { CountedPasswordCheck } from './counted-password-check.js';
 import { GroupCommitPublisher } from './group-commit-publisher.js';
 import { LoginGuard } from './login-guard.js';
 import { MigratedUsers } from './migrated-users.js';
@@ -43,7 +46,19 @@ export async function startBridge(env: Env, options: StartBridgeOptions = {}): P
   const kafka = kafkaConfig(env);
   const realm = keycloakConfig(env).realm;
   const logger = (options.logger ?? pino({ level: env.LOG_LEVEL ?? 'info' })).child({ app: 'bridge' });
-  const users = options.users ?? new PostgresMigrationUserDirectory(databaseConfig(env).url, config.projectionSchema);
+  const databaseUrl = databaseConfig(env).url;
+  // The daily Cognito call counts the reconciler's bridge-error-rate criterion reads.
+  // A bounded connect, so that a PostgreSQL outage delays only the counts, never close().
+  const trafficPool = new pg.Pool({ connectionString: databaseUrl, max: 1, connectionTimeoutMillis: 5000 });
+  trafficPool.on('error', (error) => logger.warn({ err: error.name }, 'bridge traffic connection lost'));
+  let traffic: BridgeDailyTraffic;
+  try {
+    traffic = await BridgeDailyTraffic.open({ pool: trafficPool, schema: config.projectionSchema, logger });
+  } catch (error) {
+    await trafficPool.end();
+    throw error;
+  }
+  const users = options.users ?? new PostgresMigrationUserDirectory(databaseUrl, config.projectionSchema);
 
   // AdminInitiateAuth is outside the exporter's pacing categories; the LoginGuard paces it.
   const cognito = createCognitoClient(
@@ -56,12 +71,15 @@ export async function startBridge(env: Env, options: StartBridgeOptions = {}): P
 
   const bridge = new PasswordBridge({
     users,
-    passwords: new CognitoPasswordCheck(cognito.client, {
-      userPoolId,
-      clientId: config.clientId,
-      clientSecret: config.clientSecret,
-      timeoutMs: config.cognitoTimeoutMs,
-    }),
+    passwords: new CountedPasswordCheck(
+      new CognitoPasswordCheck(cognito.client, {
+        userPoolId,
+        clientId: config.clientId,
+        clientSecret: config.clientSecret,
+        timeoutMs: config.cognitoTimeoutMs,
+      }),
+      traffic,
+    ),
     guard: new LoginGuard(config),
     migrated: new MigratedUsers(),
     ledger: new GroupCommitPublisher(publisher),
@@ -70,6 +88,8 @@ export async function startBridge(env: Env, options: StartBridgeOptions = {}): P
   });
   const release = async () => {
     await publisher.close();
+    await traffic.close();
+    await trafficPool.end();
     await users.close();
     cognito.client.destroy();
   };

@@ -5,6 +5,7 @@ export type { BridgeOutcome, BridgeOutcomeKind, VerifyResult } from './bridge-ou
 export type { MigrationUser, MigrationUserDirectory } from './migration-user.js';
 export { PostgresMigrationUserDirectory } from './postgres-migration-user-directory.js';
 export { CognitoPasswordCheck } from './cognito-password-check.js';
+export { BridgeDailyTraffic, type BridgeDailyTrafficOptions } from './bridge-daily-traffic.js';
 export { LoginGuard, type LoginGuardLimits } from './login-guard.js';
 export { MigratedUsers } from './migrated-users.js';
 export {

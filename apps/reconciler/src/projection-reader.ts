@@ -97,15 +97,33 @@ export class ProjectionReader {
   }
 
   /**
-   * Bridge traffic as far as the ledger shows it: each JIT `PasswordMigrated` is one successful
-   * Cognito authentication through the bridge, so their daily average over the observation window
-   * is a lower bound of the calls. Failed calls are not facts in the ledger (the bridge only logs
-   * them), so the error rate is unmeasured here and its criterion stays unmet until a source for
-   * it is wired in (see docs/reconciler.md).
+   * Bridge traffic over the observation window's last UTC days (today included), from the daily
+   * counts the bridge keeps in `bridge_daily_traffic` (apps/bridge, BridgeDailyTraffic): calls per
+   * day and the share of calls that ended "temporarily unavailable". A window without calls has an
+   * error rate of 0: no call failed, and a bridge nobody needs is what the cutover waits for.
+   * Before the bridge first ran there is no table; then the ledger is the only source: each JIT
+   * `PasswordMigrated` is one successful call, a lower bound of the calls, and failed calls are not
+   * facts, so the error rate stays unmeasured (null).
    */
   async bridgeTraffic(policy: ReconcilerPolicy, now: Date): Promise<BridgeTraffic> {
-    const { windowStart } = measurementCutoffs(policy, now);
     const days = Math.max(policy.observationWindowDays, 1);
+    const counts = `"${this.schema}".bridge_daily_traffic`;
+    const { rows: found } = await this.pool.query<{ counts: string | null }>(`select to_regclass($1) as counts`, [
+      counts,
+    ]);
+    if (found[0]!.counts !== null) {
+      const { rows } = await this.pool.query<{ calls: string; unavailable: string }>(
+        `select coalesce(sum(cognito_calls), 0) as calls, coalesce(sum(unavailable), 0) as unavailable
+           from ${counts} where day > $1::date and day <= $2::date`,
+        [utcDay(new Date(now.getTime() - days * DAY_MS)), utcDay(now)],
+      );
+      const calls = Number(rows[0]!.calls);
+      return {
+        cognitoAuthCallsPerDay: calls / days,
+        errorRate: calls === 0 ? 0 : Number(rows[0]!.unavailable) / calls,
+      };
+    }
+    const { windowStart } = measurementCutoffs(policy, now);
     const { rows } = await this.pool.query<{ jit: string }>(
       `select count(*) as jit from ${this.table}
         where password_migrated_via = 'jit' and password_migrated_at >= $1 and password_migrated_at <= $2`,
@@ -174,4 +192,10 @@ export class ProjectionReader {
             : null,
     }));
   }
+}
+
+const DAY_MS = 86_400_000;
+
+function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
 }

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
+import { pino } from 'pino';
 import { databaseConfig, kafkaConfig, keycloakConfig, type Env } from '#config';
 import { CutoverRefusedError, parseReconcilerPolicy, type ReconcilerPolicy } from '#domain';
 import { createEvent, isEventOf, type LedgerEvent } from '#events';
 import { KeycloakRealm } from '#keycloak';
 import { decodeRecord, Ledger } from '#ledger';
+import { BridgeDailyTraffic } from '#bridge';
 import { projectUntilCaughtUp } from '#projector';
 import { keycloakAdminLogin, MailCatcher } from '#stack';
 import { formatCriteriaReport } from './criteria-report.js';
@@ -293,6 +295,47 @@ describe('reconciler on the real stack', { timeout: 300_000 }, () => {
       assert.equal(report.counts['disabled-in-target'], 1);
     } finally {
       await status.close();
+    }
+  });
+
+  it("measures the bridge criteria from the bridge's daily counts, the ledger's lower bound before them", async () => {
+    const bridgeCriteria = async () => {
+      const status = await openStatusReader(env, { policy });
+      try {
+        const { criteria } = await status.status.criteria(now);
+        return Object.fromEntries(
+          criteria
+            .filter((c) => c.id === 'cognito-auth-calls-per-day' || c.id === 'bridge-error-rate')
+            .map((c) => [c.id, c.value]),
+        );
+      } finally {
+        await status.close();
+      }
+    };
+    // Nothing migrated through the bridge within the window, and no counts yet: the error rate is unmeasured.
+    assert.deepEqual(await bridgeCriteria(), { 'cognito-auth-calls-per-day': 0, 'bridge-error-rate': null });
+
+    const pool = new pg.Pool({ connectionString: databaseConfig(env).url, max: 1 });
+    try {
+      let at = new Date(now.getTime() - 20 * day); // before the 14-day window: not counted
+      const traffic = await BridgeDailyTraffic.open({
+        pool,
+        schema: env.PROJECTION_SCHEMA!,
+        logger: pino({ level: 'silent' }),
+        flushEveryMs: 0,
+        now: () => at,
+      });
+      for (let i = 0; i < 5; i++) traffic.record({ kind: 'temporarily-unavailable', cause: 'throttled' });
+      at = new Date(now.getTime() - 3 * day);
+      traffic.record({ kind: 'valid' });
+      traffic.record({ kind: 'wrong-password' });
+      traffic.record({ kind: 'temporarily-unavailable', cause: 'service-error' });
+      at = now;
+      traffic.record({ kind: 'valid' });
+      await traffic.close();
+      assert.deepEqual(await bridgeCriteria(), { 'cognito-auth-calls-per-day': 4 / 14, 'bridge-error-rate': 0.25 });
+    } finally {
+      await pool.end();
     }
   });
 });

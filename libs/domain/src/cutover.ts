@@ -18,27 +18,21 @@ export const cutoverPhases: readonly CutoverPhase[] = [
  * cleanly for the observation window; leaving Cognito read-only (and retiring it) needs every
  * "done" criterion, since from then on the long tail can only come back through a reset.
  */
+const everyDoneCriterion: readonly CriterionId[] = [
+  'active-migrated-share',
+  'mfa-reenrolled-share',
+  'federation-rebound-share',
+  'cognito-auth-calls-per-day',
+  'bridge-error-rate',
+  'remaining-users-reset',
+  'observation-window',
+];
+
 export const criteriaToLeave: Readonly<Record<Exclude<CutoverPhase, 'retired'>, readonly CriterionId[]>> = {
   'parallel-run': ['observation-window', 'bridge-error-rate'],
   'target-writes': ['observation-window', 'bridge-error-rate'],
-  'cognito-read-only': [
-    'active-migrated-share',
-    'mfa-reenrolled-share',
-    'federation-rebound-share',
-    'cognito-auth-calls-per-day',
-    'bridge-error-rate',
-    'remaining-users-reset',
-    'observation-window',
-  ],
-  'retire-ready': [
-    'active-migrated-share',
-    'mfa-reenrolled-share',
-    'federation-rebound-share',
-    'cognito-auth-calls-per-day',
-    'bridge-error-rate',
-    'remaining-users-reset',
-    'observation-window',
-  ],
+  'cognito-read-only': everyDoneCriterion,
+  'retire-ready': everyDoneCriterion,
 };
 
 export interface CutoverState {

@@ -1,0 +1,17 @@
+import type { LoginOutcome } from '#domain';
+import type { BridgeDailyTraffic } from './bridge-daily-traffic.js';
+import type { LoginContext, PasswordCheck } from './password-check.js';
+
+/** Every check that reaches Cognito, counted by how it ended; the password is not looked at. */
+export class CountedPasswordCheck implements PasswordCheck {
+  constructor(
+    private readonly cognito: PasswordCheck,
+    private readonly traffic: BridgeDailyTraffic,
+  ) {}
+
+  async check(cognitoUsername: string, password: string, context: LoginContext): Promise<LoginOutcome> {
+    const outcome = await this.cognito.check(cognitoUsername, password, context);
+    this.traffic.record(outcome);
+    return outcome;
+  }
+}
