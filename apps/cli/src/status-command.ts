@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { formatCriteriaReport, formatRollbackReport, openStatusReader } from '#reconciler';
+import { formatCriteriaReport, formatRollbackReport, openStatusReader, serveCutoverStatus } from '#reconciler';
 
 /**
  * `ledger status`: the done criteria, the current cutover phase and what blocks the next one; with
@@ -20,9 +20,23 @@ export function statusCommand(): Command {
       false,
     )
     .option('--limit <n>', 'users listed by --rollback in the terminal (--json lists all)', positiveInteger, 50)
-    .action(async (options: { json: boolean; rollback: boolean; limit: number }) => {
+    .option(
+      '--serve <port>',
+      'instead: serve the same reports as JSON over HTTP on 127.0.0.1 (GET /api/cutover/status, ' +
+        '/api/cutover/rollback-report, OpenAPI at /docs) until stopped',
+      positiveInteger,
+    )
+    .action(async (options: { json: boolean; rollback: boolean; limit: number; serve?: number }) => {
       const now = new Date();
       const runtime = await openStatusReader(process.env);
+      if (options.serve !== undefined) {
+        const server = await serveCutoverStatus(runtime.status, { host: '127.0.0.1', port: options.serve });
+        process.stdout.write(`cutover status at ${server.url}/api/cutover/status (OpenAPI at ${server.url}/docs)\n`);
+        const stop = () => void server.close().then(() => runtime.close());
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        return;
+      }
       try {
         if (options.rollback) {
           const report = await runtime.status.rollbackReport();

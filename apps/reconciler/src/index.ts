@@ -12,3 +12,4 @@ export { runCompressed, type CompressedRunOptions, type CompressedRunReport } fr
 export { loadPolicy } from './policy-file.js';
 export { formatCriteriaReport } from './criteria-report.js';
 export { formatRollbackReport } from './rollback-report-text.js';
+export { serveCutoverStatus } from './status-api.js';
