@@ -31,6 +31,8 @@ const pacedLogins = pacedRate * 20;
 const run = randomUUID().slice(0, 8);
 const schema = `bench_bridge_${run}`;
 const sharedSecret = randomBytes(24).toString('base64url');
+// The bridge signs every call with SECRET_HASH, as with an app client that has a secret; the fake checks no signature.
+const clientSecret = randomBytes(24).toString('base64url');
 const password = `Bench-${randomBytes(9).toString('base64url')}!1`;
 const poolId = 'us-east-1_BenchBridge';
 const clientId = 'benchclient';
@@ -144,7 +146,7 @@ async function main(): Promise<void> {
     COGNITO_ENDPOINT: endpoint,
     COGNITO_USER_POOL_ID: poolId,
     COGNITO_CLIENT_ID: clientId,
-    COGNITO_CLIENT_SECRET: 'bench-client-secret',
+    COGNITO_CLIENT_SECRET: clientSecret,
     BRIDGE_SHARED_SECRET: sharedSecret,
     BRIDGE_PORT: '0',
     PROJECTION_SCHEMA: schema,
