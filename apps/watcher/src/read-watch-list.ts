@@ -1,24 +1,47 @@
-import { decodeRecord, type Ledger } from '#ledger';
+import { decodeRecord, type Ledger, type ScanPosition } from '#ledger';
 import { WatchList, watchListTypes } from './watch-list.js';
 
 /**
- * Folds the ledger's user topic from the start into a WatchList. Only the types that matter are
- * decoded (the type is a record header), so a large export costs little more than the read.
+ * The ledger's user topic folded into a WatchList, kept up to date by reading only what came since
+ * the last read: a watcher that follows a realm for weeks does not re-read the whole ledger at each
+ * poll. Only the types that matter are decoded (the type is a record header). Folding a fact twice
+ * changes nothing, so facts the watcher adds itself may be read back later.
  */
-export async function readWatchList(
+export class LedgerWatchList {
+  readonly list: WatchList;
+  private position: ScanPosition | undefined;
+
+  constructor(
+    private readonly ledger: Ledger,
+    realm: string,
+    providerAliases: Readonly<Record<string, string>>,
+  ) {
+    this.list = new WatchList(realm, providerAliases);
+  }
+
+  /** Folds in every user fact recorded since the last call (all of them on the first). */
+  async catchUp(): Promise<WatchList> {
+    this.position = await this.ledger.scan(
+      [this.ledger.topics.userEvents],
+      (record) => {
+        const type = record.headers.ce_type;
+        if (type === undefined || !watchListTypes.has(type)) return;
+        try {
+          this.list.add(decodeRecord(record));
+        } catch {
+          // An invalid record is the consumers' dead-letter business; it proves nothing here.
+        }
+      },
+      this.position,
+    );
+    return this.list;
+  }
+}
+
+export function readWatchList(
   ledger: Ledger,
   realm: string,
   providerAliases: Readonly<Record<string, string>>,
 ): Promise<WatchList> {
-  const watchList = new WatchList(realm, providerAliases);
-  await ledger.scan([ledger.topics.userEvents], (record) => {
-    const type = record.headers.ce_type;
-    if (type === undefined || !watchListTypes.has(type)) return;
-    try {
-      watchList.add(decodeRecord(record));
-    } catch {
-      // An invalid record is the consumers' dead-letter business; it proves nothing here.
-    }
-  });
-  return watchList;
+  return new LedgerWatchList(ledger, realm, providerAliases).catchUp();
 }

@@ -14,7 +14,7 @@ import {
 import type { Ledger, LedgerPublisher } from '#ledger';
 import { advance, readFrom, unseen, type EventCursor } from './event-cursor.js';
 import type { CursorLease, EventCursorStore } from './event-cursor-store.js';
-import { readWatchList } from './read-watch-list.js';
+import { LedgerWatchList } from './read-watch-list.js';
 import { decideTargetFacts, type TargetFact } from './target-facts.js';
 import {
   evidenceOf,
@@ -75,6 +75,7 @@ export interface WatchReport {
  */
 export class TargetWatch {
   private readonly runId = randomUUID();
+  private ledgerWatchList: LedgerWatchList | undefined;
 
   constructor(
     private readonly ledger: Ledger,
@@ -238,9 +239,10 @@ export class TargetWatch {
     if (events.length > 0) this.logger.info({ facts: events.length, path }, 'recorded what the target showed');
   }
 
-  /** The ledger's user topic folded from the start: whom to watch and what is recorded already. */
+  /** The ledger's user topic folded up to now: whom to watch and what is recorded already. */
   private async watchList(report: WatchReport): Promise<WatchList> {
-    const watchList = await readWatchList(this.ledger, this.realm.name, this.settings.providerAliases);
+    this.ledgerWatchList ??= new LedgerWatchList(this.ledger, this.realm.name, this.settings.providerAliases);
+    const watchList = await this.ledgerWatchList.catchUp();
     report.usersWatched = watchList.size;
     return watchList;
   }

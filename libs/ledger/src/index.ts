@@ -5,3 +5,4 @@ export type { LedgerPublisher } from './ledger-publisher.js';
 export type { LedgerConsumer, ConsumeOptions, EventBatch, ConsumedEvent } from './ledger-consumer.js';
 export { decodeRecord, encodeEvent, type LedgerRecord } from './cloudevents-kafka-binding.js';
 export type { PartitionLag } from './consumer-lag.js';
+export type { ScanPosition } from './topic-scan.js';

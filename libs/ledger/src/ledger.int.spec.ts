@@ -44,6 +44,28 @@ describe('ledger on a real broker', () => {
     assert.deepEqual(decoded, events);
   });
 
+  it('continues a scan from where the last one stopped, reading only what came since', async () => {
+    const own = new Ledger({ kafka, topics: topicsWithPrefix(`test-${randomUUID().slice(0, 8)}`) });
+    await own.ensureTopics(3);
+    const publish = async (events: LedgerEvent[]) => {
+      const publisher = await own.publisher();
+      await publisher.publish(events);
+      await publisher.close();
+    };
+    await publish(Array.from({ length: 20 }, (_, n) => passwordMigrated(n)));
+    const first: string[] = [];
+    const position = await own.scan([own.topics.userEvents], (record) => void first.push(decodeRecord(record).subject));
+    assert.equal(first.length, 20);
+
+    await publish(Array.from({ length: 7 }, (_, n) => passwordMigrated(100 + n)));
+    const next: string[] = [];
+    const after = await own.scan([own.topics.userEvents], (r) => void next.push(decodeRecord(r).subject), position);
+    assert.deepEqual(next.sort(), Array.from({ length: 7 }, (_, n) => `sub-${100 + n}`).sort());
+    const none: string[] = [];
+    await own.scan([own.topics.userEvents], (r) => void none.push(decodeRecord(r).subject), after);
+    assert.deepEqual(none, []);
+  });
+
   it('dead-letters a malformed record with its reason and original bytes, and keeps consuming after it', async () => {
     const raw = new Kafka({ brokers: [...kafka.brokers], clientId: 'test-raw' }).producer();
     await raw.connect();

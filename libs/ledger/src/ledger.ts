@@ -5,7 +5,7 @@ import type { LedgerRecord } from './cloudevents-kafka-binding.js';
 import { kafkaLogCreator } from './kafka-logging.js';
 import { LedgerConsumer, type ConsumeOptions } from './ledger-consumer.js';
 import { LedgerPublisher } from './ledger-publisher.js';
-import { scanTopics } from './topic-scan.js';
+import { scanTopics, type ScanPosition } from './topic-scan.js';
 import { consumerLag, type PartitionLag } from './consumer-lag.js';
 import { LedgerUnavailableError } from './ledger-unavailable-error.js';
 import { topicSpecs, topicsWithPrefix, type LedgerTopics } from './ledger-topics.js';
@@ -157,10 +157,17 @@ export class Ledger {
     }
   }
 
-  /** Reads the given topics from the start to their current end; returns how many records were read. */
-  async scan(topics: readonly string[], onRecord: (record: LedgerRecord) => void | Promise<void>): Promise<number> {
+  /**
+   * Reads the given topics from `from` (default: the start) to their current end, and returns
+   * that end: passing it to the next scan reads only what came since.
+   */
+  async scan(
+    topics: readonly string[],
+    onRecord: (record: LedgerRecord) => void | Promise<void>,
+    from?: ScanPosition,
+  ): Promise<ScanPosition> {
     try {
-      return await scanTopics(this.kafka, topics, onRecord);
+      return await scanTopics(this.kafka, topics, onRecord, from);
     } catch (error) {
       if (error instanceof Error && /connect|ECONNREFUSED|timed? ?out/i.test(error.message)) {
         throw new LedgerUnavailableError(this.brokers, error);

@@ -3,25 +3,37 @@ import type { Admin, Kafka } from 'kafkajs';
 import { topicOffsets } from './topic-offsets.js';
 import { headersToStrings, type LedgerRecord } from './cloudevents-kafka-binding.js';
 
+/** Where a scan stopped: the next offset of each `topic/partition`; give it back to continue from there. */
+export type ScanPosition = ReadonlyMap<string, bigint>;
+
 /**
- * Reads topics from the first offset up to the end they had when the scan began, then stops.
- * Used to learn what the ledger already holds (exporter resume), to read facts back in tests and
- * audits, and by replay. kafkajs has no manual partition assignment, so a throw-away consumer
- * group is used and deleted afterwards.
+ * Reads topics from `from` (default: the first offset) up to the end they had when the scan
+ * began, then stops, and returns that end. Used to learn what the ledger already holds (exporter
+ * resume, the watcher, which then only reads what is new), to read facts back in tests and
+ * audits. kafkajs has no manual partition assignment, so a throw-away consumer group is used, its
+ * start offsets set before it joins, and deleted afterwards.
  */
 export async function scanTopics(
   kafka: Kafka,
   topics: readonly string[],
   onRecord: (record: LedgerRecord) => void | Promise<void>,
-): Promise<number> {
+  from: ScanPosition = new Map(),
+): Promise<ScanPosition> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const remaining = await endOffsets(admin, topics);
-    if (remaining.size === 0) return 0;
+    const partitions = await partitionRanges(admin, topics, from);
+    const end: ScanPosition = new Map([...partitions].map(([key, range]) => [key, range.end]));
+    const remaining = new Map([...partitions].filter(([, range]) => range.end > range.start));
+    if (remaining.size === 0) return end;
     const groupId = `ledger-scan-${randomUUID()}`;
+    for (const topic of topics) {
+      const starts = [...remaining]
+        .filter(([key, range]) => key.startsWith(`${topic}/`) && range.start > range.low)
+        .map(([key, range]) => ({ partition: Number(key.slice(topic.length + 1)), offset: String(range.start) }));
+      if (starts.length > 0) await admin.setOffsets({ groupId, topic, partitions: starts });
+    }
     const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 30000 });
-    let count = 0;
     await consumer.connect();
     try {
       await new Promise<void>((resolve, reject) => {
@@ -33,11 +45,12 @@ export async function scanTopics(
                 autoCommit: false,
                 eachBatch: async ({ batch }) => {
                   const key = `${batch.topic}/${batch.partition}`;
-                  const end = remaining.get(key);
-                  if (end === undefined) return;
+                  const range = remaining.get(key);
+                  if (range === undefined) return;
                   for (const message of batch.messages) {
-                    if (BigInt(message.offset) >= end) break;
-                    count++;
+                    const offset = BigInt(message.offset);
+                    if (offset >= range.end) break;
+                    if (offset < range.start) continue;
                     await onRecord({
                       topic: batch.topic,
                       partition: batch.partition,
@@ -46,7 +59,7 @@ export async function scanTopics(
                       value: message.value,
                       headers: headersToStrings(message.headers),
                     });
-                    if (BigInt(message.offset) + 1n >= end) remaining.delete(key);
+                    if (offset + 1n >= range.end) remaining.delete(key);
                   }
                   if (remaining.size === 0) resolve();
                 },
@@ -59,19 +72,31 @@ export async function scanTopics(
       await consumer.disconnect();
       await admin.deleteGroups([groupId]).catch(() => undefined);
     }
-    return count;
+    return end;
   } finally {
     await admin.disconnect();
   }
 }
 
-async function endOffsets(admin: Admin, topics: readonly string[]): Promise<Map<string, bigint>> {
-  const ends = new Map<string, bigint>();
+interface PartitionRange {
+  readonly low: bigint;
+  readonly start: bigint;
+  readonly end: bigint;
+}
+
+async function partitionRanges(
+  admin: Admin,
+  topics: readonly string[],
+  from: ScanPosition,
+): Promise<Map<string, PartitionRange>> {
+  const ranges = new Map<string, PartitionRange>();
   for (const topic of topics) {
     for (const partition of await topicOffsets(admin, topic)) {
-      if (BigInt(partition.high) > BigInt(partition.low))
-        ends.set(`${topic}/${partition.partition}`, BigInt(partition.high));
+      const key = `${topic}/${partition.partition}`;
+      const low = BigInt(partition.low);
+      const start = from.get(key) ?? low;
+      ranges.set(key, { low, start: start > low ? start : low, end: BigInt(partition.high) });
     }
   }
-  return ends;
+  return ranges;
 }
