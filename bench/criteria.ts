@@ -20,6 +20,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { databaseConfig } from '#config';
 import {
   evaluateDoneCriteria,
+  initialUserMigration,
   measureUsers,
   parseReconcilerPolicy,
   summarizeUserMigration,
@@ -70,7 +71,7 @@ function userState(i: number, rnd: () => number): UserMigrationState {
   const state: {
     -readonly [K in keyof UserMigrationState]: UserMigrationState[K];
   } = {
-    sub,
+    ...initialUserMigration(sub),
     profile: {
       poolId: 'us-east-1_Bench01',
       username: `user${i}`,
@@ -84,12 +85,6 @@ function userState(i: number, rnd: () => number): UserMigrationState {
       contentHash: `sha256:${i.toString(16).padStart(64, '0')}`,
     },
     firstExportedAt: iso(start),
-    imports: {},
-    importFailures: {},
-    passwordMigrations: {},
-    mfaReenrolments: {},
-    federationBindings: {},
-    resets: {},
   };
   if (rnd() >= 0.98) return state;
   const importedAt = start + rnd() * 10 * day;

@@ -3,6 +3,7 @@ import { keycloakConfig } from '#config';
 import { installJitDirectGrantFlow, startBridge } from '#bridge';
 import { KeycloakRealm } from '#keycloak';
 import { keycloakAdminLogin } from '#stack';
+import { stopRequested } from './stop-signal.js';
 
 /**
  * `ledger bridge`: serves the JIT password bridge until SIGINT/SIGTERM. With `--install-flow`
@@ -27,10 +28,7 @@ export function bridgeCommand(): Command {
           process.stdout.write(`realm ${realm.name}: direct grant now migrates passwords through the bridge\n`);
         }
         process.stdout.write(`bridge listening on ${running.url} (Ctrl-C stops it)\n`);
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', () => resolve());
-          process.once('SIGTERM', () => resolve());
-        });
+        await stopRequested();
       } finally {
         await running.close();
       }

@@ -6,6 +6,7 @@ import { ImporterModule, ImportRun, type ImportReport } from '#importer';
 import type { IdentityProviderRepresentation } from '#keycloak';
 import { keycloakAdminLogin } from '#stack';
 import { TerminalProgress } from './terminal-progress.js';
+import { untilStopped } from './stop-signal.js';
 
 export function importCommand(): Command {
   return new Command('import')
@@ -35,22 +36,18 @@ export async function importUsers(
   const identityProviders = await readIdentityProviders(settings.importer.identityProvidersFile);
   const app = await NestFactory.createApplicationContext(ImporterModule.register(settings), { logger: ['error'] });
   const progress = new TerminalProgress();
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   try {
-    return await app.get(ImportRun).run({
-      groupId: options.groupId,
-      follow: options.follow,
-      identityProviders,
-      signal: stop.signal,
-      onProgress: ({ records, totalRecords }) =>
-        progress.update('import', records, options.follow ? null : totalRecords, 'ledger records'),
-    });
+    return await untilStopped((signal) =>
+      app.get(ImportRun).run({
+        groupId: options.groupId,
+        follow: options.follow,
+        identityProviders,
+        signal,
+        onProgress: ({ records, totalRecords }) =>
+          progress.update('import', records, options.follow ? null : totalRecords, 'ledger records'),
+      }),
+    );
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     progress.stop();
     await app.close();
   }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { formatCompletion, formatRunSummary, projectUntilCaughtUp, serveProjector } from '#projector';
+import { stopRequested } from './stop-signal.js';
 
 /** `ledger project`: the projector, once up to what the ledger holds, or following it with the query API. */
 export function projectCommand(): Command {
@@ -22,10 +23,7 @@ export function projectCommand(): Command {
       }
       const server = await serveProjector(process.env);
       process.stdout.write(`Projecting; query API on ${server.url}/api, OpenAPI on ${server.url}/docs\n`);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      await stopRequested();
       await server.close();
     });
 }

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { formatCriteriaReport, formatRollbackReport, openStatusReader, serveCutoverStatus } from '#reconciler';
+import { stopRequested } from './stop-signal.js';
 
 /**
  * `ledger status`: the done criteria, the current cutover phase and what blocks the next one; with
@@ -32,9 +33,9 @@ export function statusCommand(): Command {
       if (options.serve !== undefined) {
         const server = await serveCutoverStatus(runtime.status, { host: '127.0.0.1', port: options.serve });
         process.stdout.write(`cutover status at ${server.url}/api/cutover/status (OpenAPI at ${server.url}/docs)\n`);
-        const stop = () => void server.close().then(() => runtime.close());
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        await stopRequested();
+        await server.close();
+        await runtime.close();
         return;
       }
       try {

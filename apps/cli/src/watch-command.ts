@@ -5,6 +5,7 @@ import { importMapping } from '#importer';
 import { Ledger } from '#ledger';
 import { keycloakAdminLogin } from '#stack';
 import { rehearseUserJourneys, TargetWatch, WatcherModule, type RehearsalReport, type WatchReport } from '#watcher';
+import { untilStopped } from './stop-signal.js';
 
 export function watchCommand(): Command {
   return new Command('watch')
@@ -40,23 +41,19 @@ export async function watchTarget(
     admin: await keycloakAdminLogin(env),
   };
   const app = await NestFactory.createApplicationContext(WatcherModule.register(settings), { logger: ['error'] });
-  const stop = new AbortController();
-  const onAbort = () => stop.abort();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  process.once('SIGINT', onAbort);
-  process.once('SIGTERM', onAbort);
   try {
-    return await app.get(TargetWatch).run({
-      follow: options.follow,
-      reconcile: options.reconcile,
-      pollIntervalMs: settings.watcher.pollIntervalMs,
-      reconcileIntervalMs: settings.watcher.reconcileIntervalMs,
-      signal: stop.signal,
-    });
+    return await untilStopped(
+      (signal) =>
+        app.get(TargetWatch).run({
+          follow: options.follow,
+          reconcile: options.reconcile,
+          pollIntervalMs: settings.watcher.pollIntervalMs,
+          reconcileIntervalMs: settings.watcher.reconcileIntervalMs,
+          signal,
+        }),
+      options.signal,
+    );
   } finally {
-    options.signal?.removeEventListener('abort', onAbort);
-    process.off('SIGINT', onAbort);
-    process.off('SIGTERM', onAbort);
     await app.close();
   }
 }
