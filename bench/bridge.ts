@@ -1,14 +1,15 @@
 /**
  * bench:bridge — logins/s and latency of password checks through the bridge (HTTP, projection
  * lookup in PostgreSQL, limits, AdminInitiateAuth through the AWS SDK, PasswordMigrated to Kafka)
- * against the same AdminInitiateAuth sent straight to the same Cognito endpoint, in the same run,
- * with autocannon. Every login is a different user with the right password, so each one reaches
- * Cognito and is migrated once. Then brute force against one user with the default limits.
+ * against the same AdminInitiateAuth sent straight to the same Cognito endpoint, in the same run:
+ * throughput with autocannon (closed loop), latency with loadtest at an even 100/s (open loop).
+ * Every login is a different user with the right password, so each one reaches Cognito and is
+ * migrated once. Then brute force against one user with the default limits.
  *
  * The Cognito endpoint is FakeCognito (AWS's JSON protocol and documented answers) in a process of
  * its own: cognito-local rewrites its whole pool file on every successful AdminInitiateAuth and
  * manages a few logins per second, so it would measure itself, not the bridge. The bridge runs as
- * `ledger bridge` in a process of its own, as deployed; autocannon runs here.
+ * `ledger bridge` in a process of its own, as deployed; the load tools run here.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -16,6 +17,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
+import { loadTest } from 'loadtest';
 import pg from 'pg';
 import { databaseConfig, type Env } from '#config';
 import type { MigrationUser } from '#bridge';
@@ -49,18 +51,12 @@ interface Load {
   readonly statuses: Record<string, number>;
 }
 
-/** autocannon with one request body per login, taken in turn. */
-async function load(
-  url: string,
-  headers: Record<string, string>,
-  bodies: readonly string[],
-  overallRate?: number,
-): Promise<Load> {
+/** Closed loop with autocannon, one request body per login taken in turn: the throughput. */
+async function load(url: string, headers: Record<string, string>, bodies: readonly string[]): Promise<Load> {
   let next = 0;
   const result = await autocannon({
     url,
     connections,
-    ...(overallRate ? { overallRate } : {}),
     amount: bodies.length,
     timeout: 20,
     requests: [{ method: 'POST', headers, setupRequest: (request) => ({ ...request, body: bodies[next++]! }) }],
@@ -75,6 +71,51 @@ async function load(
     p99: result.latency.p99,
     statuses,
   };
+}
+
+/**
+ * Open loop at a fixed rate with evenly spaced arrivals (loadtest's requestsPerSecond), for the
+ * latency a login sees: autocannon's rate limit sends each second's requests in one burst at the
+ * start of the second, so its latencies at "100/s" are those of bursts of `connections` logins.
+ */
+async function paced(
+  url: string,
+  headers: Record<string, string>,
+  contentType: string,
+  bodies: readonly string[],
+  rate: number,
+): Promise<Load> {
+  let next = 0;
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const started = performance.now();
+  await new Promise<void>((resolve, reject) =>
+    loadTest(
+      {
+        url,
+        method: 'POST',
+        headers,
+        contentType,
+        body: (() => bodies[next++]!) as unknown as string,
+        requestsPerSecond: rate,
+        maxRequests: bodies.length,
+        agentKeepAlive: true,
+        timeout: 20_000,
+        quiet: true,
+        statusCallback: (error: Error | null, result: { statusCode?: number; requestElapsed?: number } | undefined) => {
+          const status = String(result?.statusCode ?? 'errors');
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          if (!error && result?.requestElapsed !== undefined) latencies.push(result.requestElapsed);
+        },
+      },
+      (error: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()),
+    ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(2));
+  return { loginsPerSecond: Math.round(bodies.length / seconds), p50: at(0.5), p99: at(0.99), statuses };
 }
 
 /** Starts a node script and waits for a stdout line matching `ready`; all its output goes on into `logFile`. */
@@ -131,7 +172,7 @@ async function main(): Promise<void> {
   await createMigrationUserTable(db, schema);
   await insertMigrationUsers(db, schema, users);
   const victim = users.pop()!;
-  const paced = users.splice(logins, pacedLogins);
+  const pacedUsers = users.splice(logins, pacedLogins);
 
   const fake = await startProcess(
     ['--enable-source-maps', 'dist/apps/bridge/src/fake-cognito-main.js'],
@@ -175,7 +216,8 @@ async function main(): Promise<void> {
     'x-amz-target': 'AWSCognitoIdentityProviderService.AdminInitiateAuth',
   };
   const direct = await load(endpoint, cognitoHeaders, users.map(directBody));
-  const directPaced = await load(endpoint, cognitoHeaders, paced.map(directBody), pacedRate);
+  const { 'content-type': cognitoType, ...cognitoRest } = cognitoHeaders;
+  const directPaced = await paced(endpoint, cognitoRest, cognitoType, pacedUsers.map(directBody), pacedRate);
   log(`direct at ${pacedRate}/s: ${JSON.stringify(directPaced)}`);
   log(`direct: ${JSON.stringify(direct)}`);
 
@@ -192,10 +234,11 @@ async function main(): Promise<void> {
     users.map((u) => JSON.stringify({ login: u.username, password, ip: '198.51.100.7' })),
   );
   log(`bridge: ${JSON.stringify(through)}`);
-  const throughPaced = await load(
+  const throughPaced = await paced(
     url,
-    auth,
-    paced.map((u) => JSON.stringify({ login: u.username, password, ip: '198.51.100.7' })),
+    { authorization: auth.authorization },
+    'application/json',
+    pacedUsers.map((u) => JSON.stringify({ login: u.username, password, ip: '198.51.100.7' })),
     pacedRate,
   );
   log(`bridge at ${pacedRate}/s: ${JSON.stringify(throughPaced)}`);

@@ -55,7 +55,8 @@ export class PasswordBridge {
 
   async verify(login: string, password: string, context: VerifyContext): Promise<VerifyResult> {
     const started = performance.now();
-    const result = await this.decide(login.trim(), password, context);
+    const timings: PhaseTimings = {};
+    const result = await this.decide(login.trim(), password, context, timings);
     const { outcome, user } = result;
     this.deps.logger.info(
       {
@@ -64,18 +65,26 @@ export class PasswordBridge {
         ...('cause' in outcome ? { cause: outcome.cause } : {}),
         ...('scope' in outcome ? { scope: outcome.scope } : {}),
         ms: Math.round(performance.now() - started),
+        ...timings,
       },
       'password verify',
     );
     return result;
   }
 
-  private async decide(login: string, password: string, context: VerifyContext): Promise<VerifyResult> {
+  private async decide(
+    login: string,
+    password: string,
+    context: VerifyContext,
+    timings: PhaseTimings,
+  ): Promise<VerifyResult> {
     const { guard, users, passwords, migrated } = this.deps;
     const byIp = await guard.admitIp(context.ip ?? context.callerIp);
     if (byIp) return refused(byIp, undefined);
 
+    const lookedUp = performance.now();
     const user = login === '' || password === '' ? undefined : await users.find(login);
+    timings.lookupMs = elapsed(lookedUp);
     if (!user) {
       // The same answer, after about the time a Cognito check takes, whatever was typed.
       await sleep(this.typicalCognitoMs);
@@ -93,7 +102,8 @@ export class PasswordBridge {
 
     const asked = performance.now();
     const outcome = await passwords.check(user.username, password, context);
-    this.typicalCognitoMs = 0.9 * this.typicalCognitoMs + 0.1 * (performance.now() - asked);
+    timings.cognitoMs = elapsed(asked);
+    this.typicalCognitoMs = 0.9 * this.typicalCognitoMs + 0.1 * timings.cognitoMs;
 
     await guard.settle(
       user.sub,
@@ -109,6 +119,7 @@ export class PasswordBridge {
     }
     if (!decision.migrate) return result(outcome, user);
 
+    const recorded = performance.now();
     try {
       await this.deps.ledger.publish([
         createEvent(
@@ -125,9 +136,21 @@ export class PasswordBridge {
         retryAfterSeconds: 5,
       };
     }
+    timings.ledgerMs = elapsed(recorded);
     migrated.add(user.sub);
     return { outcome, decision, user, retryAfterSeconds: undefined };
   }
+}
+
+/** Where a verification spent its time, for the log line: the ledger write is waited for on purpose. */
+interface PhaseTimings {
+  lookupMs?: number;
+  cognitoMs?: number;
+  ledgerMs?: number;
+}
+
+function elapsed(since: number): number {
+  return Math.round((performance.now() - since) * 10) / 10;
 }
 
 function result(outcome: BridgeOutcome, user: MigrationUser | undefined): VerifyResult {

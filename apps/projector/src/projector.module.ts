@@ -13,7 +13,7 @@ import { ProjectionStore } from './projection-store.js';
 import { Projector } from './projector.js';
 import { PrometheusObserver, projectorMetricProviders } from './prometheus-observer.js';
 import { CompletionController } from './query-api/completion.controller.js';
-import { HealthController } from './query-api/health.controller.js';
+import { HealthController, READY_MAX_LAG } from './query-api/health.controller.js';
 import { UsersController } from './query-api/users.controller.js';
 
 export interface ProjectorSettings {
@@ -66,6 +66,7 @@ export class ProjectorModule {
           useFactory: (ds: DataSource) => new ProjectionQueries(ds, schema),
           inject: [DataSource],
         },
+        { provide: READY_MAX_LAG, useValue: settings.projector.readyMaxLag },
         ...projectorMetricProviders,
         PrometheusObserver,
         {

@@ -299,6 +299,8 @@ export interface ProjectorConfig {
   readonly port: number;
   /** Only assigns partitions: the projector keeps its offsets in PostgreSQL, never in the group. */
   readonly groupId: string;
+  /** Readiness fails while more facts than this wait to be projected: reads would be that stale. */
+  readonly readyMaxLag: number;
 }
 
 export function projectorConfig(env: Env): ProjectorConfig {
@@ -311,8 +313,15 @@ export function projectorConfig(env: Env): ProjectorConfig {
     PROJECTOR_HOST: z.string().min(1).default('127.0.0.1'),
     PROJECTOR_PORT: port(18070),
     PROJECTOR_GROUP_ID: z.string().min(1).default('projector'),
+    PROJECTOR_READY_MAX_LAG: z.coerce.number().int().nonnegative().default(10_000),
   });
-  return { schema: v.PROJECTION_SCHEMA, host: v.PROJECTOR_HOST, port: v.PROJECTOR_PORT, groupId: v.PROJECTOR_GROUP_ID };
+  return {
+    schema: v.PROJECTION_SCHEMA,
+    host: v.PROJECTOR_HOST,
+    port: v.PROJECTOR_PORT,
+    groupId: v.PROJECTOR_GROUP_ID,
+    readyMaxLag: v.PROJECTOR_READY_MAX_LAG,
+  };
 }
 
 /** The watcher (apps/watcher): how it follows the target realm's user events and how often it reconciles. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createEvent, InvalidEventError, parseEvent, type UserExportedData } from './index.js';
+import { canonicalJson, createEvent, InvalidEventError, parseEvent, type UserExportedData } from './index.js';
 
 const context = { source: '/test', correlationId: 'run-1', time: new Date('2026-01-02T03:04:05.000Z') };
 
@@ -69,6 +69,30 @@ describe('event catalog', () => {
     event.data.enabled = false;
     assert.throws(
       () => parseEvent(event),
+      (error: unknown) => error instanceof InvalidEventError && error.path === 'contenthash',
+    );
+  });
+
+  it('checks the hash over the canonical bytes the data was read from, and over the data when the bytes are not canonical', () => {
+    const event = createEvent('UserExported', user, context);
+    const canonical = Buffer.from(canonicalJson(event.data));
+    assert.deepEqual(parseEvent(roundTrip(event), canonical), event);
+    const pretty = Buffer.from(JSON.stringify(event.data, null, 2));
+    assert.deepEqual(
+      parseEvent({ ...(roundTrip(event) as object), data: JSON.parse(pretty.toString()) }, pretty),
+      event,
+    );
+  });
+
+  it('rejects altered data read from canonical bytes', () => {
+    const altered = { ...user, enabled: false };
+    const bytes = Buffer.from(canonicalJson(altered));
+    const event = {
+      ...(roundTrip(createEvent('UserExported', user, context)) as object),
+      data: JSON.parse(bytes.toString()),
+    };
+    assert.throws(
+      () => parseEvent(event, bytes),
       (error: unknown) => error instanceof InvalidEventError && error.path === 'contenthash',
     );
   });

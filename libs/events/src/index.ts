@@ -1,7 +1,7 @@
 export { createEvent, type EventContext } from './create-event.js';
 export { parseEvent } from './parse-event.js';
 export { InvalidEventError } from './invalid-event-error.js';
-export { contentHash } from './content-hash.js';
+export { canonicalJson, contentHash } from './content-hash.js';
 export { eventCatalog, isEventType, type EventType, type EventData } from './event-catalog.js';
 export type { EventStream } from './event-definition.js';
 export { isEventOf, type LedgerEvent, type LedgerEventOf } from './ledger-event.js';

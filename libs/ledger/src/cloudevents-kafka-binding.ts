@@ -1,10 +1,12 @@
-import { InvalidEventError, parseEvent, type LedgerEvent } from '#events';
+import { canonicalJson, InvalidEventError, parseEvent, type LedgerEvent } from '#events';
 
 /**
  * CloudEvents Kafka protocol binding, binary content mode
  * (https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/bindings/kafka-protocol-binding.md):
  * attributes travel as `ce_*` headers, the data is the record value and the key is the subject.
- * A consumer can filter on headers (type, correlation id) without parsing the payload.
+ * A consumer can filter on headers (type, correlation id) without parsing the payload. The value
+ * is the data's canonical JSON (RFC 8785), so a consumer checks the content hash over the bytes
+ * as they arrive.
  */
 export interface LedgerRecord {
   readonly topic: string;
@@ -41,7 +43,7 @@ export function encodeEvent(event: LedgerEvent): EncodedRecord {
     const value = event[name];
     if (value !== undefined) headers[`ce_${name}`] = String(value);
   }
-  return { key: event.subject, value: JSON.stringify(event.data), headers };
+  return { key: event.subject, value: canonicalJson(event.data), headers };
 }
 
 export function decodeRecord(record: LedgerRecord): LedgerEvent {
@@ -57,7 +59,7 @@ export function decodeRecord(record: LedgerRecord): LedgerEvent {
     throw new InvalidEventError('value', `not JSON: ${(error as Error).message}`);
   }
   try {
-    return parseEvent(envelope);
+    return parseEvent(envelope, record.value);
   } catch (error) {
     if (error instanceof InvalidEventError && !error.path.startsWith('data')) {
       const header = error.path === 'datacontenttype' ? 'content-type' : `ce_${error.path}`;

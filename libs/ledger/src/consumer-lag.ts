@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { topicOffsets } from './topic-offsets.js';
+import { groupOffsets, topicOffsets } from './topic-offsets.js';
 
 /** Where a consumer group stands on one partition. */
 export interface PartitionLag {
@@ -14,7 +14,7 @@ export interface PartitionLag {
 /** Lets a one-shot consumer stop once it has read what the topics held when it began. */
 export async function consumerLag(admin: Admin, groupId: string, topics: readonly string[]): Promise<PartitionLag[]> {
   const lags: PartitionLag[] = [];
-  const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+  const committed = await groupOffsets(admin, groupId, topics);
   for (const topic of topics) {
     const byPartition = new Map(
       (committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]),

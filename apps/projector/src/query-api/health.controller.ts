@@ -2,7 +2,11 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
+import { ledgerReadiness } from '../ledger-readiness.js';
 import { Projector } from '../projector.js';
+
+/** The lag above which the projector reports itself not ready (PROJECTOR_READY_MAX_LAG). */
+export const READY_MAX_LAG = Symbol('READY_MAX_LAG');
 
 @ApiTags('health')
 @Controller('health')
@@ -12,6 +16,7 @@ export class HealthController {
     @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(Projector) private readonly projector: Projector,
+    @Inject(READY_MAX_LAG) private readonly maxLag: number,
   ) {}
 
   @Get('live')
@@ -23,7 +28,10 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'PostgreSQL answers and Kafka reports each partition; lag per partition in `details`' })
+  @ApiOperation({
+    summary:
+      'PostgreSQL answers, Kafka reports each partition, and at most PROJECTOR_READY_MAX_LAG facts wait; lag per partition in `details`',
+  })
   ready() {
     return this.health.check([
       () =>
@@ -37,10 +45,7 @@ export class HealthController {
       () =>
         this.indicators
           .check('ledger')
-          .attempt(async () => {
-            const partitions = await this.projector.lag();
-            return { lag: partitions.reduce((sum, p) => sum + p.lag, 0), partitions };
-          })
+          .attempt(async () => ({ ...ledgerReadiness(await this.projector.lag(), this.maxLag) }))
           .withTimeout(5000),
     ]);
   }
