@@ -20,9 +20,8 @@ import autocannon from 'autocannon';
 import { loadTest } from 'loadtest';
 import pg from 'pg';
 import { databaseConfig, type Env } from '#config';
-import type { MigrationUser } from '#bridge';
 import { localStack, projectRoot } from '#stack';
-import { createMigrationUserTable, insertMigrationUsers } from '../apps/bridge/src/migration-user-table.js';
+import { projectExportedUsers, type ExportedUser } from '../apps/bridge/test/exported-users.js';
 
 const logins = Number(process.env.BENCH_USERS ?? 10_000);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -155,22 +154,20 @@ async function main(): Promise<void> {
   await localStack(process.env).up(log);
   await mkdir(dir, { recursive: true });
 
-  const users: MigrationUser[] = Array.from({ length: logins + pacedLogins + 1 }, (_, i) => ({
+  const users: ExportedUser[] = Array.from({ length: logins + pacedLogins + 1 }, (_, i) => ({
     sub: randomUUID(),
     username: `bench-user-${i}`,
     email: `bench-user-${i}@example.org`,
-    phoneNumber: null,
-    enabled: true,
-    sourceStatus: 'CONFIRMED',
-    mfaRequired: false,
-    targetUserId: null,
-    loginName: `bench-user-${i}`,
-    passwordMigratedVia: null,
   }));
+  log(`projecting ${users.length} exported users into ${schema}`);
+  await projectExportedUsers(
+    { ...process.env, PROJECTION_SCHEMA: schema },
+    `bench-bridge-${run}-export`,
+    poolId,
+    users,
+  );
   const db = new pg.Client({ connectionString: databaseConfig(process.env).url });
   await db.connect();
-  await createMigrationUserTable(db, schema);
-  await insertMigrationUsers(db, schema, users);
   const victim = users.pop()!;
   const pacedUsers = users.splice(logins, pacedLogins);
 
@@ -204,7 +201,7 @@ async function main(): Promise<void> {
     );
   log(`${logins} users log in once each, ${connections} connections`);
 
-  const directBody = (u: MigrationUser) =>
+  const directBody = (u: ExportedUser) =>
     JSON.stringify({
       UserPoolId: poolId,
       ClientId: clientId,

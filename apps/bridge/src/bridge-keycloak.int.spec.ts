@@ -21,12 +21,12 @@ import { PoolExport } from '#exporter';
 import { ImporterModule, ImportRun } from '#importer';
 import { KeycloakRealm } from '#keycloak';
 import { decodeRecord, Ledger } from '#ledger';
+import { projectUntilCaughtUp } from '#projector';
 import { CognitoComponent, keycloakAdminLogin, KeycloakServer, projectRoot } from '#stack';
 import { startBridge, type RunningBridge } from './bridge-runtime.js';
 import { runDemoLoginWave } from './demo-login-wave.js';
 import { ensureDirectGrantClient, installJitDirectGrantFlow } from './keycloak-jit-flow.js';
 import { passwordGrant, type PasswordGrant } from './keycloak-password-grant.js';
-import { createMigrationUserTable, insertMigrationUsers, migrationUsersOf } from './migration-user-table.js';
 
 /*
  * End to end on the real pieces: a pool in cognito-local, exported into Kafka and imported into
@@ -137,8 +137,7 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
     await db.connect();
     await seedCognito();
     await exportAndImport();
-    await createMigrationUserTable(db, schema);
-    await insertMigrationUsers(db, schema, migrationUsersOf(await facts()));
+    await projectUntilCaughtUp({ ...env, PROJECTOR_GROUP_ID: `test-jit-project-${run}` });
 
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {

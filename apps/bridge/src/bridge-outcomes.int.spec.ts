@@ -7,10 +7,9 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { databaseConfig, kafkaConfig, type Env } from '#config';
 import { decodeRecord, Ledger } from '#ledger';
+import { projectExportedUsers, type ExportedUser } from '../test/exported-users.js';
 import { startBridge, type RunningBridge } from './bridge-runtime.js';
 import { FakeCognito, type FakeAnswer } from './fake-cognito.js';
-import type { MigrationUser } from './migration-user.js';
-import { createMigrationUserTable, insertMigrationUsers } from './migration-user-table.js';
 
 /*
  * The bridge over HTTP against a fake Cognito endpoint that answers with AWS's documented
@@ -164,17 +163,10 @@ const subOf = (username: string) => {
   const h = createHash('sha256').update(`${run}/${username}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
-const users: MigrationUser[] = behaviours.map(([username]) => ({
+const users: ExportedUser[] = behaviours.map(([username]) => ({
   sub: subOf(username),
   username,
   email: `${username}@example.org`,
-  phoneNumber: null,
-  enabled: true,
-  sourceStatus: 'CONFIRMED',
-  mfaRequired: false,
-  targetUserId: null,
-  loginName: username,
-  passwordMigratedVia: null,
 }));
 
 const logLines: string[] = [];
@@ -222,8 +214,12 @@ async function ledgerFacts(): Promise<{ type: string; subject: string; data: unk
 describe('bridge against documented Cognito behaviours', () => {
   before(async () => {
     await db.connect();
-    await createMigrationUserTable(db, schema);
-    await insertMigrationUsers(db, schema, users);
+    await projectExportedUsers(
+      { ...process.env, PROJECTION_SCHEMA: schema },
+      `${prefix}-export`,
+      'us-east-1_BridgeT1',
+      users,
+    );
     const endpoint = await fake.start();
     env = {
       ...process.env,

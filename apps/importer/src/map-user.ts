@@ -1,4 +1,5 @@
 import { v5 as uuidV5 } from 'uuid';
+import { hadMfaInCognito } from '#domain';
 import type { CustomAttribute, UserExportedData } from '#events';
 import { GroupDirectory, type FederatedLink } from '#keycloak';
 import { bookkeeping, userFields, type ImportMapping, type UserField } from './import-mapping.js';
@@ -60,8 +61,7 @@ export function mapUser(user: UserExportedData, context: MappingContext): Mapped
 
   const treatment = mapping.statuses[user.status] ?? mapping.unknownStatus;
   const federatedOnly = user.status === 'EXTERNAL_PROVIDER';
-  const hadMfa =
-    user.mfa.sms || user.mfa.totp === true || (user.mfa.preferred !== null && user.mfa.preferred !== 'NOMFA');
+  const hadMfa = hadMfaInCognito(user.mfa);
   const requiredActions = [
     ...new Set([...treatment.requiredActions, ...(hadMfa && !federatedOnly ? ['CONFIGURE_TOTP'] : [])]),
   ];

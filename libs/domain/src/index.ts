@@ -1,3 +1,4 @@
+export { hadMfaInCognito, type CognitoMfa } from './cognito-mfa.js';
 export { isUserFact, type UserFact } from './user-fact.js';
 export {
   initialUserMigration,

@@ -1,4 +1,5 @@
 import { earliestOf, type ImportRecord, type UserMigrationState } from './user-migration.js';
+import { hadMfaInCognito } from './cognito-mfa.js';
 
 /**
  * Where a user stands, one value for counting:
@@ -80,7 +81,7 @@ export function summarizeUserMigration(state: UserMigrationState): UserMigration
     passwordMigratedVia: password?.via ?? null,
     passwordMigratedAt: password?.at ?? null,
     migratedAt,
-    mfaRequired: profile !== null && (profile.mfa.sms || profile.mfa.totp === true || profile.mfa.preferred !== null),
+    mfaRequired: profile !== null && hadMfaInCognito(profile.mfa),
     mfaReenrolledAt: earliest(mfa)?.at ?? null,
     mfaMethods: [...new Set(mfa.map((m) => m.method))].sort(),
     expectedProviders,

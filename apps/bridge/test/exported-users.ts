@@ -1,0 +1,62 @@
+import { kafkaConfig, type Env } from '#config';
+import { createEvent } from '#events';
+import { Ledger, topicsWithPrefix } from '#ledger';
+import { projectUntilCaughtUp } from '#projector';
+
+/** A confirmed, enabled Cognito user without MFA, as the bridge's tests and benchmark need many of. */
+export interface ExportedUser {
+  readonly sub: string;
+  readonly username: string;
+  readonly email: string;
+}
+
+/**
+ * Builds `migration_user` in env's PROJECTION_SCHEMA the way production does: the users'
+ * `UserExported` facts go to a ledger under `topicPrefix` of their own (so the bridge's own
+ * ledger holds only what the bridge writes), then the projector projects them.
+ */
+export async function projectExportedUsers(
+  env: Env,
+  topicPrefix: string,
+  poolId: string,
+  users: readonly ExportedUser[],
+): Promise<void> {
+  const ledger = new Ledger({ kafka: { ...kafkaConfig(env), topicPrefix }, topics: topicsWithPrefix(topicPrefix) });
+  await ledger.ensureTopics(3);
+  const publisher = await ledger.publisher();
+  const time = new Date('2026-01-05T08:00:00Z');
+  try {
+    for (let start = 0; start < users.length; start += 5_000) {
+      await publisher.publish(
+        users.slice(start, start + 5_000).map((user) =>
+          createEvent(
+            'UserExported',
+            {
+              poolId,
+              sub: user.sub,
+              username: user.username,
+              status: 'CONFIRMED',
+              enabled: true,
+              createdAt: '2025-06-01T00:00:00.000Z',
+              updatedAt: '2025-06-01T00:00:00.000Z',
+              attributes: { email: user.email, email_verified: 'true' },
+              customAttributes: {},
+              groups: [],
+              mfa: { sms: false, totp: null, preferred: null },
+              identities: [],
+              anomalies: [],
+            },
+            { source: '/test/exported-users', correlationId: topicPrefix, time },
+          ),
+        ),
+      );
+    }
+  } finally {
+    await publisher.close();
+  }
+  await projectUntilCaughtUp({
+    ...env,
+    KAFKA_TOPIC_PREFIX: topicPrefix,
+    PROJECTOR_GROUP_ID: `${topicPrefix}-projector`,
+  });
+}
