@@ -85,8 +85,9 @@ export class Projector {
     return lags;
   }
 
-  /** Keeps projecting new facts until `stop()`. */
+  /** Keeps projecting new facts until `stop()`. Fails first if the ledger's topics do not exist. */
   async follow(): Promise<void> {
+    await this.partitionEnds();
     await this.start(undefined);
   }
 

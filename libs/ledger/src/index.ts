@@ -1,4 +1,5 @@
 export { Ledger, type LedgerOptions } from './ledger.js';
+export { LedgerTopicsMissingError } from './ledger-topics-missing-error.js';
 export { LedgerUnavailableError } from './ledger-unavailable-error.js';
 export { topicsWithPrefix, type LedgerTopics } from './ledger-topics.js';
 export type { LedgerPublisher } from './ledger-publisher.js';

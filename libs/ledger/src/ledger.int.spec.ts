@@ -4,7 +4,14 @@ import { after, before, describe, it } from 'node:test';
 import { Kafka } from 'kafkajs';
 import { kafkaConfig } from '#config';
 import { createEvent, type LedgerEvent } from '#events';
-import { decodeRecord, Ledger, LedgerUnavailableError, topicsWithPrefix, type LedgerRecord } from './index.js';
+import {
+  decodeRecord,
+  Ledger,
+  LedgerTopicsMissingError,
+  LedgerUnavailableError,
+  topicsWithPrefix,
+  type LedgerRecord,
+} from './index.js';
 
 const kafka = kafkaConfig(process.env);
 const context = { source: '/test/ledger', correlationId: 'run', time: new Date('2026-01-01T00:00:00Z') };
@@ -115,6 +122,17 @@ describe('ledger on a real broker', () => {
     assert.equal(schemaFailure!.headers['dlq-source-topic'], topics.userEvents);
     assert.match(jsonFailure!.headers['dlq-reason']!, /value: not JSON/);
     assert.equal(jsonFailure!.value?.toString(), 'not json at all');
+  });
+
+  it('names the topics that do not exist under a prefix, instead of calling Kafka unreachable', async () => {
+    const prefix = `never-written-${randomUUID().slice(0, 8)}`;
+    const empty = new Ledger({ kafka, topics: topicsWithPrefix(prefix) });
+    await assert.rejects(
+      empty.lag('test-group', [empty.topics.userEvents, empty.topics.controlEvents]),
+      (error: unknown) =>
+        error instanceof LedgerTopicsMissingError &&
+        error.message.startsWith(`the ledger topics ${prefix}.user-events, ${prefix}.control-events do not exist on `),
+    );
   });
 
   it('names the brokers when Kafka is unreachable', async () => {

@@ -7,6 +7,7 @@ import { LedgerConsumer, type ConsumeOptions } from './ledger-consumer.js';
 import { LedgerPublisher } from './ledger-publisher.js';
 import { scanTopics, type ScanPosition } from './topic-scan.js';
 import { consumerLag, type PartitionLag } from './consumer-lag.js';
+import { LedgerTopicsMissingError } from './ledger-topics-missing-error.js';
 import { LedgerUnavailableError } from './ledger-unavailable-error.js';
 import { topicSpecs, topicsWithPrefix, type LedgerTopics } from './ledger-topics.js';
 
@@ -144,13 +145,20 @@ export class Ledger {
     return consumer;
   }
 
-  /** For each partition of the topics: where the group would resume and where the partition ends now. */
+  /**
+   * For each partition of the topics: where the group would resume and where the partition ends
+   * now. Topics that do not exist are named in a LedgerTopicsMissingError.
+   */
   async lag(groupId: string, topics: readonly string[]): Promise<PartitionLag[]> {
     const admin = this.kafka.admin();
     try {
       await admin.connect();
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((topic) => !existing.has(topic));
+      if (missing.length > 0) throw new LedgerTopicsMissingError(missing, this.brokers);
       return await consumerLag(admin, groupId, topics);
     } catch (error) {
+      if (error instanceof LedgerTopicsMissingError) throw error;
       throw new LedgerUnavailableError(this.brokers, error);
     } finally {
       await admin.disconnect().catch(() => undefined);
