@@ -1,10 +1,17 @@
 import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
-import { databaseConfig, importerConfig, kafkaConfig, keycloakConfig, watcherConfig } from '#config';
+import { importerConfig, kafkaConfig, keycloakConfig } from '#config';
 import { importMapping } from '#importer';
 import { Ledger } from '#ledger';
 import { keycloakAdminLogin } from '#stack';
-import { rehearseUserJourneys, TargetWatch, WatcherModule, type RehearsalReport, type WatchReport } from '#watcher';
+import {
+  rehearseUserJourneys,
+  TargetWatch,
+  WatcherModule,
+  watcherSettingsOf,
+  type RehearsalReport,
+  type WatchReport,
+} from '#watcher';
 import { untilStopped } from './stop-signal.js';
 
 export function watchCommand(): Command {
@@ -31,15 +38,7 @@ export async function watchTarget(
   options: { follow: boolean; reconcile: boolean; signal?: AbortSignal },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<WatchReport> {
-  // Validate every setting before anything connects, so a bad one costs nothing and names itself.
-  const settings = {
-    kafka: kafkaConfig(env),
-    keycloak: keycloakConfig(env),
-    database: databaseConfig(env),
-    watcher: watcherConfig(env),
-    importer: importerConfig(env),
-    admin: await keycloakAdminLogin(env),
-  };
+  const settings = watcherSettingsOf(env, await keycloakAdminLogin(env));
   const app = await NestFactory.createApplicationContext(WatcherModule.register(settings), { logger: ['error'] });
   try {
     return await untilStopped(

@@ -1,4 +1,4 @@
-export { WatcherModule, type WatcherSettings } from './watcher.module.js';
+export { WatcherModule, watcherSettingsOf, type WatcherSettings } from './watcher.module.js';
 export {
   TargetWatch,
   WATCHER_SOURCE,

@@ -28,7 +28,7 @@ import { EventCursorStore } from './event-cursor-store.js';
 import { rehearseUserJourneys } from './journeys/user-journey-rehearsal.js';
 import { TargetWatch, type WatchReport } from './target-watch.js';
 import { WatcherBusyError } from './watcher-busy-error.js';
-import { WatcherModule } from './watcher.module.js';
+import { WatcherModule, watcherSettingsOf } from './watcher.module.js';
 
 /*
  * The watcher on the real stack: users are exported into the ledger (UserExported facts written
@@ -115,14 +115,7 @@ let provider: KeycloakRealm;
 const targetIds = new Map<string, string>();
 
 async function watch(options: { follow?: boolean; reconcile: boolean; signal?: AbortSignal }): Promise<WatchReport> {
-  const settings = {
-    kafka: kafkaConfig(env),
-    keycloak: keycloakConfig(env),
-    database: databaseConfig(env),
-    watcher: watcherConfig(env),
-    importer: importerConfig(env),
-    admin: await keycloakAdminLogin(env),
-  };
+  const settings = watcherSettingsOf(env, await keycloakAdminLogin(env));
   const app = await NestFactory.createApplicationContext(WatcherModule.register(settings), { logger: false });
   try {
     return await app.get(TargetWatch).run({

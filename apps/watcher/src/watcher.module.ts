@@ -1,6 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { pino, type Logger } from 'pino';
-import type { DatabaseConfig, ImporterConfig, KafkaConfig, KeycloakConfig, WatcherConfig } from '#config';
+import {
+  databaseConfig,
+  importerConfig,
+  kafkaConfig,
+  keycloakConfig,
+  watcherConfig,
+  type DatabaseConfig,
+  type Env,
+  type ImporterConfig,
+  type KafkaConfig,
+  type KeycloakConfig,
+  type WatcherConfig,
+} from '#config';
 import { importMapping } from '#importer';
 import { KeycloakRealm, UserDirectory, UserEventLog, type AdminCredentials } from '#keycloak';
 import { Ledger, type LedgerTopics } from '#ledger';
@@ -18,6 +30,18 @@ export interface WatcherSettings {
   readonly topics?: LedgerTopics;
   /** Default: warnings and errors on stderr. */
   readonly logger?: Logger;
+}
+
+/** Reads and validates every setting the watcher needs, so a bad one costs nothing and names itself. */
+export function watcherSettingsOf(env: Env, admin: AdminCredentials): WatcherSettings {
+  return {
+    kafka: kafkaConfig(env),
+    keycloak: keycloakConfig(env),
+    database: databaseConfig(env),
+    watcher: watcherConfig(env),
+    importer: importerConfig(env),
+    admin,
+  };
 }
 
 /** Wires the watcher to Kafka, Keycloak and PostgreSQL; configuration is validated before this runs. */

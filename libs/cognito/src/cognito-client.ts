@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import pThrottle from 'p-throttle';
 import type { CognitoConfig, CognitoQuotas } from '#config';
@@ -36,8 +37,9 @@ export function createCognitoClient(config: CognitoConfig, options: CognitoClien
     endpoint: config.endpoint,
     retryMode: options.retryMode ?? 'adaptive',
     maxAttempts: config.maxAttempts,
-    // An emulator checks no signature; the real service uses the default AWS credential chain.
-    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    // An emulator checks no signature, but the SDK signs every request: a throwaway key per process
+    // does, so no key is written down anywhere. The real service uses the default credential chain.
+    ...(local ? { credentials: { accessKeyId: 'emulator', secretAccessKey: randomBytes(20).toString('hex') } } : {}),
   });
   const calls: ApiCallCounts = {};
   const pace = options.paced === false ? undefined : pacers(config.quotas);

@@ -1,6 +1,6 @@
 import type { CutoverPhaseChangedData, CutoverPhaseName } from '#events';
 import { CutoverRefusedError } from './cutover-refused-error.js';
-import type { Criterion, CriterionId } from './done-criteria.js';
+import { criterionIds, type Criterion, type CriterionId } from './done-criteria.js';
 import type { ReconcilerPolicy } from './reconciler-policy.js';
 
 export type CutoverPhase = CutoverPhaseName;
@@ -18,15 +18,7 @@ export const cutoverPhases: readonly CutoverPhase[] = [
  * cleanly for the observation window; leaving Cognito read-only (and retiring it) needs every
  * "done" criterion, since from then on the long tail can only come back through a reset.
  */
-const everyDoneCriterion: readonly CriterionId[] = [
-  'active-migrated-share',
-  'mfa-reenrolled-share',
-  'federation-rebound-share',
-  'cognito-auth-calls-per-day',
-  'bridge-error-rate',
-  'remaining-users-reset',
-  'observation-window',
-];
+const everyDoneCriterion: readonly CriterionId[] = criterionIds;
 
 export const criteriaToLeave: Readonly<Record<Exclude<CutoverPhase, 'retired'>, readonly CriterionId[]>> = {
   'parallel-run': ['observation-window', 'bridge-error-rate'],

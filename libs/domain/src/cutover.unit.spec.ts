@@ -10,21 +10,13 @@ import {
   type CutoverState,
 } from './cutover.js';
 import { CutoverRefusedError } from './cutover-refused-error.js';
-import type { Criterion, CriterionId } from './done-criteria.js';
+import { criterionIds, type Criterion, type CriterionId } from './done-criteria.js';
 import { parseReconcilerPolicy } from './reconciler-policy.js';
 
 const policy = parseReconcilerPolicy({}, 'test');
 const target = { kind: 'keycloak' as const, realm: 'r' };
 const now = new Date('2025-06-01T00:00:00Z');
-const ids: CriterionId[] = [
-  'active-migrated-share',
-  'mfa-reenrolled-share',
-  'federation-rebound-share',
-  'cognito-auth-calls-per-day',
-  'bridge-error-rate',
-  'remaining-users-reset',
-  'observation-window',
-];
+const ids: readonly CriterionId[] = criterionIds;
 /** Every criterion met, except the ones named. */
 const criteria = (...failing: CriterionId[]): Criterion[] =>
   ids.map((id) => ({ id, value: 1, threshold: 1, comparison: 'at-least', unit: 'share', met: !failing.includes(id) }));

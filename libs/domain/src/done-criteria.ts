@@ -4,14 +4,18 @@ import type { MigrationStatus } from './user-migration-summary.js';
 
 const DAY_MS = 86_400_000;
 
-export type CriterionId =
-  | 'active-migrated-share'
-  | 'mfa-reenrolled-share'
-  | 'federation-rebound-share'
-  | 'cognito-auth-calls-per-day'
-  | 'bridge-error-rate'
-  | 'remaining-users-reset'
-  | 'observation-window';
+/** Every "done" criterion, in the order reports list them. */
+export const criterionIds = [
+  'active-migrated-share',
+  'mfa-reenrolled-share',
+  'federation-rebound-share',
+  'cognito-auth-calls-per-day',
+  'bridge-error-rate',
+  'remaining-users-reset',
+  'observation-window',
+] as const;
+
+export type CriterionId = (typeof criterionIds)[number];
 
 export type Criterion = EvaluatedCriterion & { readonly id: CriterionId };
 
