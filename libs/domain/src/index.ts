@@ -32,7 +32,15 @@ export {
   type AuthAnswer,
   type AuthFailure,
 } from './login-outcome.js';
-export { decideJitMigration, type JitMigrationDecision } from './jit-migration-decision.js';
+export {
+  bridgeMigratesPassword,
+  decideJitMigration,
+  refusalBeforeCognito,
+  type ImportedTreatment,
+  type JitMigrationDecision,
+  type JitMigrationSubject,
+  type JitRefusal,
+} from './jit-migration-decision.js';
 export {
   reconcilerPolicySchema,
   parseReconcilerPolicy,

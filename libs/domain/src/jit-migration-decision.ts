@@ -2,27 +2,100 @@ import type { LoginOutcome } from './login-outcome.js';
 
 /** What the target does with a password Cognito has just judged. */
 export interface JitMigrationDecision {
-  /** Store this password as the user's own in the target, and record PasswordMigrated (via jit). */
+  /** Store this password as the user's own in the target (PasswordMigrated follows once the target confirms it holds it). */
   readonly migrate: boolean;
   /** Keycloak required actions the target adds to the user along with the password. */
   readonly requiredActions: readonly string[];
 }
 
+/** What the import decided for the user (UserImported), as far as the bridge needs it. */
+export interface ImportedTreatment {
+  /** `UserImported.treatment`: `password-via-bridge`, `reset-required`, `federated-only`, ... */
+  readonly treatment: string;
+  readonly needsPasswordMigration: boolean;
+  /** The import's required actions; null when the projection predates the column (replay fills it). */
+  readonly requiredActions: readonly string[] | null;
+}
+
+/** The user as the ledger knows them when the bridge is asked about them. */
+export interface JitMigrationSubject {
+  /** Cognito's Enabled flag at the latest export. */
+  readonly enabled: boolean;
+  /** Cognito's UserStatus at the latest export. */
+  readonly sourceStatus: string;
+  /** The export saw a second factor (`hadMfaInCognito`). */
+  readonly mfaRequired: boolean;
+  /** Null when the user was not imported (the plugin and FusionAuth contracts create users themselves). */
+  readonly imported: ImportedTreatment | null;
+}
+
+/**
+ * Why the bridge answers without asking Cognito: the ledger already says this user's password
+ * must not move, whatever Cognito would say (cognito-local, for one, checks only the password).
+ */
+export type JitRefusal =
+  /** Disabled at Cognito, or imported disabled (archived). */
+  | 'disabled'
+  /** RESET_REQUIRED or COMPROMISED: the password was invalidated; the user gets a reset, never this password. */
+  | 'reset-required'
+  /** EXTERNAL_PROVIDER: no password exists; the user signs in through their identity provider. */
+  | 'federated-only'
+  /** Any other treatment that keeps the password out of the bridge (needsPasswordMigration false). */
+  | 'not-migratable';
+
+/** The importer's treatment names (apps/importer/src/import-mapping.ts) that the bridge must tell apart. */
+const resetTreatments: ReadonlySet<string> = new Set(['reset-required', 'compromised-password']);
+const resetStatuses: ReadonlySet<string> = new Set(['RESET_REQUIRED', 'COMPROMISED']);
+/**
+ * UNCONFIRMED users: Cognito answers UserNotConfirmedException only for the right password, so
+ * the bridge can verify it after all; the user keeps it and confirms the address in the target
+ * (VERIFY_EMAIL, the import's own required action for them).
+ */
+const verificationTreatment = 'confirm-email-then-reset';
+
+/**
+ * Before Cognito is asked: the ledger's treatment of the user decides whether their password may
+ * move at all. Undefined: ask Cognito.
+ */
+export function refusalBeforeCognito(user: JitMigrationSubject): JitRefusal | undefined {
+  const imported = user.imported;
+  if (!user.enabled || imported?.treatment === 'archived' || user.sourceStatus === 'ARCHIVED') return 'disabled';
+  if (imported ? resetTreatments.has(imported.treatment) : resetStatuses.has(user.sourceStatus)) return 'reset-required';
+  if (imported ? imported.treatment === 'federated-only' : user.sourceStatus === 'EXTERNAL_PROVIDER')
+    return 'federated-only';
+  if (imported && !bridgeMigratesPassword(imported)) return 'not-migratable';
+  return undefined;
+}
+
+/**
+ * Whether the bridge may move this imported user's password: those the import left for the
+ * bridge, and unconfirmed users once Cognito has proved their password. The watcher uses the same
+ * rule to tell a password the bridge stored from one the user chose.
+ */
+export function bridgeMigratesPassword(imported: {
+  readonly treatment: string;
+  readonly needsPasswordMigration: boolean;
+}): boolean {
+  return imported.needsPasswordMigration || imported.treatment === verificationTreatment;
+}
+
 const noMigration: JitMigrationDecision = { migrate: false, requiredActions: [] };
 
 /**
- * A challenge after ADMIN_USER_PASSWORD_AUTH means the password was accepted, not that the person
- * passed the second factor. So the password moves, and the second factor is re-established in
- * the target: MFA users re-enrol (TOTP secrets cannot be exported), a temporary password
- * (NEW_PASSWORD_REQUIRED) is replaced at once, as Cognito itself would have required.
+ * After Cognito has judged the password. A challenge after ADMIN_USER_PASSWORD_AUTH means the
+ * password was accepted, not that the person passed the second factor; UserNotConfirmedException
+ * likewise only comes for the right password. So the password moves, and the rest is
+ * re-established in the target with the import's required actions for this user, applying the
+ * import's own rules to what Cognito's answer shows now: MFA re-enrolment (TOTP secrets cannot
+ * be exported) for a user who had a factor, a new password for a temporary one
+ * (NEW_PASSWORD_REQUIRED), confirming the address for an unconfirmed sign-up.
  */
-export function decideJitMigration(
-  outcome: LoginOutcome,
-  user: { readonly mfaRequired: boolean },
-): JitMigrationDecision {
-  if (outcome.kind !== 'valid' && outcome.kind !== 'valid-with-challenge') return noMigration;
-  const actions = new Set<string>();
-  if (user.mfaRequired) actions.add('CONFIGURE_TOTP');
+export function decideJitMigration(outcome: LoginOutcome, user: JitMigrationSubject): JitMigrationDecision {
+  if (refusalBeforeCognito(user) !== undefined) return noMigration;
+  if (outcome.kind !== 'valid' && outcome.kind !== 'valid-with-challenge' && outcome.kind !== 'not-confirmed')
+    return noMigration;
+  const actions = new Set<string>(user.imported?.requiredActions ?? fallbackActions(user));
+  if (outcome.kind === 'not-confirmed') actions.add('VERIFY_EMAIL');
   if (outcome.kind === 'valid-with-challenge') {
     if (outcome.challenge === 'NEW_PASSWORD_REQUIRED') actions.add('UPDATE_PASSWORD');
     else if (outcome.challenge !== 'DEVICE_SRP_AUTH' && outcome.challenge !== 'DEVICE_PASSWORD_VERIFIER') {
@@ -30,4 +103,13 @@ export function decideJitMigration(
     }
   }
   return { migrate: true, requiredActions: [...actions].sort() };
+}
+
+/** The import's rule, for a user the import did not record required actions for. */
+function fallbackActions(user: JitMigrationSubject): string[] {
+  return [
+    ...(user.mfaRequired ? ['CONFIGURE_TOTP'] : []),
+    ...(user.sourceStatus === 'UNCONFIRMED' ? ['VERIFY_EMAIL'] : []),
+    ...(user.sourceStatus === 'FORCE_CHANGE_PASSWORD' ? ['UPDATE_PASSWORD'] : []),
+  ];
 }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decideJitMigration } from './jit-migration-decision.js';
 import { classifyAuthAnswer, classifyAuthFailure, type AuthFailure, type LoginOutcome } from './login-outcome.js';
 
 /** Given what AdminInitiateAuth threw, then this outcome; the AWS behaviour each row stands for is named. */
@@ -131,42 +130,4 @@ describe('classifyAuthAnswer', () => {
       kind: 'temporarily-unavailable',
       cause: 'unexpected-challenge',
     }));
-});
-
-describe('decideJitMigration', () => {
-  const plain = { mfaRequired: false };
-  it('valid -> migrate, nothing more', () =>
-    assert.deepEqual(decideJitMigration({ kind: 'valid' }, plain), { migrate: true, requiredActions: [] }));
-
-  it('valid for a user who had MFA -> migrate and re-enrol', () =>
-    assert.deepEqual(decideJitMigration({ kind: 'valid' }, { mfaRequired: true }), {
-      migrate: true,
-      requiredActions: ['CONFIGURE_TOTP'],
-    }));
-
-  it('an MFA challenge -> migrate and re-enrol, even if the export saw no MFA', () =>
-    assert.deepEqual(
-      decideJitMigration({ kind: 'valid-with-challenge', challenge: 'SOFTWARE_TOKEN_MFA', codeSent: false }, plain),
-      { migrate: true, requiredActions: ['CONFIGURE_TOTP'] },
-    ));
-
-  it('a temporary password -> migrate and replace it at once', () =>
-    assert.deepEqual(
-      decideJitMigration({ kind: 'valid-with-challenge', challenge: 'NEW_PASSWORD_REQUIRED', codeSent: false }, plain),
-      { migrate: true, requiredActions: ['UPDATE_PASSWORD'] },
-    ));
-
-  const refused: LoginOutcome[] = [
-    { kind: 'wrong-password' },
-    { kind: 'locked-out' },
-    { kind: 'reset-required' },
-    { kind: 'not-confirmed' },
-    { kind: 'disabled' },
-    { kind: 'unknown-user' },
-    { kind: 'temporarily-unavailable', cause: 'throttled' },
-  ];
-  for (const outcome of refused) {
-    it(`${outcome.kind} -> no migration`, () =>
-      assert.deepEqual(decideJitMigration(outcome, plain), { migrate: false, requiredActions: [] }));
-  }
 });

@@ -28,6 +28,8 @@ export interface ImportRecord {
   readonly outcome: 'created' | 'matched';
   readonly needsPasswordMigration: boolean;
   readonly treatment: string;
+  /** The required actions the import set; absent from states stored before it was kept. */
+  readonly requiredActions?: readonly string[];
   readonly at: string;
 }
 
@@ -145,6 +147,7 @@ export function evolveUserMigration(state: UserMigrationState, fact: UserFact): 
         outcome: d.outcome,
         needsPasswordMigration: d.needsPasswordMigration,
         treatment: d.treatment,
+        requiredActions: d.requiredActions,
         at,
       };
       return { ...state, imports: withEarliest(state.imports, target, record) };

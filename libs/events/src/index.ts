@@ -1,4 +1,5 @@
 export { createEvent, type EventContext } from './create-event.js';
+export { jitPasswordMigrated, JIT_BRIDGE_SOURCE } from './jit-password-migrated.js';
 export { parseEvent } from './parse-event.js';
 export { InvalidEventError } from './invalid-event-error.js';
 export { canonicalJson, contentHash } from './content-hash.js';
