@@ -69,6 +69,10 @@ export class MigrationUser {
   @Column({ type: 'text', nullable: true })
   treatment!: string | null;
 
+  /** `UserImported.requiredActions`; null for rows projected before the column (a replay fills it). */
+  @Column({ name: 'required_actions', type: 'text', array: true, nullable: true })
+  requiredActions!: string[] | null;
+
   @Column({ name: 'last_import_failure', type: 'text', nullable: true })
   lastImportFailure!: string | null;
 

@@ -1,5 +1,10 @@
 import { ProjectionTables1764400000000 } from './1764400000000-projection-tables.js';
 import { AnalystViews1764400000001 } from './1764400000001-analyst-views.js';
+import { ImportRequiredActions1764480000000 } from './1764480000000-import-required-actions.js';
 
 /** In order; TypeORM applies the ones its `migrations` table in the schema does not list yet. */
-export const projectionMigrations = [ProjectionTables1764400000000, AnalystViews1764400000001];
+export const projectionMigrations = [
+  ProjectionTables1764400000000,
+  AnalystViews1764400000001,
+  ImportRequiredActions1764480000000,
+];
