@@ -1,28 +1,42 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AdminCreateUserCommand,
+  AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DeleteUserPoolCommand,
+  SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { NestFactory } from '@nestjs/core';
 import pg from 'pg';
 import { pino } from 'pino';
-import { cognitoConfig, databaseConfig, importerConfig, kafkaConfig, keycloakConfig, type Env } from '#config';
+import {
+  cognitoConfig,
+  databaseConfig,
+  importerConfig,
+  kafkaConfig,
+  keycloakConfig,
+  stackConfig,
+  type Env,
+} from '#config';
 import { CognitoPoolReader, createCognitoClient, type MeteredCognitoClient } from '#cognito';
-import type { LedgerEvent } from '#events';
+import { createEvent, type LedgerEvent } from '#events';
 import { PoolExport } from '#exporter';
 import { ImporterModule, ImportRun } from '#importer';
 import { KeycloakRealm } from '#keycloak';
 import { decodeRecord, Ledger } from '#ledger';
 import { projectUntilCaughtUp } from '#projector';
 import { CognitoComponent, keycloakAdminLogin, KeycloakServer, projectRoot } from '#stack';
+import { TargetWatch, WatcherModule, watcherSettingsOf } from '#watcher';
 import { startBridge, type RunningBridge } from './bridge-runtime.js';
 import { runDemoLoginWave } from './demo-login-wave.js';
 import { ensureDirectGrantClient, installJitDirectGrantFlow } from './keycloak-jit-flow.js';
@@ -39,18 +53,25 @@ const run = randomUUID().slice(0, 8);
 const schema = `bridge_e2e_${run}`;
 const sharedSecret = randomBytes(24).toString('base64url');
 const pw = () => `Cg-${randomBytes(9).toString('base64url')}!9a`;
-const people = { alice: pw(), bob: pw(), carol: pw() };
+/** erin: a first login during a broker stall; frank: a bridge answer that comes too late; gina: a lost confirmation. */
+const people = { alice: pw(), bob: pw(), carol: pw(), erin: pw(), frank: pw(), gina: pw() };
+/** RESET_REQUIRED in the ledger while cognito-local still accepts the password (it never enforces the status). */
+const resetUser = { username: 'dave', password: pw() };
+/** Signed up, never confirmed: Cognito answers UserNotConfirmedException for the right password only. */
+const unconfirmedUser = { username: 'una', password: pw() };
 const wrongPassword = pw();
 
 const env: Env = {
   ...process.env,
-  STACK_DIR: join(projectRoot, '.stack', 'bridge-e2e'),
+  // Another directory and ports give this test a Keycloak of its own; set them to a running one to reuse it.
+  STACK_DIR: process.env.BRIDGE_E2E_STACK_DIR ?? join(projectRoot, '.stack', 'bridge-e2e'),
   KEYCLOAK_PORT: process.env.BRIDGE_E2E_KEYCLOAK_PORT ?? '18280',
   KEYCLOAK_MANAGEMENT_PORT: process.env.BRIDGE_E2E_KEYCLOAK_MANAGEMENT_PORT ?? '18281',
   KEYCLOAK_REALM: `test-jit-${run}`,
   KAFKA_TOPIC_PREFIX: `test-jit-${run}`,
   COGNITO_ENDPOINT: new CognitoComponent(process.env).endpoint,
   PROJECTION_SCHEMA: schema,
+  WATCHER_SCHEMA: `${schema}_watcher`,
   BRIDGE_SHARED_SECRET: sharedSecret,
   BRIDGE_PORT: '0',
 };
@@ -64,6 +85,96 @@ let realm: KeycloakRealm;
 let bridge: RunningBridge | undefined;
 let target: PasswordGrant;
 let keycloakWasUp = false;
+/** Sits between Keycloak and the bridge, to delay the bridge's answers or lose the provider's confirmations. */
+let proxy: Server;
+let proxyUrl: string;
+const proxyMode = { verifyDelayMs: 0, dropConfirmations: false };
+/** The provider's deadline for one bridge call in these tests. */
+const providerTimeoutMs = 1500;
+
+async function startProxy(): Promise<void> {
+  proxy = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      if (!bridge || (incoming.url?.endsWith('/stored') && proxyMode.dropConfirmations)) {
+        outgoing.destroy();
+        return;
+      }
+      const delay = incoming.url === '/v1/verify' ? proxyMode.verifyDelayMs : 0;
+      const forwarded = httpRequest(
+        `${bridge!.url}${incoming.url ?? '/'}`,
+        { method: incoming.method, headers: incoming.headers },
+        (answer) => {
+          const body: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => body.push(chunk));
+          answer.on('end', () => {
+            // The bridge has answered (and done whatever it does on an answer) before the delay starts.
+            setTimeout(() => {
+              if (outgoing.destroyed) return;
+              outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+              outgoing.end(Buffer.concat(body));
+            }, delay);
+          });
+        },
+      );
+      forwarded.on('error', () => outgoing.destroy());
+      forwarded.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+}
+
+async function subOf(username: string): Promise<string> {
+  const exported = (await facts()).find((e) => e.type === 'UserExported' && e.data.username === username);
+  return exported!.subject;
+}
+
+/** Distinct PasswordMigrated facts about one user; every record of one id must carry the same bytes. */
+async function passwordFacts(sub: string): Promise<LedgerEvent[]> {
+  const byId = new Map<string, string>();
+  const distinct: LedgerEvent[] = [];
+  const ledger = new Ledger({ kafka: kafkaConfig(env) });
+  await ledger.scan([ledger.topics.userEvents], (record) => {
+    const event = decodeRecord(record);
+    if (event.type !== 'PasswordMigrated' || event.subject !== sub) return;
+    const bytes = record.value?.toString('utf8') ?? '';
+    const known = byId.get(event.id);
+    if (known === undefined) {
+      byId.set(event.id, bytes);
+      distinct.push(event);
+    } else assert.equal(bytes, known, `event ${event.id} recorded with other bytes`);
+  });
+  return distinct;
+}
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await sleep(250);
+  }
+}
+
+/** One watcher run over the realm: the events, then one reconciliation pass. */
+async function watcherPass(): Promise<void> {
+  const settings = watcherSettingsOf(env, await keycloakAdminLogin(env));
+  const app = await NestFactory.createApplicationContext(WatcherModule.register(settings), { logger: false });
+  try {
+    await app.get(TargetWatch).run({ follow: false, reconcile: true, pollIntervalMs: 200, reconcileIntervalMs: 60_000 });
+  } finally {
+    await app.close();
+  }
+}
+
+/** The verify log lines the bridge wrote for one user. */
+function verifyLines(sub: string): Record<string, unknown>[] {
+  return logLines
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line.msg === 'password verify' && line.sub === sub);
+}
 
 async function facts(): Promise<LedgerEvent[]> {
   const ledger = new Ledger({ kafka: kafkaConfig(env) });
@@ -104,11 +215,81 @@ async function seedCognito(): Promise<void> {
       new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: password, Permanent: true }),
     );
   }
+  await cognito.client.send(
+    new SignUpCommand({
+      ClientId: clientId,
+      Username: unconfirmedUser.username,
+      Password: unconfirmedUser.password,
+      UserAttributes: [
+        { Name: 'email', Value: `una.${run}@example.org` },
+        { Name: 'given_name', Value: 'Una' },
+        { Name: 'family_name', Value: 'Example' },
+      ],
+    }),
+  );
+}
+
+/**
+ * A user the ledger has as RESET_REQUIRED while cognito-local (which cannot be put in that status
+ * through its API and never enforces it) still accepts the password: created after the export and
+ * recorded as the export of a RESET_REQUIRED user would be, so only the ledger says "reset".
+ */
+async function seedResetRequiredUser(): Promise<void> {
+  await cognito.client.send(
+    new AdminCreateUserCommand({
+      UserPoolId: poolId,
+      Username: resetUser.username,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'email', Value: `dave.${run}@example.org` },
+        { Name: 'email_verified', Value: 'true' },
+        { Name: 'given_name', Value: 'Dave' },
+        { Name: 'family_name', Value: 'Example' },
+      ],
+    }),
+  );
+  await cognito.client.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: poolId,
+      Username: resetUser.username,
+      Password: resetUser.password,
+      Permanent: true,
+    }),
+  );
+  const dave = await cognito.client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: resetUser.username }));
+  const sub = dave.UserAttributes!.find((a) => a.Name === 'sub')!.Value!;
+  const template = (await facts()).find((e) => e.type === 'UserExported' && e.data.username === 'alice')!;
+  if (template.type !== 'UserExported') throw new Error('no export of alice');
+  const ledger = new Ledger({ kafka: kafkaConfig(env) });
+  const publisher = await ledger.publisher();
+  try {
+    await publisher.publish([
+      createEvent(
+        'UserExported',
+        {
+          ...template.data,
+          sub,
+          username: resetUser.username,
+          status: 'RESET_REQUIRED',
+          attributes: {
+            email: `dave.${run}@example.org`,
+            email_verified: 'true',
+            given_name: 'Dave',
+            family_name: 'Example',
+          },
+        },
+        { source: 'urn:test:bridge-e2e', correlationId: run, time: new Date() },
+      ),
+    ]);
+  } finally {
+    await publisher.close();
+  }
 }
 
 async function exportAndImport(): Promise<void> {
   const ledger = new Ledger({ kafka: kafkaConfig(env) });
   await new PoolExport(ledger, new CognitoPoolReader(cognito, poolId), cognito).run({ totpLookup: false });
+  await seedResetRequiredUser();
   const admin = await keycloakAdminLogin(env);
   const settings = { kafka: kafkaConfig(env), keycloak: keycloakConfig(env), importer: importerConfig(env), admin };
   const app = await NestFactory.createApplicationContext(ImporterModule.register(settings), { logger: false });
@@ -150,16 +331,23 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
       { logger: pino({ level: 'debug' }, sink) },
     );
     realm = new KeycloakRealm(keycloakConfig(env), await keycloakAdminLogin(env));
-    await installJitDirectGrantFlow(realm, { verifyUrl: `${bridge.url}/v1/verify`, sharedSecret });
+    await startProxy();
+    await installJitDirectGrantFlow(realm, {
+      verifyUrl: `${proxyUrl}/v1/verify`,
+      sharedSecret,
+      timeoutMs: providerTimeoutMs,
+    });
     await ensureDirectGrantClient(realm, 'app');
     target = { keycloakUrl: keycloakConfig(env).url, realm: realm.name, clientId: 'app' };
   });
 
   after(async () => {
     await bridge?.close();
+    await new Promise((resolve) => proxy?.close(resolve));
     await realm?.call('realm deletion', (c) => c.realms.del({ realm: realm.name })).catch(() => undefined);
     if (poolId) await cognito.client.send(new DeleteUserPoolCommand({ UserPoolId: poolId })).catch(() => undefined);
     await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+    await db.query(`DROP SCHEMA IF EXISTS "${schema}_watcher" CASCADE`).catch(() => undefined);
     await db.end();
     if (!keycloakWasUp) await keycloak.down();
   });
@@ -175,12 +363,15 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
     assert.equal(await hasPassword('alice'), true);
   });
 
-  it('records PasswordMigrated (via jit) in the ledger', async () => {
-    const alice = (await facts()).find((e) => e.type === 'UserExported' && e.data.username === 'alice')!;
-    const migrated = (await facts()).filter((e) => e.type === 'PasswordMigrated' && e.subject === alice.subject);
+  it('records PasswordMigrated (via jit) in the ledger once Keycloak has confirmed the store', async () => {
+    const alice = await subOf('alice');
+    const migrated = await eventually(
+      () => passwordFacts(alice),
+      (found) => found.length > 0,
+    );
     assert.equal(migrated.length, 1);
     assert.deepEqual(migrated[0]!.data, {
-      sub: alice.subject,
+      sub: alice,
       target: { kind: 'keycloak', realm: realm.name },
       via: 'jit',
     });
@@ -192,6 +383,114 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
     assert.equal(await hasPassword('bob'), false);
     const bob = (await facts()).find((e) => e.type === 'UserExported' && e.data.username === 'bob')!;
     assert.ok(!(await facts()).some((e) => e.type === 'PasswordMigrated' && e.subject === bob.subject));
+  });
+
+  it('a broker stall during a first login strands nobody: the password signs in later and the ledger gets one fact', async () => {
+    const kafkaPid = Number.parseInt(
+      await readFile(resolve(projectRoot, stackConfig(process.env).dir, 'kafka', 'kafka.pid'), 'utf8'),
+      10,
+    );
+    assert.ok(kafkaPid > 0, 'the local broker runs');
+    const erin = await subOf('erin');
+    let first;
+    process.kill(kafkaPid, 'SIGSTOP');
+    try {
+      first = await passwordGrant(target, 'erin', people.erin);
+      // Longer than the provider's deadline: whatever the bridge writes to the ledger cannot finish in time.
+      await sleep(providerTimeoutMs * 4);
+    } finally {
+      process.kill(kafkaPid, 'SIGCONT');
+    }
+    assert.ok(first.kind === 'tokens' || first.kind === 'unavailable', first.kind);
+    const later = await passwordGrant(target, 'erin', people.erin);
+    assert.equal(later.kind, 'tokens', 'the right password signs in after the stall');
+    assert.equal(await hasPassword('erin'), true);
+    await eventually(
+      () => passwordFacts(erin),
+      (found) => found.length > 0,
+    );
+    await watcherPass();
+    const migrated = await passwordFacts(erin);
+    assert.equal(migrated.length, 1);
+    assert.equal(migrated[0]!.type === 'PasswordMigrated' && migrated[0]!.data.via, 'jit');
+  });
+
+  it('a bridge answer that reaches Keycloak after its deadline records nothing, and the user signs in later', async () => {
+    const frank = await subOf('frank');
+    proxyMode.verifyDelayMs = providerTimeoutMs * 2;
+    let first;
+    try {
+      first = await passwordGrant(target, 'frank', people.frank);
+      await sleep(providerTimeoutMs * 2);
+    } finally {
+      proxyMode.verifyDelayMs = 0;
+    }
+    assert.equal(first.kind, 'unavailable');
+    assert.equal(await hasPassword('frank'), false);
+    assert.deepEqual(await passwordFacts(frank), [], 'no PasswordMigrated while Keycloak holds no password');
+    assert.equal((await passwordGrant(target, 'frank', people.frank)).kind, 'tokens');
+    assert.equal(await hasPassword('frank'), true);
+    const migrated = await eventually(
+      () => passwordFacts(frank),
+      (found) => found.length > 0,
+    );
+    assert.equal(migrated.length, 1);
+  });
+
+  it("a lost store confirmation is recorded by the watcher's reconciliation pass, as the same fact the bridge would record", async () => {
+    const gina = await subOf('gina');
+    proxyMode.dropConfirmations = true;
+    try {
+      assert.equal((await passwordGrant(target, 'gina', people.gina)).kind, 'tokens');
+      await sleep(1000);
+    } finally {
+      proxyMode.dropConfirmations = false;
+    }
+    assert.equal(await hasPassword('gina'), true);
+    assert.deepEqual(await passwordFacts(gina), []);
+    await watcherPass();
+    const migrated = await passwordFacts(gina);
+    assert.equal(migrated.length, 1);
+    const fact = migrated[0]!;
+    assert.deepEqual(fact.data, { sub: gina, target: { kind: 'keycloak', realm: realm.name }, via: 'jit' });
+    // The confirmation, had it arrived, records the very same event: same id, same bytes.
+    const confirmed = await fetch(`${bridge!.url}/v1/verify/stored`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${sharedSecret}` },
+      body: JSON.stringify({ sub: gina, userId: await userId('gina') }),
+    });
+    assert.equal(confirmed.status, 200);
+    assert.equal((await passwordFacts(gina)).length, 1);
+  });
+
+  it('a RESET_REQUIRED user is not migrated with the right password, and Cognito is not asked', async () => {
+    const dave = await subOf(resetUser.username);
+    const result = await passwordGrant(target, resetUser.username, resetUser.password);
+    assert.equal(result.kind, 'invalid-credentials');
+    assert.equal(await hasPassword(resetUser.username), false);
+    assert.deepEqual(await passwordFacts(dave), []);
+    const lines = verifyLines(dave);
+    assert.ok(lines.length > 0, 'the bridge was asked');
+    for (const line of lines) {
+      assert.equal(line.outcome, 'reset-required');
+      assert.equal(line.cognitoMs, undefined, 'Cognito was not asked');
+    }
+  });
+
+  it('an UNCONFIRMED user with the right password keeps it and is sent to confirm the address', async () => {
+    const una = await subOf(unconfirmedUser.username);
+    const result = await passwordGrant(target, unconfirmedUser.username, unconfirmedUser.password);
+    // VERIFY_EMAIL waits for a browser login: the password grant says "not fully set up", not "invalid".
+    assert.equal(result.kind, 'required-action');
+    assert.equal(await hasPassword(unconfirmedUser.username), true);
+    const [user] = await realm.call('user', (c) => c.users.find({ username: unconfirmedUser.username, exact: true }));
+    assert.ok(user!.requiredActions?.includes('VERIFY_EMAIL'));
+    const migrated = await eventually(
+      () => passwordFacts(una),
+      (found) => found.length > 0,
+    );
+    assert.equal(migrated.length, 1);
+    assert.equal((await passwordGrant(target, unconfirmedUser.username, pw())).kind, 'invalid-credentials');
   });
 
   it('with the bridge stopped, the migrated user still logs in; a pending one is told to retry, not that the password is wrong', async () => {
@@ -218,7 +517,7 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
   });
 
   it('no password used in this run is in any topic, log line (bridge and Keycloak) or table of the run', async () => {
-    const secrets = [...Object.values(people), wrongPassword];
+    const secrets = [...Object.values(people), resetUser.password, unconfirmedUser.password, wrongPassword];
     const ledger = new Ledger({ kafka: kafkaConfig(env) });
     await ledger.scan([ledger.topics.userEvents, ledger.topics.controlEvents, ledger.topics.deadLetter], (record) => {
       const text = `${record.key?.toString('utf8') ?? ''} ${record.value?.toString('utf8') ?? ''} ${JSON.stringify(record.headers)}`;

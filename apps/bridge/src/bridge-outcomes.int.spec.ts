@@ -91,7 +91,42 @@ const behaviours: [username: string, behaviour: string, answer: FakeAnswer | und
     "the pool's pre-authentication trigger refuses",
     { status: 400, type: 'UserLambdaValidationException', message: 'PreAuthentication failed with error blocked.' },
   ],
+  ['user.19', 'a case-sensitive pool: user.19, signs in', undefined],
+  ['USER.19', 'its case variant USER.19, another user, with TOTP', { challenge: 'SOFTWARE_TOKEN_MFA' }],
+  [
+    'federated-user',
+    'federated-only in the ledger, though Cognito would accept the password with an MFA challenge',
+    { challenge: 'SOFTWARE_TOKEN_MFA' },
+  ],
+  ['reset-ledger-user', 'RESET_REQUIRED in the ledger, though Cognito still accepts the password', undefined],
+  ['mfa-imported', 'imported with CONFIGURE_TOTP; Cognito answers with tokens', undefined],
 ];
+
+const realmName = `bridge-test-${run}`;
+/** What the ledger says beyond "exported, CONFIRMED" for some users. */
+const ledgerSays: Record<string, Pick<ExportedUser, 'status' | 'imported'>> = {
+  'federated-user': {
+    status: 'EXTERNAL_PROVIDER',
+    imported: { realm: realmName, treatment: 'federated-only', needsPasswordMigration: false, requiredActions: [] },
+  },
+  'reset-ledger-user': {
+    status: 'RESET_REQUIRED',
+    imported: {
+      realm: realmName,
+      treatment: 'reset-required',
+      needsPasswordMigration: false,
+      requiredActions: ['UPDATE_PASSWORD'],
+    },
+  },
+  'mfa-imported': {
+    imported: {
+      realm: realmName,
+      treatment: 'password-via-bridge',
+      needsPasswordMigration: true,
+      requiredActions: ['CONFIGURE_TOTP'],
+    },
+  },
+};
 
 /** Given this user and the right password, then this status and body (the wrong password is tested apart). */
 const expectations: Record<string, { status: number; body: Record<string, unknown> }> = {
@@ -151,7 +186,21 @@ const expectations: Record<string, { status: number; body: Record<string, unknow
   'disabled-user': { status: 403, body: { outcome: 'disabled', migrate: false } },
   'expired-user': { status: 403, body: { outcome: 'reset-required', migrate: false } },
   'reset-user': { status: 403, body: { outcome: 'reset-required', migrate: false } },
-  'unconfirmed-user': { status: 403, body: { outcome: 'not-confirmed', migrate: false } },
+  'unconfirmed-user': {
+    status: 200,
+    body: { outcome: 'not-confirmed', migrate: true, requiredActions: ['VERIFY_EMAIL'] },
+  },
+  'user.19': { status: 200, body: { outcome: 'valid', migrate: true, requiredActions: [] } },
+  'USER.19': {
+    status: 200,
+    body: { outcome: 'valid-with-challenge', migrate: true, requiredActions: ['CONFIGURE_TOTP'] },
+  },
+  'federated-user': {
+    status: 403,
+    body: { outcome: 'not-migratable', reason: 'federated-only', migrate: false, requiredActions: [] },
+  },
+  'reset-ledger-user': { status: 403, body: { outcome: 'reset-required', migrate: false, requiredActions: [] } },
+  'mfa-imported': { status: 200, body: { outcome: 'valid', migrate: true, requiredActions: ['CONFIGURE_TOTP'] } },
   'deleted-user': { status: 401, body: { outcome: 'unknown-user', migrate: false } },
   'throttled-user': { status: 503, body: { outcome: 'temporarily-unavailable', cause: 'throttled', migrate: false } },
   'fault-user': { status: 503, body: { outcome: 'temporarily-unavailable', cause: 'service-error', migrate: false } },
@@ -167,7 +216,12 @@ const users: ExportedUser[] = behaviours.map(([username]) => ({
   sub: subOf(username),
   username,
   email: `${username}@example.org`,
+  ...ledgerSays[username],
 }));
+
+/** The target's word on which passwords it holds (the real Keycloak answers in bridge-keycloak.int.spec.ts). */
+const storedAt = new Map<string, Date>();
+const stored = { storedAt: async (_targetUserId: string, sub: string) => storedAt.get(sub) ?? null };
 
 const logLines: string[] = [];
 const fake = new FakeCognito(password, new Map(behaviours.flatMap(([u, , a]) => (a ? [[u, a] as const] : []))));
@@ -191,12 +245,14 @@ async function post(
 async function verify(
   login: string,
   pw: string,
+  identity: { sub?: string; userId?: string } = {},
 ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const { status, text, headers } = await post('/v1/verify', {
     login,
     password: pw,
     ip: userIp,
     userAgent: 'Mozilla/5.0 test',
+    ...identity,
   });
   return { status, body: JSON.parse(text) as Record<string, unknown>, headers };
 }
@@ -234,7 +290,7 @@ describe('bridge against documented Cognito behaviours', () => {
       BRIDGE_ATTEMPTS_PER_IP_PER_MINUTE: '1000',
       PROJECTION_SCHEMA: schema,
       KAFKA_TOPIC_PREFIX: prefix,
-      KEYCLOAK_REALM: `bridge-test-${run}`,
+      KEYCLOAK_REALM: realmName,
     };
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -242,7 +298,7 @@ describe('bridge against documented Cognito behaviours', () => {
         done();
       },
     });
-    bridge = await startBridge(env, { logger: pino({ level: 'debug' }, sink) });
+    bridge = await startBridge(env, { logger: pino({ level: 'debug' }, sink), stored });
   });
 
   after(async () => {
@@ -277,36 +333,96 @@ describe('bridge against documented Cognito behaviours', () => {
     assert.equal(headers.get('retry-after'), '1');
   });
 
-  it('records PasswordMigrated (via jit) for each migrated user and nothing for the others', async () => {
+  it('verifying records nothing, not even for the users it tells the target to keep the password of', async () => {
     const migrated = (await ledgerFacts()).filter((f) => f.type === 'PasswordMigrated');
-    const subs = new Set(migrated.map((f) => f.subject));
-    for (const name of ['valid-user', 'sms-user', 'totp-user', 'select-user', 'setup-user', 'temp-user']) {
-      assert.ok(subs.has(subOf(name)), name);
-    }
-    for (const name of [
-      'locked-user',
-      'disabled-user',
-      'reset-user',
-      'throttled-user',
-      'deleted-user',
-      'custom-user',
-    ]) {
-      assert.ok(!subs.has(subOf(name)), name);
-    }
-    const one = migrated.find((f) => f.subject === subOf('valid-user'))!;
-    assert.deepEqual(one.data, {
-      sub: subOf('valid-user'),
-      target: { kind: 'keycloak', realm: `bridge-test-${run}` },
-      via: 'jit',
-    });
+    assert.deepEqual(migrated, []);
   });
 
-  it('answers an already-migrated user without calling Cognito again', async () => {
+  it('a store confirmation records PasswordMigrated (jit) once the target holds the password, and only then', async () => {
+    const confirm = (username: string) =>
+      post('/v1/verify/stored', { sub: subOf(username), userId: `kc-${subOf(username)}` });
+    const notStored = await confirm('sms-user');
+    assert.equal(notStored.status, 409);
+    const at = new Date('2026-02-01T12:00:00.123Z');
+    storedAt.set(subOf('valid-user'), at);
+    const first = await confirm('valid-user');
+    const again = await confirm('valid-user');
+    assert.equal(first.status, 200, first.text);
+    assert.equal(again.status, 200);
+    const unknown = await post('/v1/verify/stored', { sub: subOf('nobody'), userId: 'kc-nobody' });
+    assert.equal(unknown.status, 404);
+
+    const ledger = new Ledger({ kafka: kafkaConfig(env) });
+    const records: { id: string; bytes: string; subject: string; data: unknown; time: string }[] = [];
+    await ledger.scan([ledger.topics.userEvents], (record) => {
+      const event = decodeRecord(record);
+      if (event.type === 'PasswordMigrated')
+        records.push({
+          id: event.id,
+          bytes: record.value!.toString('utf8'),
+          subject: event.subject,
+          data: event.data,
+          time: event.time,
+        });
+    });
+    assert.deepEqual(new Set(records.map((r) => r.subject)), new Set([subOf('valid-user')]));
+    assert.deepEqual(records[0]!.data, {
+      sub: subOf('valid-user'),
+      target: { kind: 'keycloak', realm: realmName },
+      via: 'jit',
+    });
+    assert.equal(records[0]!.time, at.toISOString(), 'dated by the target, not by the bridge');
+    assert.equal(new Set(records.map((r) => r.id)).size, 1);
+    assert.equal(new Set(records.map((r) => r.bytes)).size, 1, 'a repeated confirmation records the same bytes');
+  });
+
+  it('a user verified before is verified again: a right password can always migrate (no already-migrated answer)', async () => {
     const before = fake.calls.length;
     const { status, body } = await verify('valid-user', password);
-    assert.equal(status, 409);
-    assert.equal(body.outcome, 'already-migrated');
-    assert.equal(body.migrate, false);
+    assert.equal(status, 200);
+    assert.equal(body.outcome, 'valid');
+    assert.equal(body.migrate, true);
+    assert.equal(fake.calls.length, before + 1);
+  });
+
+  it('asks Cognito nothing for users the ledger keeps out of the bridge', () => {
+    for (const name of ['federated-user', 'reset-ledger-user'])
+      assert.ok(!fake.calls.some((c) => c.username === name), name);
+  });
+
+  it('repeats a user-level answer of Cognito for a while instead of asking again', async () => {
+    const asked = () => fake.calls.filter((c) => c.username === 'disabled-user').length;
+    const before = asked();
+    const { status, body } = await verify('disabled-user', password);
+    assert.equal(status, 403);
+    assert.equal(body.outcome, 'disabled');
+    assert.equal(asked(), before, 'Cognito not asked again within the window');
+    const wrong = await verify('valid-user', wrongPassword);
+    assert.equal(wrong.body.outcome, 'wrong-password');
+    const right = await verify('valid-user', password);
+    assert.equal(right.body.outcome, 'valid', 'a wrong password is never kept as the user’s answer');
+  });
+
+  it('case-variant usernames each verify against their own Cognito record, found by sub', async () => {
+    const lower = await verify('USER.19', password, { sub: subOf('user.19') });
+    assert.equal(lower.body.outcome, 'valid');
+    assert.equal(lower.body.sub, subOf('user.19'));
+    assert.equal(fake.calls.at(-1)!.username, 'user.19');
+    const upper = await verify('user.19', password, { sub: subOf('USER.19') });
+    assert.equal(upper.body.outcome, 'valid-with-challenge');
+    assert.equal(upper.body.sub, subOf('USER.19'));
+    assert.equal(fake.calls.at(-1)!.username, 'USER.19');
+    // By name alone, the exact spelling wins.
+    const byName = await verify('USER.19', password);
+    assert.equal(byName.body.sub, subOf('USER.19'));
+    assert.equal(fake.calls.at(-1)!.username, 'USER.19');
+  });
+
+  it('a sub the ledger does not know is an unknown user, whatever the login names', async () => {
+    const before = fake.calls.length;
+    const { status, body } = await verify('valid-user', password, { sub: subOf('nobody') });
+    assert.equal(status, 401);
+    assert.deepEqual(body, { outcome: 'unknown-user', migrate: false, requiredActions: [] });
     assert.equal(fake.calls.length, before);
   });
 
@@ -321,9 +437,9 @@ describe('bridge against documented Cognito behaviours', () => {
   });
 
   it('finds users by e-mail, case-insensitively, and asks Cognito with their username', async () => {
-    const { body } = await verify('DISABLED-USER@example.org', password);
-    assert.equal(body.outcome, 'disabled');
-    assert.equal(fake.calls.at(-1)!.username, 'disabled-user');
+    const { body } = await verify('LOCKED-USER@example.org', password);
+    assert.equal(body.outcome, 'locked-out');
+    assert.equal(fake.calls.at(-1)!.username, 'locked-user');
   });
 
   it("stops asking Cognito once a user's wrong-password budget is spent", async () => {

@@ -11,15 +11,19 @@ import {
   type Env,
 } from '#config';
 import { createCognitoClient } from '#cognito';
+import { KeycloakRealm } from '#keycloak';
 import { Ledger } from '#ledger';
+import { keycloakAdminLogin } from '#stack';
 import { BridgeDailyTraffic } from './bridge-daily-traffic.js';
 import { serveBridge, type ServedBridge } from './bridge-server.js';
 import { CognitoPasswordCheck } from './cognito-password-check.js';
 import { CountedPasswordCheck } from './counted-password-check.js';
 import { GroupCommitPublisher } from './group-commit-publisher.js';
 import { LoginGuard } from './login-guard.js';
-import { MigratedUsers } from './migrated-users.js';
+import { KeycloakStoredPasswords } from './keycloak-stored-passwords.js';
+import { KnownOutcomes } from './known-outcomes.js';
 import type { MigrationUserDirectory } from './migration-user.js';
+import type { StoredPasswords } from './stored-passwords.js';
 import { PasswordBridge } from './password-bridge.js';
 import { PostgresMigrationUserDirectory } from './postgres-migration-user-directory.js';
 
@@ -34,6 +38,8 @@ export interface StartBridgeOptions {
   readonly logger?: Logger;
   /** Default: the projector's table in PROJECTION_SCHEMA at DATABASE_URL. */
   readonly users?: MigrationUserDirectory;
+  /** Default: the realm KEYCLOAK_REALM through the admin API (KEYCLOAK_URL, KEYCLOAK_ADMIN_*). */
+  readonly stored?: StoredPasswords;
 }
 
 /**
@@ -44,7 +50,8 @@ export async function startBridge(env: Env, options: StartBridgeOptions = {}): P
   const config = bridgeConfig(env);
   const { userPoolId } = poolConfig(env);
   const kafka = kafkaConfig(env);
-  const realm = keycloakConfig(env).realm;
+  const keycloak = keycloakConfig(env);
+  const realm = keycloak.realm;
   const logger = (options.logger ?? pino({ level: env.LOG_LEVEL ?? 'info' })).child({ app: 'bridge' });
   const databaseUrl = databaseConfig(env).url;
   // The daily Cognito call counts the reconciler's bridge-error-rate criterion reads.
@@ -81,8 +88,14 @@ export async function startBridge(env: Env, options: StartBridgeOptions = {}): P
       traffic,
     ),
     guard: new LoginGuard(config),
-    migrated: new MigratedUsers(),
+    known: new KnownOutcomes({ ttlMs: config.knownOutcomeTtlMs, capacity: 100_000 }),
     ledger: new GroupCommitPublisher(publisher),
+    stored:
+      options.stored ??
+      // A short patience: the provider's confirmation waits for this answer only briefly.
+      new KeycloakStoredPasswords(
+        async () => new KeycloakRealm(keycloak, await keycloakAdminLogin(env), { patienceMs: 2_000 }),
+      ),
     realm,
     logger,
   });

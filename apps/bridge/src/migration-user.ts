@@ -1,3 +1,5 @@
+import type { ImportedTreatment } from '#domain';
+
 /** A user as the projections know them: the exported Cognito record and how far their migration got. */
 export interface MigrationUser {
   readonly sub: string;
@@ -12,14 +14,27 @@ export interface MigrationUser {
   readonly targetUserId: string | null;
   /** The name the user signs in with at the target; null until imported. */
   readonly loginName: string | null;
+  /** What the import decided for the user; null until imported. */
+  readonly imported: ImportedTreatment | null;
   readonly passwordMigratedVia: 'jit' | 'reset' | null;
 }
 
+/** How a caller that knows the user names them: the Keycloak provider sends both. */
+export interface MigrationUserIdentity {
+  /** The user's `cognito_sub` attribute. */
+  readonly sub?: string | undefined;
+  /** The target's user id. */
+  readonly targetUserId?: string | undefined;
+}
+
 /**
- * Finds a user by what they type at login: username, login name, e-mail or phone number. A port
- * because the bridge reads the projector's table, and the tests and the benchmark read their own.
+ * Finds a user by what they type at login (username, login name, e-mail or phone number), or,
+ * for callers that know them already, by sub or target id. A port because the bridge reads the
+ * projector's table, and the tests and the benchmark read their own.
  */
 export interface MigrationUserDirectory {
   find(login: string): Promise<MigrationUser | undefined>;
+  /** Exact: the sub, else the target id; never a name. */
+  findByIdentity(identity: MigrationUserIdentity): Promise<MigrationUser | undefined>;
   close(): Promise<void>;
 }

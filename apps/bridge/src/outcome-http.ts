@@ -1,4 +1,4 @@
-import type { BridgeOutcome, VerifyResult } from './bridge-outcome.js';
+import type { BridgeOutcome, StoreConfirmation, VerifyResult } from './bridge-outcome.js';
 
 /**
  * HTTP status per outcome, for the bridge's own API and the Keycloak provider. An unknown user and
@@ -16,9 +16,8 @@ export function statusOf(outcome: BridgeOutcome): number {
     case 'disabled':
     case 'not-confirmed':
     case 'reset-required':
+    case 'not-migratable':
       return 403;
-    case 'already-migrated':
-      return 409;
     case 'locked-out':
     case 'rate-limited':
       return 429;
@@ -35,10 +34,25 @@ export function verifyBody(result: VerifyResult): Record<string, unknown> {
     outcome: outcome.kind,
     ...('cause' in outcome ? { cause: outcome.cause } : {}),
     ...('scope' in outcome ? { scope: outcome.scope } : {}),
+    ...('reason' in outcome ? { reason: outcome.reason } : {}),
     ...('challenge' in outcome ? { challenge: outcome.challenge, codeSent: outcome.codeSent } : {}),
     migrate: decision.migrate,
     requiredActions: decision.requiredActions,
     ...(user ? { sub: user.sub } : {}),
     ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
   };
+}
+
+/** HTTP status of a store confirmation: the provider only logs it, an operator reads it. */
+export function confirmationStatusOf(confirmation: StoreConfirmation): number {
+  switch (confirmation.kind) {
+    case 'recorded':
+      return 200;
+    case 'unknown-user':
+      return 404;
+    case 'not-stored':
+      return 409;
+    case 'temporarily-unavailable':
+      return 503;
+  }
 }

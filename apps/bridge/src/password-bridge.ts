@@ -1,18 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { decideJitMigration, type JitMigrationDecision } from '#domain';
-import { createEvent, type LedgerEvent } from '#events';
-import type { BridgeOutcome, VerifyResult } from './bridge-outcome.js';
+import { decideJitMigration, refusalBeforeCognito, type JitMigrationDecision, type JitMigrationSubject } from '#domain';
+import { jitPasswordMigrated, JIT_BRIDGE_SOURCE, type LedgerEvent } from '#events';
+import type { BridgeOutcome, StoreConfirmation, VerifyResult } from './bridge-outcome.js';
+import type { KnownOutcomes } from './known-outcomes.js';
 import type { LoginGuard, Refusal } from './login-guard.js';
-import type { MigratedUsers } from './migrated-users.js';
-import type { MigrationUser, MigrationUserDirectory } from './migration-user.js';
+import type { MigrationUser, MigrationUserDirectory, MigrationUserIdentity } from './migration-user.js';
 import type { LoginContext, PasswordCheck } from './password-check.js';
+import type { StoredPasswords } from './stored-passwords.js';
 
-export const BRIDGE_SOURCE = 'urn:cognito-migration-ledger:bridge';
+export const BRIDGE_SOURCE = JIT_BRIDGE_SOURCE;
 
 export interface VerifyContext extends LoginContext {
   /** The address the request came from; limits fall back to it when the caller passes no end-user IP. */
   readonly callerIp: string;
+  /** Set by callers that know whom they ask about (the Keycloak provider): the user is found by it, not by the login. */
+  readonly identity?: MigrationUserIdentity | undefined;
 }
 
 /** Where PasswordMigrated goes: the ledger's publisher. */
@@ -24,29 +27,33 @@ export interface PasswordBridgeDeps {
   readonly users: MigrationUserDirectory;
   readonly passwords: PasswordCheck;
   readonly guard: LoginGuard;
-  readonly migrated: MigratedUsers;
+  /** Cognito's user-level answers of the last moments, repeated instead of asked again. */
+  readonly known: KnownOutcomes;
   readonly ledger: FactPublisher;
+  /** The target, asked whether it holds a password before PasswordMigrated is recorded. */
+  readonly stored: StoredPasswords;
   /** The target realm PasswordMigrated names. */
   readonly realm: string;
   readonly logger: Logger;
-  readonly now?: () => Date;
 }
 
 const noMigration: JitMigrationDecision = { migrate: false, requiredActions: [] };
 
 /**
  * The one use case behind every contract the bridge speaks: is this the user's Cognito password,
- * and may the target keep it? The password lives only in this call: it goes to Cognito and
- * nowhere else (not into the result, the ledger, a log line or an error).
+ * and may the target keep it? The password lives only in `verify`: it goes to Cognito and nowhere
+ * else (not into the result, the ledger, a log line or an error).
+ *
+ * Verifying records nothing: `PasswordMigrated` says the target holds the password, which only
+ * the target knows once its transaction has committed. It tells the bridge so (`confirmStored`),
+ * and the bridge records the fact after reading the credential back. An answer that reaches the
+ * target too late therefore leaves nothing behind, and the next login simply verifies again.
  */
 export class PasswordBridge {
   /** Typical Cognito answer time, so that an unknown user is not answered measurably faster than a known one. */
   private typicalCognitoMs = 50;
-  private readonly now: () => Date;
 
-  constructor(private readonly deps: PasswordBridgeDeps) {
-    this.now = deps.now ?? (() => new Date());
-  }
+  constructor(private readonly deps: PasswordBridgeDeps) {}
 
   /** The profile of the user this login names, for contracts that look users up before any password. */
   lookup(login: string): Promise<MigrationUser | undefined> {
@@ -64,6 +71,7 @@ export class PasswordBridge {
         outcome: outcome.kind,
         ...('cause' in outcome ? { cause: outcome.cause } : {}),
         ...('scope' in outcome ? { scope: outcome.scope } : {}),
+        ...('reason' in outcome ? { reason: outcome.reason } : {}),
         ms: Math.round(performance.now() - started),
         ...timings,
       },
@@ -72,25 +80,78 @@ export class PasswordBridge {
     return result;
   }
 
+  /**
+   * The target says it has stored the password of its user `targetUserId` (Cognito user `sub`):
+   * recorded as `PasswordMigrated` (jit) once the target's admin API shows the credential. The
+   * fact is built from what the target says (the credential's creation time), so a repeated
+   * confirmation, or the watcher finding the same password, records the same event.
+   */
+  async confirmStored(sub: string, targetUserId: string): Promise<StoreConfirmation> {
+    const user = await this.deps.users.findByIdentity({ sub });
+    let confirmation: StoreConfirmation;
+    if (!user) confirmation = { kind: 'unknown-user' };
+    else confirmation = await this.record(user, targetUserId);
+    this.deps.logger.info(
+      { sub: user?.sub, outcome: confirmation.kind, ...('cause' in confirmation ? { cause: confirmation.cause } : {}) },
+      'password store confirmation',
+    );
+    return confirmation;
+  }
+
+  private async record(user: MigrationUser, targetUserId: string): Promise<StoreConfirmation> {
+    let storedAt: Date | null;
+    try {
+      storedAt = await this.deps.stored.storedAt(targetUserId, user.sub);
+    } catch (error) {
+      this.deps.logger.warn({ sub: user.sub, err: (error as Error).name }, 'target not asked whether it holds the password');
+      return { kind: 'temporarily-unavailable', cause: 'target-unavailable' };
+    }
+    if (storedAt === null) return { kind: 'not-stored' };
+    try {
+      await this.deps.ledger.publish([jitPasswordMigrated(user.sub, this.deps.realm, storedAt)]);
+    } catch (error) {
+      // The target holds the password either way; the watcher's reconciliation pass records it later.
+      this.deps.logger.error({ sub: user.sub, err: (error as Error).name }, 'PasswordMigrated not recorded');
+      return { kind: 'temporarily-unavailable', cause: 'ledger-unavailable' };
+    }
+    return { kind: 'recorded', sub: user.sub };
+  }
+
   private async decide(
     login: string,
     password: string,
     context: VerifyContext,
     timings: PhaseTimings,
   ): Promise<VerifyResult> {
-    const { guard, users, passwords, migrated } = this.deps;
+    const { guard, users, passwords, known } = this.deps;
     const byIp = await guard.admitIp(context.ip ?? context.callerIp);
     if (byIp) return refused(byIp, undefined);
 
     const lookedUp = performance.now();
-    const user = login === '' || password === '' ? undefined : await users.find(login);
+    const identified = context.identity?.sub || context.identity?.targetUserId;
+    const user =
+      password === ''
+        ? undefined
+        : identified
+          ? await users.findByIdentity(context.identity!)
+          : login === ''
+            ? undefined
+            : await users.find(login);
     timings.lookupMs = elapsed(lookedUp);
     if (!user) {
       // The same answer, after about the time a Cognito check takes, whatever was typed.
       await sleep(this.typicalCognitoMs);
       return result({ kind: 'unknown-user' }, undefined);
     }
-    if (user.passwordMigratedVia !== null || migrated.has(user.sub)) return result({ kind: 'already-migrated' }, user);
+
+    const subject = subjectOf(user);
+    const refusal = refusalBeforeCognito(subject);
+    if (refusal === 'disabled' || refusal === 'reset-required') return result({ kind: refusal }, user);
+    if (refusal !== undefined) {
+      return result({ kind: 'not-migratable', reason: refusal === 'federated-only' ? 'federated-only' : 'treatment' }, user);
+    }
+    const repeated = known.get(user.sub);
+    if (repeated !== undefined) return result({ kind: repeated }, user);
 
     const byUser = await guard.admitUser(user.sub);
     if (byUser) return refused(byUser, user);
@@ -104,49 +165,36 @@ export class PasswordBridge {
     const outcome = await passwords.check(user.username, password, context);
     timings.cognitoMs = elapsed(asked);
     this.typicalCognitoMs = 0.9 * this.typicalCognitoMs + 0.1 * timings.cognitoMs;
+    known.remember(user.sub, outcome.kind);
 
     await guard.settle(
       user.sub,
       outcome.kind === 'wrong-password'
         ? 'wrong-password'
-        : outcome.kind === 'valid' || outcome.kind === 'valid-with-challenge'
+        : outcome.kind === 'valid' || outcome.kind === 'valid-with-challenge' || outcome.kind === 'not-confirmed'
           ? 'correct-password'
           : 'other',
     );
-    const decision = decideJitMigration(outcome, user);
     if (outcome.kind === 'temporarily-unavailable') {
       return { ...result(outcome, user), retryAfterSeconds: outcome.cause === 'throttled' ? 1 : 5 };
     }
-    if (!decision.migrate) return result(outcome, user);
-
-    const recorded = performance.now();
-    try {
-      await this.deps.ledger.publish([
-        createEvent(
-          'PasswordMigrated',
-          { sub: user.sub, target: { kind: 'keycloak', realm: this.deps.realm }, via: 'jit' },
-          { source: BRIDGE_SOURCE, correlationId: user.sub, time: this.now() },
-        ),
-      ]);
-    } catch (error) {
-      // Unrecorded, the migration would be invisible to the ledger: the target must not keep the password yet.
-      this.deps.logger.error({ sub: user.sub, err: (error as Error).name }, 'PasswordMigrated not recorded');
-      return {
-        ...result({ kind: 'temporarily-unavailable', cause: 'ledger-unavailable' }, user),
-        retryAfterSeconds: 5,
-      };
-    }
-    timings.ledgerMs = elapsed(recorded);
-    migrated.add(user.sub);
-    return { outcome, decision, user, retryAfterSeconds: undefined };
+    return { outcome, decision: decideJitMigration(outcome, subject), user, retryAfterSeconds: undefined };
   }
 }
 
-/** Where a verification spent its time, for the log line: the ledger write is waited for on purpose. */
+function subjectOf(user: MigrationUser): JitMigrationSubject {
+  return {
+    enabled: user.enabled,
+    sourceStatus: user.sourceStatus,
+    mfaRequired: user.mfaRequired,
+    imported: user.imported,
+  };
+}
+
+/** Where a verification spent its time, for the log line. */
 interface PhaseTimings {
   lookupMs?: number;
   cognitoMs?: number;
-  ledgerMs?: number;
 }
 
 function elapsed(since: number): number {

@@ -8,6 +8,15 @@ export interface ExportedUser {
   readonly sub: string;
   readonly username: string;
   readonly email: string;
+  /** Cognito's status at the export; CONFIRMED when not given. */
+  readonly status?: string;
+  /** Also recorded as imported into a Keycloak realm, with this treatment (UserImported). */
+  readonly imported?: {
+    readonly realm: string;
+    readonly treatment: string;
+    readonly needsPasswordMigration: boolean;
+    readonly requiredActions: readonly string[];
+  };
 }
 
 /**
@@ -28,14 +37,14 @@ export async function projectExportedUsers(
   try {
     for (let start = 0; start < users.length; start += 5_000) {
       await publisher.publish(
-        users.slice(start, start + 5_000).map((user) =>
+        users.slice(start, start + 5_000).flatMap((user) => [
           createEvent(
             'UserExported',
             {
               poolId,
               sub: user.sub,
               username: user.username,
-              status: 'CONFIRMED',
+              status: user.status ?? 'CONFIRMED',
               enabled: true,
               createdAt: '2025-06-01T00:00:00.000Z',
               updatedAt: '2025-06-01T00:00:00.000Z',
@@ -48,7 +57,27 @@ export async function projectExportedUsers(
             },
             { source: '/test/exported-users', correlationId: topicPrefix, time },
           ),
-        ),
+          ...(user.imported
+            ? [
+                createEvent(
+                  'UserImported',
+                  {
+                    sub: user.sub,
+                    target: { kind: 'keycloak', realm: user.imported.realm },
+                    targetUserId: `kc-${user.sub}`,
+                    outcome: 'created',
+                    matchedBy: null,
+                    requiredActions: [...user.imported.requiredActions],
+                    needsPasswordMigration: user.imported.needsPasswordMigration,
+                    loginName: user.username.toLowerCase(),
+                    treatment: user.imported.treatment,
+                    adjustments: [],
+                  },
+                  { source: '/test/exported-users', correlationId: topicPrefix, time },
+                ),
+              ]
+            : []),
+        ]),
       );
     }
   } finally {

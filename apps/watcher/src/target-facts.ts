@@ -1,6 +1,6 @@
 import type { FederationReboundData, MfaReenrolledData, PasswordMigratedData } from '#events';
 import type { TargetObservation } from './target-observation.js';
-import { federationPending, mfaPending, passwordPending, type WatchedUser } from './watch-list.js';
+import { bridgeMigrates, federationPending, mfaPending, passwordPending, type WatchedUser } from './watch-list.js';
 
 /** A fact the target has shown, with the time it happened there. */
 export type TargetFact =
@@ -41,9 +41,15 @@ export function decideTargetFacts(user: WatchedUser, realm: string, seen: Target
   }
 
   // A password chosen after the bridge migrated one (PasswordMigrated jit) is a change, not a migration.
+  // A stored password nobody chose on Keycloak's pages is the bridge's work when the bridge may
+  // migrate this user (the provider's confirmation was lost); otherwise only a reset can have set it.
   if (passwordPending(user)) {
-    const at = seen.passwordChosenAt ?? (user.needsPasswordMigration ? null : seen.passwordStoredAt);
-    if (at) facts.push({ type: 'PasswordMigrated', data: { sub: user.sub, target, via: 'reset' }, at });
+    if (seen.passwordChosenAt) {
+      facts.push({ type: 'PasswordMigrated', data: { sub: user.sub, target, via: 'reset' }, at: seen.passwordChosenAt });
+    } else if (seen.passwordStoredAt) {
+      const via = bridgeMigrates(user) ? 'jit' : 'reset';
+      facts.push({ type: 'PasswordMigrated', data: { sub: user.sub, target, via }, at: seen.passwordStoredAt });
+    }
   }
   return facts;
 }

@@ -20,6 +20,7 @@ const user = (overrides: Partial<WatchedUser> = {}): WatchedUser => ({
   cognitoProviderOf: {},
   reboundProviders: new Set(),
   needsPasswordMigration: true,
+  treatment: 'password-via-bridge',
   passwordMigratedVia: new Set(),
   ...overrides,
 });
@@ -95,14 +96,26 @@ describe('decideTargetFacts', () => {
       then: [],
     },
     {
-      name: 'a stored password of a user the bridge would migrate proves nothing (the jit fact may be on its way)',
+      name: 'a stored password nobody chose, of a user the bridge migrates, is the bridge’s migration whose confirmation was lost',
       given: user({ needsPasswordMigration: true }),
       when: { ...nothing, passwordStoredAt: t0 },
-      then: [],
+      then: [{ type: 'PasswordMigrated', data: { sub: 'sub-1', target, via: 'jit' }, at: t0 }],
+    },
+    {
+      name: 'an unconfirmed user’s stored password nobody chose is the bridge’s too (it migrates them once Cognito proves it)',
+      given: user({ needsPasswordMigration: false, treatment: 'confirm-email-then-reset' }),
+      when: { ...nothing, passwordStoredAt: t0 },
+      then: [{ type: 'PasswordMigrated', data: { sub: 'sub-1', target, via: 'jit' }, at: t0 }],
+    },
+    {
+      name: 'a stored password the user chose on Keycloak’s pages (UPDATE_PASSWORD) is a reset, even for a bridge user',
+      given: user({ needsPasswordMigration: true }),
+      when: { ...nothing, passwordStoredAt: t0, passwordChosenAt: t0 },
+      then: [{ type: 'PasswordMigrated', data: { sub: 'sub-1', target, via: 'reset' }, at: t0 }],
     },
     {
       name: 'a stored password of a user the bridge will not migrate can only come from a reset',
-      given: user({ needsPasswordMigration: false }),
+      given: user({ needsPasswordMigration: false, treatment: 'reset-required' }),
       when: { ...nothing, passwordStoredAt: t0 },
       then: [{ type: 'PasswordMigrated', data: { sub: 'sub-1', target, via: 'reset' }, at: t0 }],
     },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pMap from 'p-map';
 import type { Logger } from 'pino';
-import { createEvent, type EventContext, type LedgerEvent } from '#events';
+import { createEvent, jitPasswordMigrated, type EventContext, type LedgerEvent } from '#events';
 import {
   KeycloakRequestError,
   type FederatedLink,
@@ -17,6 +17,7 @@ import type { CursorLease, EventCursorStore } from './event-cursor-store.js';
 import { LedgerWatchList } from './read-watch-list.js';
 import { decideTargetFacts, type TargetFact } from './target-facts.js';
 import {
+  credentialEventTypes,
   evidenceOf,
   followedEventTypes,
   observationOfStored,
@@ -76,6 +77,8 @@ export interface WatchReport {
 export class TargetWatch {
   private readonly runId = randomUUID();
   private ledgerWatchList: LedgerWatchList | undefined;
+  /** The credential event types this server knows (asking for others is an HTTP 500). */
+  private credentialTypes: readonly string[] = [];
 
   constructor(
     private readonly ledger: Ledger,
@@ -106,6 +109,7 @@ export class TargetWatch {
     await this.realm.probe();
     const known = await this.events.knownTypes();
     const types = followedEventTypes.filter((t) => known.has(t));
+    this.credentialTypes = credentialEventTypes.filter((t) => known.has(t));
     const lease = await this.cursors.lease(`${this.realm.config.url}/realms/${this.realm.name}`);
     const publisher = await this.ledger.publisher();
     try {
@@ -202,7 +206,11 @@ export class TargetWatch {
       async (user) => {
         const credentials = mfaPending(user) || passwordReconcilable(user) ? await this.credentials(user) : null;
         const links = federationPending(user) ? await this.links(user.targetUserId) : null;
-        return decideTargetFacts(user, this.realm.name, observationOfStored(credentials, links, this.clock()));
+        const stored = observationOfStored(credentials, links, this.clock());
+        // A stored password is the bridge's unless the user chose it on Keycloak's pages: ask the events.
+        const chosen =
+          passwordReconcilable(user) && stored.passwordStoredAt ? await this.passwordChosenAt(user) : null;
+        return decideTargetFacts(user, this.realm.name, { ...stored, passwordChosenAt: chosen });
       },
       { concurrency: this.settings.reconcileConcurrency },
     );
@@ -256,6 +264,18 @@ export class TargetWatch {
     return found?.map((c) => ({ type: c.type ?? '', createdDate: c.createdDate ?? null })) ?? null;
   }
 
+  /** When the user chose a password on Keycloak's pages, from the events the realm still keeps. */
+  private async passwordChosenAt(user: WatchedUser): Promise<Date | null> {
+    if (this.credentialTypes.length === 0) return null;
+    const events = await this.events.page({
+      types: this.credentialTypes,
+      since: 0,
+      max: this.settings.pageSize,
+      userId: user.targetUserId,
+    });
+    return evidenceOf(events).passwordChosenAt;
+  }
+
   private async links(targetUserId: string): Promise<FederatedLink[] | null> {
     return this.unlessDeleted(() => this.users.links(targetUserId));
   }
@@ -278,6 +298,9 @@ function toEvent(fact: TargetFact, context: EventContext): LedgerEvent {
     case 'FederationRebound':
       return createEvent('FederationRebound', fact.data, context);
     case 'PasswordMigrated':
+      // The bridge's own fact, found because its confirmation was lost: built as the bridge builds
+      // it, so either path records the same event (id and bytes).
+      if (fact.data.via === 'jit') return jitPasswordMigrated(fact.data.sub, fact.data.target.realm, fact.at);
       return createEvent('PasswordMigrated', fact.data, context);
   }
 }

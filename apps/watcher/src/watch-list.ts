@@ -1,3 +1,4 @@
+import { bridgeMigratesPassword } from '#domain';
 import type { LedgerEvent, UserImportedData } from '#events';
 
 /** What the ledger says about one imported user that the target may still have to tell us. */
@@ -20,6 +21,8 @@ export interface WatchedUser {
   /** Providers that already have a FederationRebound (pre-linked at import or seen by the watcher). */
   readonly reboundProviders: ReadonlySet<string>;
   readonly needsPasswordMigration: boolean;
+  /** `UserImported.treatment`: with needsPasswordMigration, whether the bridge may store the user's password. */
+  readonly treatment: string;
   /** How the password reached the target so far: `jit` (the bridge), `reset`, or not yet. */
   readonly passwordMigratedVia: ReadonlySet<'jit' | 'reset'>;
 }
@@ -116,6 +119,7 @@ export class WatchList {
       cognitoProviderOf: this.cognitoProviders.get(sub) ?? {},
       reboundProviders: this.rebound.get(sub) ?? new Set(),
       needsPasswordMigration: imported.data.needsPasswordMigration,
+      treatment: imported.data.treatment,
       passwordMigratedVia: this.passwordVias.get(sub) ?? new Set(),
     };
   }
@@ -133,13 +137,18 @@ export function passwordPending(user: WatchedUser): boolean {
   return user.passwordMigratedVia.size === 0;
 }
 
+/** The bridge may have stored this user's password (the same rule the bridge decides by). */
+export function bridgeMigrates(user: WatchedUser): boolean {
+  return bridgeMigratesPassword(user);
+}
+
 /**
- * A stored password proves a reset only for users the bridge will not migrate: for the others it
- * may be the bridge's own work whose PasswordMigrated(jit) is still on its way, so only an
- * UPDATE_PASSWORD event counts for them.
+ * Every user whose password the ledger has not recorded yet: a stored password is the bridge's
+ * migration (its confirmation may have been lost) or, for users the bridge will not migrate, a
+ * reset. The reconciliation pass reads their credentials.
  */
 export function passwordReconcilable(user: WatchedUser): boolean {
-  return passwordPending(user) && !user.needsPasswordMigration;
+  return passwordPending(user);
 }
 
 function isPending(user: WatchedUser): boolean {

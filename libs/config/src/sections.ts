@@ -251,6 +251,8 @@ export interface BridgeConfig {
   /** Wrong passwords per user within the window before the bridge stops asking Cognito (which locks after 5). */
   readonly failuresPerUser: number;
   readonly failureWindowSeconds: number;
+  /** How long Cognito's user-level answers (disabled, reset required, no such user) are repeated without asking again. */
+  readonly knownOutcomeTtlMs: number;
 }
 
 export function bridgeConfig(env: Env): BridgeConfig {
@@ -273,6 +275,7 @@ export function bridgeConfig(env: Env): BridgeConfig {
     BRIDGE_ATTEMPTS_PER_USER_PER_MINUTE: positive(10),
     BRIDGE_FAILURES_PER_USER: positive(4),
     BRIDGE_FAILURE_WINDOW_SECONDS: positive(900),
+    BRIDGE_KNOWN_OUTCOME_TTL_MS: z.coerce.number().int().min(0).default(60_000),
   });
   return {
     host: v.BRIDGE_HOST,
@@ -288,6 +291,7 @@ export function bridgeConfig(env: Env): BridgeConfig {
     attemptsPerUserPerMinute: v.BRIDGE_ATTEMPTS_PER_USER_PER_MINUTE,
     failuresPerUser: v.BRIDGE_FAILURES_PER_USER,
     failureWindowSeconds: v.BRIDGE_FAILURE_WINDOW_SECONDS,
+    knownOutcomeTtlMs: v.BRIDGE_KNOWN_OUTCOME_TTL_MS,
   };
 }
 

@@ -20,6 +20,8 @@ export interface UserEventPageQuery {
   /** Inclusive lower bound, epoch milliseconds. */
   readonly since: number;
   readonly max: number;
+  /** Only this user's events. */
+  readonly userId?: string;
 }
 
 /**
@@ -38,6 +40,7 @@ export class UserEventLog {
     url.searchParams.set('direction', 'asc');
     url.searchParams.set('first', '0');
     url.searchParams.set('max', String(query.max));
+    if (query.userId !== undefined) url.searchParams.set('user', query.userId);
     const operation = 'user events read';
     const body = await this.realm.call(operation, (client) => this.getJson(client, url, operation));
     return (body as RawEvent[]).map((event) => ({

@@ -16,6 +16,7 @@ import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.events.Errors;
+import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
@@ -31,10 +32,17 @@ import org.keycloak.util.JsonSerialization;
  * bridge has verified one against Cognito; having a stored password is therefore the "migrated"
  * flag, and storing it clears the flag, so later logins never reach the bridge. The bridge decides
  * everything else (which outcome, whether to migrate, which required actions follow).
+ *
+ * The bridge records nothing when it answers: only Keycloak knows whether the password was kept
+ * (this step may give up on a slow answer, the transaction may roll back). Once the transaction
+ * that stored it has committed, the provider tells the bridge (POST {bridgeUrl}/stored), which
+ * reads the credential back and records PasswordMigrated. A lost confirmation is found later by
+ * the watcher's reconciliation pass.
  */
 public final class JitPasswordAuthenticator implements Authenticator {
   private static final Logger LOG = Logger.getLogger(JitPasswordAuthenticator.class);
   private static final String SUB_ATTRIBUTE = "cognito_sub";
+  private static final long CONFIRMATION_TIMEOUT_MS = 2000;
   private static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -73,6 +81,9 @@ public final class JitPasswordAuthenticator implements Authenticator {
       Map<String, String> body = new LinkedHashMap<>();
       body.put("login", user.getUsername());
       body.put("password", password);
+      // The bridge finds the user by these, never by the (lower-cased) Keycloak username.
+      body.put("sub", user.getFirstAttribute(SUB_ATTRIBUTE));
+      body.put("userId", user.getId());
       String ip = context.getConnection() == null ? null : context.getConnection().getRemoteAddr();
       if (ip != null) body.put("ip", ip);
       String userAgent = context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent");
@@ -100,7 +111,7 @@ public final class JitPasswordAuthenticator implements Authenticator {
     }
     boolean migrate = status == 200 && answer != null && answer.path("migrate").asBoolean(false);
     if (migrate) {
-      store(context, user, password, answer);
+      store(context, user, password, answer, url, secret);
       return;
     }
     if (status == 429 || status >= 500) {
@@ -110,16 +121,56 @@ public final class JitPasswordAuthenticator implements Authenticator {
     invalid(context);
   }
 
-  private void store(AuthenticationFlowContext context, UserModel user, String password, JsonNode answer) {
+  private void store(
+      AuthenticationFlowContext context, UserModel user, String password, JsonNode answer, String url, String secret) {
     for (JsonNode action : answer.path("requiredActions")) user.addRequiredAction(action.asText());
     try {
       user.credentialManager().updateCredential(UserCredentialModel.password(password, false));
+      confirmAfterCommit(context.getSession(), url, secret, user.getFirstAttribute(SUB_ATTRIBUTE), user.getId());
     } catch (ModelException e) {
       // The realm's password policy refuses the Cognito password: let the user in and make them choose another.
       user.addRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
     }
     LOG.infof("JIT password migration done for user %s", user.getId());
     context.success();
+  }
+
+  /**
+   * After the transaction commits, and only then, tell the bridge that Keycloak holds the
+   * password. Sent asynchronously with a short timeout so the login never waits for it; a failure
+   * is only logged (the watcher's reconciliation pass records what a lost confirmation did not).
+   */
+  private static void confirmAfterCommit(KeycloakSession session, String url, String secret, String sub, String userId) {
+    session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+      @Override
+      protected void commitImpl() {
+        try {
+          Map<String, String> body = new LinkedHashMap<>();
+          body.put("sub", sub);
+          body.put("userId", userId);
+          HttpRequest request = HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + "/stored"))
+              .timeout(Duration.ofMillis(CONFIRMATION_TIMEOUT_MS))
+              .header("Content-Type", "application/json")
+              .header("Authorization", "Bearer " + secret)
+              .POST(HttpRequest.BodyPublishers.ofString(JsonSerialization.writeValueAsString(body)))
+              .build();
+          HTTP.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+            if (error != null) {
+              LOG.warnf("password store of user %s not confirmed to the bridge: %s", userId, error.getClass().getSimpleName());
+            } else if (response.statusCode() != 200) {
+              LOG.warnf("password store of user %s not confirmed to the bridge: HTTP %d", userId, response.statusCode());
+            }
+          });
+        } catch (IOException | RuntimeException e) {
+          LOG.warnf("password store of user %s not confirmed to the bridge: %s", userId, e.getClass().getSimpleName());
+        }
+      }
+
+      @Override
+      protected void rollbackImpl() {
+        // Nothing was stored: nothing to confirm, and the next login asks the bridge again.
+      }
+    });
   }
 
   private static void invalid(AuthenticationFlowContext context) {
