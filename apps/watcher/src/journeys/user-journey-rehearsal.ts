@@ -31,8 +31,8 @@ export interface RehearsalReport {
  *
  * The demo does not know the users' Cognito passwords, so the MFA users get a password through
  * the admin API first, standing in for the JIT bridge; only users the bridge would migrate
- * (`needsPasswordMigration`) are chosen, and an admin-set password records no event, so no
- * PasswordMigrated follows from it.
+ * (`needsPasswordMigration`) are chosen. An admin-set password saves no user event, so the
+ * watcher's reconciliation pass takes it for the bridge's store and records PasswordMigrated (jit).
  */
 export async function rehearseUserJourneys(
   ledger: Ledger,
