@@ -514,6 +514,8 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
     assert.equal(counts.tokens, 1);
     assert.equal(counts['invalid-credentials'], 1);
     assert.equal(await hasPassword('carol'), true);
+    // The wave returns once Keycloak's store confirmations are recorded.
+    assert.equal((await passwordFacts(await subOf('carol'))).length, 1);
   });
 
   it('no password used in this run is in any topic, log line (bridge and Keycloak) or table of the run', async () => {

@@ -19,7 +19,8 @@ export interface DemoLoginWaveOptions {
 /**
  * For `ledger demo`: starts a bridge for the pool (COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID,
  * COGNITO_ENDPOINT from `env`), points the realm's direct grant at it, lets `logins` log in to
- * Keycloak with their Cognito passwords and stops the bridge again. Every login comes from this
+ * Keycloak with their Cognito passwords and stops the bridge again once Keycloak's store
+ * confirmations have been recorded (at most 10 s after the last login). Every login comes from this
  * machine, so the per-IP limit is lifted unless `env` sets it.
  */
 export async function runDemoLoginWave(
@@ -45,11 +46,15 @@ export async function runDemoLoginWave(
       sharedSecret: bridge.config.sharedSecret,
     });
     await ensureDirectGrantClient(realm, clientId);
-    return await runLoginWave({
+    const counts = await runLoginWave({
       target: { keycloakUrl: config.url, realm: config.realm, clientId },
       logins,
       concurrency: options.concurrency ?? 4,
     });
+    // Keycloak confirms each store after its transaction, asynchronously: let those in flight land
+    // before the bridge stops, so the ledger holds the wave's PasswordMigrated facts when this returns.
+    await bridge.bridge.settled(10_000);
+    return counts;
   } finally {
     await bridge.close();
   }

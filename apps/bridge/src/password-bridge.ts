@@ -52,6 +52,8 @@ const noMigration: JitMigrationDecision = { migrate: false, requiredActions: [] 
 export class PasswordBridge {
   /** Typical Cognito answer time, so that an unknown user is not answered measurably faster than a known one. */
   private typicalCognitoMs = 50;
+  /** Subs told to migrate whose store the target has not confirmed (or refused) yet, in this process. */
+  private readonly unconfirmed = new Set<string>();
 
   constructor(private readonly deps: PasswordBridgeDeps) {}
 
@@ -91,11 +93,24 @@ export class PasswordBridge {
     let confirmation: StoreConfirmation;
     if (!user) confirmation = { kind: 'unknown-user' };
     else confirmation = await this.record(user, targetUserId);
+    if (confirmation.kind !== 'temporarily-unavailable') this.unconfirmed.delete(sub);
     this.deps.logger.info(
       { sub: user?.sub, outcome: confirmation.kind, ...('cause' in confirmation ? { cause: confirmation.cause } : {}) },
       'password store confirmation',
     );
     return confirmation;
+  }
+
+  /**
+   * Waits until every store this process answered "migrate" for has been confirmed, or `timeoutMs`
+   * passed (a password the target's policy refused is never confirmed). For a caller that stops the
+   * bridge after a wave of logins (the demo): confirmations still in flight would otherwise be left
+   * to the watcher's next pass. Resolves with the number still unconfirmed.
+   */
+  async settled(timeoutMs: number): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.unconfirmed.size > 0 && Date.now() < deadline) await sleep(50);
+    return this.unconfirmed.size;
   }
 
   private async record(user: MigrationUser, targetUserId: string): Promise<StoreConfirmation> {
@@ -178,7 +193,9 @@ export class PasswordBridge {
     if (outcome.kind === 'temporarily-unavailable') {
       return { ...result(outcome, user), retryAfterSeconds: outcome.cause === 'throttled' ? 1 : 5 };
     }
-    return { outcome, decision: decideJitMigration(outcome, subject), user, retryAfterSeconds: undefined };
+    const decision = decideJitMigration(outcome, subject);
+    if (decision.migrate) this.unconfirmed.add(user.sub);
+    return { outcome, decision, user, retryAfterSeconds: undefined };
   }
 }
 

@@ -7,6 +7,7 @@ import { databaseConfig, importerConfig, kafkaConfig, keycloakConfig, watcherCon
 import {
   createEvent,
   isEventOf,
+  jitPasswordMigrated,
   type EventType,
   type LedgerEvent,
   type LedgerEventOf,
@@ -141,14 +142,27 @@ async function recorded<T extends EventType>(type: T, p: Person): Promise<Ledger
   return (await facts()).filter((e): e is LedgerEvent & LedgerEventOf<T> => isEventOf(e, type) && e.subject === p.sub);
 }
 
+/**
+ * Stands in for the JIT bridge: the password stored in Keycloak (no user event, as the provider's
+ * store), then the fact the bridge records on the provider's confirmation.
+ */
 async function givePassword(p: Person): Promise<void> {
+  const id = targetIds.get(p.key)!;
   await target.call('test password', (c) =>
     c.users.resetPassword({
       realm: target.name,
-      id: targetIds.get(p.key)!,
+      id,
       credential: { type: 'password', value: password, temporary: false },
     }),
   );
+  const credentials = await target.call('test credentials', (c) => c.users.getCredentials({ realm: target.name, id }));
+  const stored = credentials.find((c) => c.type === 'password')!;
+  const publisher = await ledger.publisher();
+  try {
+    await publisher.publish([jitPasswordMigrated(p.sub, target.name, new Date(stored.createdDate!))]);
+  } finally {
+    await publisher.close();
+  }
 }
 
 async function setEvents(enabled: boolean): Promise<void> {
