@@ -163,7 +163,9 @@ async function watcherPass(): Promise<void> {
   const settings = watcherSettingsOf(env, await keycloakAdminLogin(env));
   const app = await NestFactory.createApplicationContext(WatcherModule.register(settings), { logger: false });
   try {
-    await app.get(TargetWatch).run({ follow: false, reconcile: true, pollIntervalMs: 200, reconcileIntervalMs: 60_000 });
+    await app
+      .get(TargetWatch)
+      .run({ follow: false, reconcile: true, pollIntervalMs: 200, reconcileIntervalMs: 60_000 });
   } finally {
     await app.close();
   }

@@ -12,6 +12,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { importRequiredActions } from '#domain';
 import { CallerAuthGuard } from './caller-auth.guard.js';
 import { z } from 'zod';
 import { statusOf } from './outcome-http.js';
@@ -44,7 +45,8 @@ export class KeycloakUserMigrationController {
       ...(user.email ? { email: user.email } : {}),
       enabled: user.enabled,
       attributes: { cognito_sub: [user.sub], cognito_username: [user.username] },
-      requiredActions: user.mfaRequired ? ['CONFIGURE_TOTP'] : [],
+      // The import's required actions for this user, as the bridge's own answers carry them.
+      requiredActions: [...importRequiredActions(user)],
     };
   }
 

@@ -34,7 +34,14 @@ describe('KnownOutcomes: a known user-level answer is not asked of Cognito again
 
   it('never keeps what depends on the password: valid, wrong password, not-confirmed, challenges, outages', () => {
     const { cache } = givenCache();
-    for (const kind of ['valid', 'valid-with-challenge', 'wrong-password', 'not-confirmed', 'locked-out', 'temporarily-unavailable'])
+    for (const kind of [
+      'valid',
+      'valid-with-challenge',
+      'wrong-password',
+      'not-confirmed',
+      'locked-out',
+      'temporarily-unavailable',
+    ])
       cache.remember(kind, kind);
     assert.equal(cache.size, 0);
   });

@@ -118,7 +118,10 @@ export class PasswordBridge {
     try {
       storedAt = await this.deps.stored.storedAt(targetUserId, user.sub);
     } catch (error) {
-      this.deps.logger.warn({ sub: user.sub, err: (error as Error).name }, 'target not asked whether it holds the password');
+      this.deps.logger.warn(
+        { sub: user.sub, err: (error as Error).name },
+        'target not asked whether it holds the password',
+      );
       return { kind: 'temporarily-unavailable', cause: 'target-unavailable' };
     }
     if (storedAt === null) return { kind: 'not-stored' };
@@ -163,7 +166,10 @@ export class PasswordBridge {
     const refusal = refusalBeforeCognito(subject);
     if (refusal === 'disabled' || refusal === 'reset-required') return result({ kind: refusal }, user);
     if (refusal !== undefined) {
-      return result({ kind: 'not-migratable', reason: refusal === 'federated-only' ? 'federated-only' : 'treatment' }, user);
+      return result(
+        { kind: 'not-migratable', reason: refusal === 'federated-only' ? 'federated-only' : 'treatment' },
+        user,
+      );
     }
     const repeated = known.get(user.sub);
     if (repeated !== undefined) return result({ kind: repeated }, user);

@@ -45,7 +45,11 @@ export function decideTargetFacts(user: WatchedUser, realm: string, seen: Target
   // migrate this user (the provider's confirmation was lost); otherwise only a reset can have set it.
   if (passwordPending(user)) {
     if (seen.passwordChosenAt) {
-      facts.push({ type: 'PasswordMigrated', data: { sub: user.sub, target, via: 'reset' }, at: seen.passwordChosenAt });
+      facts.push({
+        type: 'PasswordMigrated',
+        data: { sub: user.sub, target, via: 'reset' },
+        at: seen.passwordChosenAt,
+      });
     } else if (seen.passwordStoredAt) {
       const via = bridgeMigrates(user) ? 'jit' : 'reset';
       facts.push({ type: 'PasswordMigrated', data: { sub: user.sub, target, via }, at: seen.passwordStoredAt });

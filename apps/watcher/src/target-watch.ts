@@ -208,8 +208,7 @@ export class TargetWatch {
         const links = federationPending(user) ? await this.links(user.targetUserId) : null;
         const stored = observationOfStored(credentials, links, this.clock());
         // A stored password is the bridge's unless the user chose it on Keycloak's pages: ask the events.
-        const chosen =
-          passwordReconcilable(user) && stored.passwordStoredAt ? await this.passwordChosenAt(user) : null;
+        const chosen = passwordReconcilable(user) && stored.passwordStoredAt ? await this.passwordChosenAt(user) : null;
         return decideTargetFacts(user, this.realm.name, { ...stored, passwordChosenAt: chosen });
       },
       { concurrency: this.settings.reconcileConcurrency },

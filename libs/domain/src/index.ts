@@ -35,6 +35,7 @@ export {
 export {
   bridgeMigratesPassword,
   decideJitMigration,
+  importRequiredActions,
   refusalBeforeCognito,
   type ImportedTreatment,
   type JitMigrationDecision,

@@ -60,7 +60,8 @@ const verificationTreatment = 'confirm-email-then-reset';
 export function refusalBeforeCognito(user: JitMigrationSubject): JitRefusal | undefined {
   const imported = user.imported;
   if (!user.enabled || imported?.treatment === 'archived' || user.sourceStatus === 'ARCHIVED') return 'disabled';
-  if (imported ? resetTreatments.has(imported.treatment) : resetStatuses.has(user.sourceStatus)) return 'reset-required';
+  if (imported ? resetTreatments.has(imported.treatment) : resetStatuses.has(user.sourceStatus))
+    return 'reset-required';
   if (imported ? imported.treatment === 'federated-only' : user.sourceStatus === 'EXTERNAL_PROVIDER')
     return 'federated-only';
   if (imported && !bridgeMigratesPassword(imported)) return 'not-migratable';
@@ -94,7 +95,7 @@ export function decideJitMigration(outcome: LoginOutcome, user: JitMigrationSubj
   if (refusalBeforeCognito(user) !== undefined) return noMigration;
   if (outcome.kind !== 'valid' && outcome.kind !== 'valid-with-challenge' && outcome.kind !== 'not-confirmed')
     return noMigration;
-  const actions = new Set<string>(user.imported?.requiredActions ?? fallbackActions(user));
+  const actions = new Set<string>(importRequiredActions(user));
   if (outcome.kind === 'not-confirmed') actions.add('VERIFY_EMAIL');
   if (outcome.kind === 'valid-with-challenge') {
     if (outcome.challenge === 'NEW_PASSWORD_REQUIRED') actions.add('UPDATE_PASSWORD');
@@ -105,11 +106,17 @@ export function decideJitMigration(outcome: LoginOutcome, user: JitMigrationSubj
   return { migrate: true, requiredActions: [...actions].sort() };
 }
 
-/** The import's rule, for a user the import did not record required actions for. */
-function fallbackActions(user: JitMigrationSubject): string[] {
+/**
+ * The required actions the import set on the user; for a user it did not record them for (not
+ * imported, or projected before they were kept), the import's rule applied to the export.
+ */
+export function importRequiredActions(user: JitMigrationSubject): readonly string[] {
+  if (user.imported?.requiredActions) return user.imported.requiredActions;
+  const status = user.sourceStatus;
   return [
-    ...(user.mfaRequired ? ['CONFIGURE_TOTP'] : []),
-    ...(user.sourceStatus === 'UNCONFIRMED' ? ['VERIFY_EMAIL'] : []),
-    ...(user.sourceStatus === 'FORCE_CHANGE_PASSWORD' ? ['UPDATE_PASSWORD'] : []),
+    // Federated-only users never get CONFIGURE_TOTP from the import: they have no password to pair it with.
+    ...(user.mfaRequired && status !== 'EXTERNAL_PROVIDER' ? ['CONFIGURE_TOTP'] : []),
+    ...(status === 'UNCONFIRMED' ? ['VERIFY_EMAIL'] : []),
+    ...(status === 'FORCE_CHANGE_PASSWORD' || resetStatuses.has(status) ? ['UPDATE_PASSWORD'] : []),
   ];
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   decideJitMigration,
+  importRequiredActions,
   refusalBeforeCognito,
   type ImportedTreatment,
   type JitMigrationSubject,
@@ -11,12 +12,24 @@ import type { LoginOutcome } from './login-outcome.js';
 /** The importer's treatments (docs/importer-mapping.md), each with the required actions it sets. */
 const imported = {
   confirmed: { treatment: 'password-via-bridge', needsPasswordMigration: true, requiredActions: [] },
-  confirmedWithMfa: { treatment: 'password-via-bridge', needsPasswordMigration: true, requiredActions: ['CONFIGURE_TOTP'] },
-  unconfirmed: { treatment: 'confirm-email-then-reset', needsPasswordMigration: false, requiredActions: ['VERIFY_EMAIL'] },
+  confirmedWithMfa: {
+    treatment: 'password-via-bridge',
+    needsPasswordMigration: true,
+    requiredActions: ['CONFIGURE_TOTP'],
+  },
+  unconfirmed: {
+    treatment: 'confirm-email-then-reset',
+    needsPasswordMigration: false,
+    requiredActions: ['VERIFY_EMAIL'],
+  },
   resetRequired: { treatment: 'reset-required', needsPasswordMigration: false, requiredActions: ['UPDATE_PASSWORD'] },
   temporary: { treatment: 'temporary-password', needsPasswordMigration: true, requiredActions: ['UPDATE_PASSWORD'] },
   federatedOnly: { treatment: 'federated-only', needsPasswordMigration: false, requiredActions: [] },
-  compromised: { treatment: 'compromised-password', needsPasswordMigration: false, requiredActions: ['UPDATE_PASSWORD'] },
+  compromised: {
+    treatment: 'compromised-password',
+    needsPasswordMigration: false,
+    requiredActions: ['UPDATE_PASSWORD'],
+  },
   archived: { treatment: 'archived', needsPasswordMigration: false, requiredActions: [] },
 } satisfies Record<string, ImportedTreatment>;
 
@@ -47,11 +60,40 @@ describe('refusalBeforeCognito: the ledger treatment decides before Cognito is a
       given({ treatment: 'something-new', needsPasswordMigration: false, requiredActions: [] }),
       'not-migratable',
     ],
-    ['not imported, RESET_REQUIRED at export -> reset-required', given(null, { sourceStatus: 'RESET_REQUIRED' }), 'reset-required'],
-    ['not imported, EXTERNAL_PROVIDER -> federated-only', given(null, { sourceStatus: 'EXTERNAL_PROVIDER' }), 'federated-only'],
+    [
+      'not imported, RESET_REQUIRED at export -> reset-required',
+      given(null, { sourceStatus: 'RESET_REQUIRED' }),
+      'reset-required',
+    ],
+    [
+      'not imported, EXTERNAL_PROVIDER -> federated-only',
+      given(null, { sourceStatus: 'EXTERNAL_PROVIDER' }),
+      'federated-only',
+    ],
     ['not imported, CONFIRMED -> ask Cognito', given(null), undefined],
   ];
   for (const [name, user, expected] of cases) it(name, () => assert.equal(refusalBeforeCognito(user), expected));
+});
+
+describe('importRequiredActions: the import’s actions, or its rule applied to the export', () => {
+  it('the recorded actions when the import recorded them', () =>
+    assert.deepEqual(importRequiredActions(given(imported.confirmedWithMfa)), ['CONFIGURE_TOTP']));
+  it('not imported: CONFIGURE_TOTP for MFA, never for a federated-only user', () => {
+    assert.deepEqual(importRequiredActions(given(null, { mfaRequired: true })), ['CONFIGURE_TOTP']);
+    assert.deepEqual(importRequiredActions(given(null, { mfaRequired: true, sourceStatus: 'EXTERNAL_PROVIDER' })), []);
+  });
+  it('not imported: VERIFY_EMAIL for UNCONFIRMED, UPDATE_PASSWORD for a temporary or invalidated password', () => {
+    assert.deepEqual(importRequiredActions(given(null, { sourceStatus: 'UNCONFIRMED' })), ['VERIFY_EMAIL']);
+    assert.deepEqual(importRequiredActions(given(null, { sourceStatus: 'FORCE_CHANGE_PASSWORD' })), [
+      'UPDATE_PASSWORD',
+    ]);
+    assert.deepEqual(importRequiredActions(given(null, { sourceStatus: 'RESET_REQUIRED' })), ['UPDATE_PASSWORD']);
+  });
+  it('a projection row from before the column: the rule on the export', () =>
+    assert.deepEqual(
+      importRequiredActions(given({ ...imported.confirmed, requiredActions: null }, { mfaRequired: true })),
+      ['CONFIGURE_TOTP'],
+    ));
 });
 
 describe('decideJitMigration: given the imported state, when Cognito answers, then', () => {
@@ -127,6 +169,9 @@ describe('decideJitMigration: given the imported state, when Cognito answers, th
   ];
   for (const outcome of refused) {
     it(`${outcome.kind} -> no migration`, () =>
-      assert.deepEqual(decideJitMigration(outcome, given(imported.confirmed)), { migrate: false, requiredActions: [] }));
+      assert.deepEqual(decideJitMigration(outcome, given(imported.confirmed)), {
+        migrate: false,
+        requiredActions: [],
+      }));
   }
 });
