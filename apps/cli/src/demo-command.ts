@@ -109,7 +109,7 @@ export function demoCommand(): Command {
       );
       out(
         `   watched    ${watched.watch.emitted.MfaReenrolled} MfaReenrolled, ${watched.watch.emitted.FederationRebound} FederationRebound (first login), ` +
-          `${watched.watch.emitted.PasswordMigrated} PasswordMigrated (reset)\n`,
+          `${watched.watch.emitted.PasswordMigrated} PasswordMigrated (reset, or jit unconfirmed)\n`,
       );
       out(`   logins     ${wave.tokens} of ${logins.length} signed in with their Cognito password and were migrated\n`);
       out(

@@ -18,8 +18,8 @@ export function watchCommand(): Command {
   return new Command('watch')
     .description(
       'Learn from Keycloak (realm KEYCLOAK_REALM) what imported users did there: TOTP enrolled again, ' +
-        'identity provider linked at first login, new password chosen; record MfaReenrolled / FederationRebound / ' +
-        'PasswordMigrated (via reset) once each. Follows the realm user events from a cursor kept in PostgreSQL, ' +
+        'identity provider linked at first login, new password chosen, a JIT store whose confirmation was lost; ' +
+        'record MfaReenrolled / FederationRebound / PasswordMigrated (via reset, or jit) once each. Follows the realm user events from a cursor kept in PostgreSQL, ' +
         'then reconciles by reading the pending users directly.',
     )
     .option(
@@ -83,7 +83,7 @@ export function formatWatchReport(report: WatchReport): string {
     `Watch of Keycloak realm ${report.realm}: ${report.eventsRead} new events read, ${report.usersWatched} imported users in the ledger`,
     `  MfaReenrolled      ${report.emitted.MfaReenrolled}`,
     `  FederationRebound  ${report.emitted.FederationRebound} (first-login)`,
-    `  PasswordMigrated   ${report.emitted.PasswordMigrated} (via reset)`,
+    `  PasswordMigrated   ${report.emitted.PasswordMigrated} (via reset, or jit whose confirmation was lost)`,
     `  found by           ${report.fromEvents} events, ${report.fromReconciliation} reconciliation (${report.reconciliationPasses} passes over ${report.usersReconciled} pending users)`,
     `  took               ${(report.durationMs / 1000).toFixed(1)} s`,
   ];
