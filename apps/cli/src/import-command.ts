@@ -72,9 +72,11 @@ async function readIdentityProviders(file: string | undefined): Promise<Identity
 export function formatImportReport(report: ImportReport): string {
   const seconds = report.durationMs / 1000;
   const lines = [
-    `Import into Keycloak realm ${report.realm}: ${report.users} users settled (${report.alreadyImported} of them already imported earlier)`,
+    `Import into Keycloak realm ${report.realm}: ${report.users} users settled`,
+    `  already imported ${report.alreadyImported} (recorded in the ledger with this outcome: nothing written, nothing recorded)`,
     `  created      ${report.created}`,
     `  matched      ${report.matched} (already in Keycloak by username or e-mail; marked with cognito_sub)`,
+    `  revised      ${report.revised} (outcome changed by a later export: applied to Keycloak, one UserImportRevised each)`,
     `  failed       ${report.failed} (each a UserImportFailed fact with Keycloak's reason)`,
     `  links        ${report.links} federated identities pre-linked`,
     `  groups       ${report.groupsCreated} created`,
