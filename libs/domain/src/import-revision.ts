@@ -12,6 +12,17 @@ export interface ImportOutcome {
   readonly adjustments: readonly { readonly field: string; readonly reason: string }[];
 }
 
+/** The fields of an outcome, compared one by one (a record may carry more, e.g. its time). */
+const outcomeFields = [
+  'outcome',
+  'matchedBy',
+  'requiredActions',
+  'needsPasswordMigration',
+  'loginName',
+  'treatment',
+  'adjustments',
+] as const satisfies readonly (keyof ImportOutcome)[];
+
 export type ImportRevisionDecision =
   | { readonly kind: 'unchanged' }
   | {
@@ -30,10 +41,7 @@ export type ImportRevisionDecision =
  * order Keycloak or the mapping happens to list them in is no change.
  */
 export function decideImportRevision(recorded: ImportRecord, proposed: ImportOutcome): ImportRevisionDecision {
-  const before: ImportOutcome = recorded;
-  const changed = (Object.keys(proposed) as (keyof ImportOutcome)[])
-    .filter((field) => comparable(before[field]) !== comparable(proposed[field]))
-    .sort();
+  const changed = outcomeFields.filter((field) => comparable(recorded[field]) !== comparable(proposed[field])).sort();
   if (changed.length === 0) return { kind: 'unchanged' };
   const had = new Set(recorded.requiredActions);
   const wants = new Set(proposed.requiredActions);

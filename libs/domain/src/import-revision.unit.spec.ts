@@ -5,15 +5,8 @@ import { imported, importRevised, sub } from './user-facts.fixture.js';
 import type { UserFact } from './user-fact.js';
 import { userMigrationOf } from './user-migration.js';
 
-const recorded: ImportOutcome = {
-  outcome: 'created',
-  matchedBy: null,
-  requiredActions: [],
-  needsPasswordMigration: true,
-  loginName: 'zoe',
-  treatment: 'password-via-bridge',
-  adjustments: [],
-};
+/** The outcome the fixture's UserImported records. */
+const recorded: ImportOutcome = userMigrationOf(sub, [imported('2026-01-02T10:00:00Z')]).imports['keycloak/acme']!;
 
 /** Given the user's import facts, when a later export leads to this outcome, then this decision. */
 function given(...facts: UserFact[]) {
