@@ -12,10 +12,15 @@ export function importCommand(): Command {
   return new Command('import')
     .description(
       'Import every exported user of the ledger into Keycloak (KEYCLOAK_URL, realm KEYCLOAK_REALM) in batches, ' +
-        'and record UserImported / UserImportFailed / FederationRebound for each. Safe to re-run and to interrupt.',
+        'and record UserImported / UserImportRevised / UserImportFailed / FederationRebound for each. ' +
+        'Safe to re-run (under any group) and to interrupt: users the ledger records as imported are left alone.',
     )
     .option('--follow', 'keep running and import users as new UserExported facts arrive (stop with Ctrl-C)', false)
-    .option('--group <id>', 'Kafka consumer group that remembers how far the import has come', 'importer')
+    .option(
+      '--group <id>',
+      'Kafka consumer group that remembers where reading resumes (whether a user is imported is read from the ledger)',
+      'importer',
+    )
     .action(async (options: { follow: boolean; group: string }) => {
       const report = await importUsers({ follow: options.follow, groupId: options.group });
       process.stdout.write(formatImportReport(report));
@@ -72,9 +77,11 @@ async function readIdentityProviders(file: string | undefined): Promise<Identity
 export function formatImportReport(report: ImportReport): string {
   const seconds = report.durationMs / 1000;
   const lines = [
-    `Import into Keycloak realm ${report.realm}: ${report.users} users settled (${report.alreadyImported} of them already imported earlier)`,
+    `Import into Keycloak realm ${report.realm}: ${report.users} users settled`,
+    `  already imported ${report.alreadyImported} (recorded in the ledger with this outcome: nothing written, nothing recorded)`,
     `  created      ${report.created}`,
     `  matched      ${report.matched} (already in Keycloak by username or e-mail; marked with cognito_sub)`,
+    `  revised      ${report.revised} (outcome changed by a later export: applied to Keycloak, one UserImportRevised each)`,
     `  failed       ${report.failed} (each a UserImportFailed fact with Keycloak's reason)`,
     `  links        ${report.links} federated identities pre-linked`,
     `  groups       ${report.groupsCreated} created`,

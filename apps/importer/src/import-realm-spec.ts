@@ -1,5 +1,12 @@
 import type { PoolSettings } from '#events';
-import type { DeclaredAttribute, DeclaredAttributeKind, IdentityProviderRepresentation, RealmSpec } from '#keycloak';
+import {
+  requirableUserFields,
+  type DeclaredAttribute,
+  type DeclaredAttributeKind,
+  type IdentityProviderRepresentation,
+  type RealmSpec,
+  type RequirableUserField,
+} from '#keycloak';
 import { bookkeeping, type ImportMapping } from './import-mapping.js';
 import { loginPolicyOf } from './login-policy.js';
 
@@ -45,9 +52,23 @@ export function importRealmSpec(
     duplicateEmailsAllowed: !login.emailSignIn,
     registrationEmailAsUsername: login.usernameAttribute === 'email',
     internationalizationEnabled: true,
+    requiredUserFields: requiredUserFieldsOf(pool, mapping),
     attributes,
     requiredActions: importRequiredActions,
     eventsExpirationSeconds,
     identityProviders,
   };
+}
+
+/**
+ * The Keycloak fields the pool required, through the mapping (e.g. `family_name` -> `lastName`).
+ * Without pool settings, or from an export that did not record them, nothing is known to be
+ * required, and requiring nothing never blocks a user.
+ */
+export function requiredUserFieldsOf(pool: PoolSettings | undefined, mapping: ImportMapping): RequirableUserField[] {
+  const required = new Set(pool?.requiredAttributes ?? []);
+  const fields = Object.entries(mapping.attributes)
+    .filter(([cognito]) => required.has(cognito))
+    .map(([, keycloak]) => keycloak);
+  return requirableUserFields.filter((field) => fields.includes(field));
 }

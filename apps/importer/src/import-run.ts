@@ -1,11 +1,17 @@
 import type { Logger } from 'pino';
-import { isEventOf, isEventType, type LedgerEventOf, type PoolSettings } from '#events';
+import { InvalidEventError, isEventOf, isEventType, type LedgerEventOf, type PoolSettings } from '#events';
 import { KeycloakUnavailableError, type IdentityProviderRepresentation } from '#keycloak';
 import { decodeRecord, type EventBatch, type Ledger, type LedgerPublisher } from '#ledger';
-import type { ImportTally, ImportTarget, UserImport } from './user-import.js';
+import { emptyTally, type ImportTally, type ImportTarget, type UserImport } from './user-import.js';
+
+/** The user facts UserImport.learn reads; the others are not even decoded. */
+const relevant = new Set(['UserExported', 'UserImported', 'UserImportRevised']);
 
 export interface ImportRunOptions {
-  /** Kafka consumer group; its committed offsets are how far the import has come. */
+  /**
+   * Kafka consumer group; its committed offsets say where reading resumes. Whether a user is
+   * already imported does not depend on it: that is read from the ledger and the target.
+   */
   readonly groupId: string;
   /** Keep importing facts as they arrive; otherwise stop once the ledger, as it was at the start, is imported. */
   readonly follow: boolean;
@@ -25,7 +31,7 @@ export interface ImportProgress {
 
 export interface ImportReport extends ImportTally {
   readonly realm: string;
-  /** Users settled by this run: created + matched + failed. */
+  /** Users settled by this run: created + matched + revised + failed + already imported. */
   readonly users: number;
   readonly groupsCreated: number;
   readonly partialImportRequests: number;
@@ -65,6 +71,7 @@ export class ImportRun {
     await this.ledger.ensureTopics();
     const topic = this.ledger.topics.userEvents;
     await this.userImport.prepare(await this.latestPool(), options.identityProviders ?? []);
+    await this.learnLedger();
 
     const remaining = new Map<number, bigint>();
     let totalRecords = 0;
@@ -72,7 +79,7 @@ export class ImportRun {
       if (lag.next < lag.end) remaining.set(lag.partition, lag.end);
       totalRecords += Number(lag.end - lag.next);
     }
-    const tally: ImportTally = { created: 0, matched: 0, failed: 0, alreadyImported: 0, links: 0 };
+    const tally = emptyTally();
     const requestsBefore = this.target.writer.requests;
     const groupsBefore = this.target.groups.created;
     let records = 0;
@@ -91,7 +98,7 @@ export class ImportRun {
     }
     return {
       realm: this.userImport.realmName,
-      users: tally.created + tally.matched + tally.failed,
+      users: tally.created + tally.matched + tally.revised + tally.failed + tally.alreadyImported,
       ...tally,
       groupsCreated: this.target.groups.created - groupsBefore,
       partialImportRequests: this.target.writer.requests - requestsBefore,
@@ -120,6 +127,8 @@ export class ImportRun {
         try {
           const { events, tally } = await this.userImport.importUsers(facts);
           await publisher.publish(events);
+          // Only once published: a batch that fails before is retried and must decide afresh.
+          this.userImport.learn(events);
           progress(batch, tally);
         } catch (error) {
           if (error instanceof KeycloakUnavailableError) {
@@ -145,6 +154,20 @@ export class ImportRun {
       options.signal?.removeEventListener('abort', onAbort);
       await consumer.stop();
     }
+  }
+
+  /** Everything the ledger holds about users and their imports, up to now. */
+  private async learnLedger(): Promise<void> {
+    await this.ledger.scan([this.ledger.topics.userEvents], (record) => {
+      const type = record.headers.ce_type;
+      if (type === undefined || !relevant.has(type)) return;
+      try {
+        this.userImport.learn([decodeRecord(record)]);
+      } catch (error) {
+        // An invalid record is the consumers' dead-letter business; it tells nothing about an import.
+        if (!(error instanceof InvalidEventError)) throw error;
+      }
+    });
   }
 
   /** The pool of the latest export run in the ledger; its settings shape the realm and the usernames. */

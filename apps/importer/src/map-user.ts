@@ -143,6 +143,16 @@ export function withoutEmail(user: MappedUser, reason: string): MappedUser {
   };
 }
 
+/** Another user keeps the login name (it differs only in case): this one signs in with `loginName`. */
+export function withLoginName(user: MappedUser, loginName: string, reason: string): MappedUser {
+  return {
+    ...user,
+    loginName,
+    representation: { ...user.representation, username: loginName },
+    adjustments: [...user.adjustments, { field: 'username', reason }],
+  };
+}
+
 /** The link belongs to someone else in Keycloak; the user is imported without it. */
 export function withoutLink(user: MappedUser, link: FederatedLink, reason: string): MappedUser {
   const links = user.links.filter((l) => !(l.identityProvider === link.identityProvider && l.userId === link.userId));

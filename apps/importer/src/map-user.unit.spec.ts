@@ -143,6 +143,28 @@ describe('the login name follows the pool', () => {
   });
 });
 
+describe("the realm's user profile requires what the pool required", () => {
+  it('requires e-mail and names only when the pool schema marked the mapped Cognito attribute Required', () => {
+    const requiring = (requiredAttributes?: string[]) =>
+      importRealmSpec({ ...pool([]), ...(requiredAttributes ? { requiredAttributes } : {}) }, defaultMapping, [])
+        .requiredUserFields;
+    assert.deepEqual(requiring([]), []);
+    assert.deepEqual(requiring(['family_name', 'email', 'phone_number']), ['email', 'lastName']);
+    assert.deepEqual(requiring(['given_name']), ['firstName']);
+    // An export run recorded before the pool's requirements were, or no export run: none.
+    assert.deepEqual(requiring(undefined), []);
+    assert.deepEqual(importRealmSpec(undefined, defaultMapping, []).requiredUserFields, []);
+  });
+
+  it('follows a renamed attribute: the field it is written to is the one required', () => {
+    const mapping = importMapping({ attributeNames: { family_name: 'surname' }, providerAliases: {} });
+    assert.deepEqual(
+      importRealmSpec({ ...pool([]), requiredAttributes: ['family_name'] }, mapping, []).requiredUserFields,
+      [],
+    );
+  });
+});
+
 describe('each Cognito status gets its documented treatment', () => {
   const table: [string, string, string[], boolean, boolean][] = [
     // status, treatment, required actions, needs password migration, enabled

@@ -1,5 +1,17 @@
 import pMap from 'p-map';
-import { createEvent, type LedgerEvent, type LedgerEventOf, type PoolSettings } from '#events';
+import {
+  decideImportRevision,
+  decideLoginName,
+  evolveUserMigration,
+  initialUserMigration,
+  targetKey,
+  type ImportOutcome,
+  type ImportRecord,
+  type LoginNameClaim,
+  type UserMigrationState,
+  UserStateConflictError,
+} from '#domain';
+import { createEvent, type EventContext, type LedgerEvent, type LedgerEventOf, type PoolSettings } from '#events';
 import {
   bootstrapRealm,
   KeycloakRequestError,
@@ -15,7 +27,7 @@ import {
 import { bookkeeping, type ImportMapping } from './import-mapping.js';
 import { importRealmSpec } from './import-realm-spec.js';
 import { loginPolicyOf, type LoginPolicy } from './login-policy.js';
-import { mapUser, withoutEmail, withoutLink } from './map-user.js';
+import { mapUser, withLoginName, withoutEmail, withoutLink } from './map-user.js';
 import type { MappedUser } from './mapped-user.js';
 
 export const IMPORTER_SOURCE = '/cognito-migration-ledger/importer';
@@ -34,26 +46,45 @@ export interface ImportOptions {
 }
 
 export interface ImportTally {
+  /** Users this run wrote into the target, or found there unrecorded (a run that stopped before its facts). */
   created: number;
+  /** Users this run matched to an account the target already had. */
   matched: number;
+  /** Users already imported whose outcome a later export changed: applied to the target, UserImportRevised recorded. */
+  revised: number;
   failed: number;
-  /** Of created + matched: users an earlier run or delivery had already imported (nothing written now). */
+  /** Users the ledger records as imported with the same outcome: nothing written, nothing recorded. */
   alreadyImported: number;
-  /** Federated identities pre-linked. */
+  /** Federated identities linked by this run. */
   links: number;
+}
+
+export function emptyTally(): ImportTally {
+  return { created: 0, matched: 0, revised: 0, failed: 0, alreadyImported: 0, links: 0 };
 }
 
 type Settled =
   | {
       readonly kind: 'imported';
-      /** Imported by an earlier run or delivery; the facts are recorded again, identical. */
-      readonly before: boolean;
       readonly user: MappedUser;
       readonly targetUserId: string;
       readonly loginName: string;
       readonly outcome: 'created' | 'matched';
       readonly matchedBy: 'username' | 'email' | 'sub' | null;
     }
+  | {
+      readonly kind: 'revised';
+      readonly user: MappedUser;
+      readonly outcome: ImportOutcome;
+      readonly targetUserId: string;
+      readonly revision: number;
+      readonly changed: readonly string[];
+      readonly requiredActionsAdded: readonly string[];
+      readonly requiredActionsRemoved: readonly string[];
+      /** Links made by this revision. */
+      readonly newLinks: readonly FederatedLink[];
+    }
+  | { readonly kind: 'unchanged'; readonly user: MappedUser }
   | { readonly kind: 'failed'; readonly user: MappedUser; readonly failure: KeycloakRequestError };
 
 type UserExportedEvent = LedgerEventOf<'UserExported'>;
@@ -62,6 +93,10 @@ type UserExportedEvent = LedgerEventOf<'UserExported'>;
 const emailHeld =
   'another user of the realm holds this e-mail and the realm keeps e-mails unique: kept unverified in attribute cognito_email';
 const linkHeld = 'another Keycloak user already has this link: re-bound at the first federated login';
+const nameHeld = (name: string, holder: string) =>
+  `Keycloak keeps usernames lower-cased and Cognito user ${holder} holds "${name.toLowerCase()}": signs in with its sub (or e-mail)`;
+const goneFromTarget = (id: string) =>
+  `the ledger records this user imported as ${id}, but the target no longer holds it`;
 
 /**
  * Imports UserExported facts into Keycloak and says what happened to each user as ledger facts:
@@ -71,6 +106,10 @@ const linkHeld = 'another Keycloak user already has this link: re-bound at the f
 export class UserImport {
   private login: LoginPolicy = loginPolicyOf(undefined);
   private realmProviders: ReadonlySet<string> = new Set();
+  /** What the ledger records about each user's import into this realm (import facts only). */
+  private readonly recorded = new Map<string, UserMigrationState>();
+  /** Cognito usernames in the ledger, lower-cased -> sub -> username: who claims which target name. */
+  private readonly usernames = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly target: ImportTarget,
@@ -95,8 +134,36 @@ export class UserImport {
     return result;
   }
 
+  /**
+   * Learns from ledger facts (a scan before the run, then each batch's published facts): who is
+   * already imported and with what outcome, and which Cognito usernames exist. Whether a user is
+   * imported is decided from this and the target, never from how far a consumer group has come.
+   */
+  learn(events: Iterable<LedgerEvent>): void {
+    for (const event of events) {
+      if (event.type === 'UserExported') {
+        const name = event.data.username.toLowerCase();
+        const subs = this.usernames.get(name) ?? new Map<string, string>();
+        subs.set(event.data.sub, event.data.username);
+        this.usernames.set(name, subs);
+      } else if (
+        (event.type === 'UserImported' || event.type === 'UserImportRevised') &&
+        event.data.target.realm === this.target.realm.name
+      ) {
+        const before = this.recorded.get(event.subject) ?? initialUserMigration(event.subject);
+        try {
+          this.recorded.set(event.subject, evolveUserMigration(before, event));
+        } catch (error) {
+          // A second target id for one user is the projector's dead-letter business; the first one stands.
+          if (!(error instanceof UserStateConflictError)) throw error;
+        }
+      }
+    }
+  }
+
   /** Imports a batch of facts; returns the facts to publish and what they count. */
   async importUsers(facts: readonly UserExportedEvent[]): Promise<{ events: LedgerEvent[]; tally: ImportTally }> {
+    this.learn(facts);
     // The newest fact about a user wins; events of one user arrive in order (one partition per sub).
     const latest = new Map(facts.map((f) => [f.data.sub, f]));
     const context = {
@@ -105,7 +172,23 @@ export class UserImport {
       login: this.login,
       realmProviders: this.realmProviders,
     };
-    const mapped = this.withoutSharedLinks([...latest.values()].map((f) => mapUser(f.data, context)));
+    const settled: Settled[] = [];
+    const fresh: MappedUser[] = [];
+    const reviews: { user: MappedUser; record: ImportRecord }[] = [];
+    for (const fact of latest.values()) {
+      const record = this.recordedImport(fact.data.sub);
+      // Imported from this very export: nothing can have changed.
+      if (record?.basedOn === fact.id) {
+        settled.push({ kind: 'unchanged', user: this.withLoginNameDecided(mapUser(fact.data, context)) });
+        continue;
+      }
+      const user = this.withLoginNameDecided(mapUser(fact.data, context));
+      if (record) reviews.push({ user, record });
+      else fresh.push(user);
+    }
+    settled.push(...(await pMap(reviews, ({ user, record }) => this.review(user, record), { concurrency: 8 })));
+
+    const mapped = this.withoutSharedLinks(fresh);
     const { direct, alone } = this.route(mapped);
     await this.target.groups.ensure(mapped.flatMap((u) => u.groups));
 
@@ -120,7 +203,6 @@ export class UserImport {
       { concurrency: this.options.concurrency },
     );
 
-    const settled: Settled[] = [];
     const followUps: MappedUser[] = [];
     for (const results of written) {
       for (const { user, outcome } of results) {
@@ -136,6 +218,73 @@ export class UserImport {
     const bySub = new Map([...latest.values()].map((f) => [f.data.sub, f]));
     const events = settled.flatMap((s) => this.factsOf(s, bySub.get(s.user.sub)!));
     return { events, tally: tallyOf(settled) };
+  }
+
+  private recordedImport(sub: string): ImportRecord | undefined {
+    return this.recorded.get(sub)?.imports[targetKey({ kind: 'keycloak', realm: this.target.realm.name })];
+  }
+
+  /**
+   * In a pool with free-form usernames, case variants (`user.19`, `USER.19`) are distinct users
+   * that Keycloak would give one name: decideLoginName says who keeps it, from the ledger.
+   */
+  private withLoginNameDecided(user: MappedUser): MappedUser {
+    if (this.login.usernameAttribute !== null) return user;
+    const claims: LoginNameClaim[] = [...(this.usernames.get(user.loginName.toLowerCase()) ?? new Map())].map(
+      ([sub, username]: [string, string]) => ({
+        sub,
+        loginName: username,
+        holds: this.recordedImport(sub)?.loginName === username.toLowerCase(),
+      }),
+    );
+    const decision = decideLoginName(user, claims);
+    return decision.heldBy === null
+      ? user
+      : withLoginName(user, decision.loginName, nameHeld(user.loginName, decision.heldBy));
+  }
+
+  /**
+   * A user the ledger records as imported, from an earlier export: the target user is read and
+   * the new outcome compared with the recorded one. A different outcome is applied to the target
+   * (required actions, status, new links) before it is recorded as a UserImportRevised.
+   */
+  private async review(user: MappedUser, record: ImportRecord): Promise<Settled> {
+    const stored = await this.target.users.byId(record.targetUserId);
+    if (!stored)
+      return {
+        kind: 'failed',
+        user,
+        failure: new KeycloakRequestError('user lookup by id', 404, goneFromTarget(record.targetUserId), null),
+      };
+    const candidate = await this.withoutLinksHeldElsewhere(user);
+    const present = candidate.links.length > 0 ? await this.target.users.links(stored.id) : [];
+    const newLinks = candidate.links.filter(
+      (l) => !present.some((p) => p.identityProvider === l.identityProvider && p.userId === l.userId),
+    );
+    const proposed = await this.asStored(candidate, stored, newLinks);
+    if (proposed.kind !== 'imported') return proposed;
+    const outcome = outcomeOf(proposed);
+    const decision = decideImportRevision(record, outcome);
+    if (decision.kind === 'unchanged') return { kind: 'unchanged', user };
+    // The target first: a fact is recorded only once the target holds what it says.
+    await this.target.users.amend(
+      stored.id,
+      { [bookkeeping.status]: user.representation.attributes![bookkeeping.status] as string[] },
+      decision.requiredActionsAdded,
+      decision.requiredActionsRemoved,
+    );
+    for (const link of newLinks) await this.target.users.link(stored.id, link);
+    return {
+      kind: 'revised',
+      user: proposed.user,
+      outcome,
+      targetUserId: stored.id,
+      revision: decision.revision,
+      changed: decision.changed,
+      requiredActionsAdded: decision.requiredActionsAdded,
+      requiredActionsRemoved: decision.requiredActionsRemoved,
+      newLinks,
+    };
   }
 
   /** Users that would make a whole partialImport fail or need Keycloak's validation go alone. */
@@ -201,11 +350,16 @@ export class UserImport {
     return stored ? this.asStored(user, stored) : this.created(user, user.id);
   }
 
-  private async asStored(user: MappedUser, stored: TargetUser): Promise<Settled> {
+  private async asStored(
+    user: MappedUser,
+    stored: TargetUser,
+    /** Links the caller makes right after; counted as held. */
+    making: readonly FederatedLink[] = [],
+  ): Promise<Settled> {
     let result = user;
     if (stored.attributes[bookkeeping.withheldEmail] !== undefined) result = withoutEmail(result, emailHeld);
     if (result.links.length > 0) {
-      const links = await this.target.users.links(stored.id);
+      const links = [...(await this.target.users.links(stored.id)), ...making];
       for (const link of result.links) {
         if (!links.some((l) => l.identityProvider === link.identityProvider && l.userId === link.userId))
           result = withoutLink(result, link, linkHeld);
@@ -214,7 +368,6 @@ export class UserImport {
     const matchedBy = stored.attributes[bookkeeping.matchedBy]?.[0] as 'username' | 'email' | undefined;
     const imported = {
       kind: 'imported',
-      before: true,
       user: result,
       targetUserId: stored.id,
       loginName: stored.username,
@@ -227,7 +380,6 @@ export class UserImport {
   private created(user: MappedUser, id: string): Settled {
     return {
       kind: 'imported',
-      before: false,
       user,
       targetUserId: id,
       loginName: user.loginName.toLowerCase(),
@@ -249,6 +401,10 @@ export class UserImport {
     if (byName) {
       if (!isFromCognito(byName)) return this.match(user, byName, 'username');
       if (user.email !== null && user.loginName === user.email) return this.writeAlone(withoutEmail(user, emailHeld));
+      // A case variant the ledger does not know as imported, yet the target holds: the holder keeps the name.
+      const holder = byName.attributes[bookkeeping.sub]![0]!;
+      if (this.login.usernameAttribute === null && holder !== user.sub)
+        return this.writeAlone(withLoginName(user, user.sub, nameHeld(user.loginName, holder)));
       return this.writeAlone(user);
     }
     if (this.login.emailSignIn && user.email !== null) {
@@ -313,7 +469,6 @@ export class UserImport {
     const loginName = (await this.target.users.byId(holder.id))?.username ?? holder.username;
     return {
       kind: 'imported',
-      before: false,
       user: result,
       targetUserId: holder.id,
       loginName,
@@ -331,33 +486,60 @@ export class UserImport {
       time: this.clock(),
     };
     const { user } = settled;
-    if (settled.kind === 'failed') {
-      const { failure } = settled;
-      return [
-        createEvent(
-          'UserImportFailed',
-          { sub: user.sub, target, reason: failure.reason, field: failure.field, httpStatus: failure.status },
+    switch (settled.kind) {
+      case 'unchanged':
+        return [];
+      case 'failed': {
+        const { failure } = settled;
+        return [
+          createEvent(
+            'UserImportFailed',
+            { sub: user.sub, target, reason: failure.reason, field: failure.field, httpStatus: failure.status },
+            context,
+          ),
+        ];
+      }
+      case 'revised': {
+        const revised = createEvent(
+          'UserImportRevised',
+          {
+            sub: user.sub,
+            target,
+            targetUserId: settled.targetUserId,
+            ...settled.outcome,
+            requiredActions: [...settled.outcome.requiredActions],
+            adjustments: [...settled.outcome.adjustments],
+            revision: settled.revision,
+            requiredActionsAdded: [...settled.requiredActionsAdded],
+            requiredActionsRemoved: [...settled.requiredActionsRemoved],
+            changed: [...settled.changed],
+          },
           context,
-        ),
-      ];
+        );
+        return [revised, ...this.linkFacts(user, settled.newLinks, { ...context, causationId: revised.id })];
+      }
+      case 'imported': {
+        const outcome = outcomeOf(settled);
+        const imported = createEvent(
+          'UserImported',
+          {
+            sub: user.sub,
+            target,
+            targetUserId: settled.targetUserId,
+            ...outcome,
+            requiredActions: [...outcome.requiredActions],
+            adjustments: [...outcome.adjustments],
+          },
+          context,
+        );
+        return [imported, ...this.linkFacts(user, user.links, { ...context, causationId: imported.id })];
+      }
     }
-    const imported = createEvent(
-      'UserImported',
-      {
-        sub: user.sub,
-        target,
-        targetUserId: settled.targetUserId,
-        outcome: settled.outcome,
-        matchedBy: settled.matchedBy,
-        requiredActions: [...user.requiredActions],
-        needsPasswordMigration: user.treatment.needsPasswordMigration,
-        loginName: settled.loginName,
-        treatment: user.treatment.name,
-        adjustments: [...user.adjustments],
-      },
-      context,
-    );
-    const links = user.links.map((link: FederatedLink) =>
+  }
+
+  private linkFacts(user: MappedUser, links: readonly FederatedLink[], context: EventContext): LedgerEvent[] {
+    const target = { kind: 'keycloak' as const, realm: this.target.realm.name };
+    return links.map((link) =>
       createEvent(
         'FederationRebound',
         {
@@ -368,11 +550,24 @@ export class UserImport {
           providerUserId: link.userId,
           via: 'pre-linked',
         },
-        { ...context, causationId: imported.id },
+        context,
       ),
     );
-    return [imported, ...links];
   }
+}
+
+/** What UserImported (and a revision) says of a settled user. */
+function outcomeOf(settled: Extract<Settled, { kind: 'imported' }>): ImportOutcome {
+  const { user } = settled;
+  return {
+    outcome: settled.outcome,
+    matchedBy: settled.matchedBy,
+    requiredActions: [...user.requiredActions],
+    needsPasswordMigration: user.treatment.needsPasswordMigration,
+    loginName: settled.loginName,
+    treatment: user.treatment.name,
+    adjustments: [...user.adjustments],
+  };
 }
 
 function isFromCognito(user: TargetUser): boolean {
@@ -380,13 +575,23 @@ function isFromCognito(user: TargetUser): boolean {
 }
 
 function tallyOf(settled: readonly Settled[]): ImportTally {
-  const tally: ImportTally = { created: 0, matched: 0, failed: 0, alreadyImported: 0, links: 0 };
+  const tally = emptyTally();
   for (const s of settled) {
-    if (s.kind === 'failed') tally.failed++;
-    else {
-      tally[s.outcome]++;
-      if (s.before) tally.alreadyImported++;
-      tally.links += s.user.links.length;
+    switch (s.kind) {
+      case 'failed':
+        tally.failed++;
+        break;
+      case 'unchanged':
+        tally.alreadyImported++;
+        break;
+      case 'revised':
+        tally.revised++;
+        tally.links += s.newLinks.length;
+        break;
+      case 'imported':
+        tally[s.outcome]++;
+        tally.links += s.user.links.length;
+        break;
     }
   }
   return tally;

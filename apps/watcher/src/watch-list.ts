@@ -9,7 +9,7 @@ export interface WatchedUser {
   readonly loginName: string;
   /** Required actions set at import (CONFIGURE_TOTP, UPDATE_PASSWORD, VERIFY_EMAIL). */
   readonly requiredActions: readonly string[];
-  /** The UserImported fact; the watcher's facts name it as their cause. */
+  /** The UserImported fact (or its latest UserImportRevised); the watcher's facts name it as their cause. */
   readonly importEventId: string;
   /** Imported with CONFIGURE_TOTP: the user had MFA at Cognito and must enrol again. */
   readonly flaggedForMfa: boolean;
@@ -31,6 +31,7 @@ export interface WatchedUser {
 export const watchListTypes = new Set([
   'UserExported',
   'UserImported',
+  'UserImportRevised',
   'MfaReenrolled',
   'FederationRebound',
   'PasswordMigrated',
@@ -44,7 +45,8 @@ export const watchListTypes = new Set([
  * published twice.
  */
 export class WatchList {
-  private readonly imports = new Map<string, { data: UserImportedData; eventId: string }>();
+  /** The current import outcome of each user: the UserImported fact's, or its highest revision's. */
+  private readonly imports = new Map<string, { data: UserImportedData; eventId: string; revision: number }>();
   private readonly subByTargetId = new Map<string, string>();
   private readonly cognitoProviders = new Map<string, Readonly<Record<string, string>>>();
   private readonly rebound = new Map<string, Set<string>>();
@@ -70,10 +72,16 @@ export class WatchList {
         );
         return;
       case 'UserImported':
+      case 'UserImportRevised': {
         if (event.data.target.realm !== this.realm) return;
-        this.imports.set(event.data.sub, { data: event.data, eventId: event.id });
+        // A revision (e.g. CONFIGURE_TOTP learnt from a later export) replaces what is watched for.
+        const revision = event.type === 'UserImportRevised' ? event.data.revision : 0;
+        const known = this.imports.get(event.data.sub);
+        if (known && known.revision > revision) return;
+        this.imports.set(event.data.sub, { data: event.data, eventId: event.id, revision });
         this.subByTargetId.set(event.data.targetUserId, event.data.sub);
         return;
+      }
       case 'MfaReenrolled':
         if (event.data.target.realm === this.realm && event.data.method === 'totp') this.mfaDone.add(event.data.sub);
         return;

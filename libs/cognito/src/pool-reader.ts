@@ -45,6 +45,12 @@ export class CognitoPoolReader {
           type: attribute.AttributeDataType ?? 'String',
         })),
       estimatedUsers: pool?.EstimatedNumberOfUsers ?? null,
+      // The realm requires exactly these (e.g. family_name) so that no user lacking one is blocked there.
+      requiredAttributes: (pool?.SchemaAttributes ?? [])
+        .filter((attribute) => attribute.Required === true && attribute.Name !== 'sub')
+        .map((attribute) => attribute.Name!)
+        .filter((name) => !name.startsWith('custom:'))
+        .sort(),
     };
   }
 

@@ -93,3 +93,5 @@ export {
   type RollbackUser,
   type RollbackReport,
 } from './rollback-attention.js';
+export { decideImportRevision, type ImportOutcome, type ImportRevisionDecision } from './import-revision.js';
+export { decideLoginName, type LoginNameClaim, type LoginNameDecision } from './login-name-claim.js';

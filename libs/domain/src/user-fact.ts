@@ -7,6 +7,7 @@ export type UserFact = Extract<
     type:
       | 'UserExported'
       | 'UserImported'
+      | 'UserImportRevised'
       | 'UserImportFailed'
       | 'PasswordMigrated'
       | 'MfaReenrolled'

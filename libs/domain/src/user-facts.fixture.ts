@@ -51,6 +51,36 @@ export function imported(time: string, targetUserId = 'kc-1', realm: string = ta
   );
 }
 
+/** A revision of `imported(…, targetUserId)`: the outcome a later export led to. */
+export function importRevised(
+  time: string,
+  revision: number,
+  requiredActions: readonly string[],
+  targetUserId = 'kc-1',
+  realm: string = target.realm,
+): UserFact {
+  return createEvent(
+    'UserImportRevised',
+    {
+      sub,
+      target: { ...target, realm },
+      targetUserId,
+      outcome: 'created',
+      matchedBy: null,
+      requiredActions: [...requiredActions],
+      needsPasswordMigration: true,
+      loginName: 'zoe',
+      treatment: 'password-via-bridge',
+      adjustments: [],
+      revision,
+      requiredActionsAdded: [...requiredActions],
+      requiredActionsRemoved: [],
+      changed: ['requiredActions'],
+    },
+    { ...at(time), causationId: `export-${revision}` },
+  );
+}
+
 export function importFailed(time: string, reason = 'User exists with same email'): UserFact {
   return createEvent('UserImportFailed', { sub, target, reason, field: 'email', httpStatus: 409 }, at(time));
 }

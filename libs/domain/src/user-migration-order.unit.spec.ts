@@ -7,6 +7,7 @@ import {
   identity,
   importFailed,
   imported,
+  importRevised,
   mfaReenrolled,
   passwordMigrated,
   resetSent,
@@ -50,6 +51,14 @@ const fact: fc.Arbitrary<UserFact> = fc.oneof(
     ),
   // One target id per realm: two different ids for one realm are a conflict, not a history.
   fc.record({ time, realm: fc.constantFrom('acme', 'globex') }).map((f) => imported(f.time, `kc-${f.realm}`, f.realm)),
+  fc
+    .record({
+      time,
+      realm: fc.constantFrom('acme', 'globex'),
+      revision: fc.integer({ min: 1, max: 3 }),
+      actions: fc.subarray(['CONFIGURE_TOTP', 'UPDATE_PASSWORD']),
+    })
+    .map((f) => importRevised(f.time, f.revision, f.actions, `kc-${f.realm}`, f.realm)),
   fc.record({ time, reason: fc.constantFrom('exists', 'invalid email') }).map((f) => importFailed(f.time, f.reason)),
   fc
     .record({ time, via: fc.constantFrom('jit' as const, 'reset' as const) })

@@ -21,15 +21,27 @@ export interface ExportedProfile {
 /** `kind/realm` of the target a fact is about. */
 export type TargetKey = string;
 
+/**
+ * The user's import into one target: when it happened (`at`, the first import fact) and the
+ * current outcome, which is the UserImported fact's until a UserImportRevised replaces it.
+ */
 export interface ImportRecord {
   readonly target: TargetKey;
   readonly targetUserId: string;
   readonly loginName: string;
   readonly outcome: 'created' | 'matched';
+  readonly matchedBy: 'username' | 'email' | 'sub' | null;
   readonly needsPasswordMigration: boolean;
   readonly treatment: string;
-  /** The required actions the import set; absent from states stored before it was kept. */
-  readonly requiredActions?: readonly string[];
+  readonly requiredActions: readonly string[];
+  readonly adjustments: readonly { readonly field: string; readonly reason: string }[];
+  /** 0: the UserImported outcome; n: the n-th UserImportRevised. */
+  readonly revision: number;
+  /** Time of the fact the current outcome comes from. */
+  readonly revisedAt: string;
+  /** Id of the UserExported fact the current outcome was computed from (the fact's cause). */
+  readonly basedOn: string | null;
+  /** The first import: never moved by a revision. */
   readonly at: string;
 }
 
@@ -129,7 +141,8 @@ export function evolveUserMigration(state: UserMigrationState, fact: UserFact): 
         firstExportedAt: state.firstExportedAt === null || at < state.firstExportedAt ? at : state.firstExportedAt,
       };
     }
-    case 'UserImported': {
+    case 'UserImported':
+    case 'UserImportRevised': {
       const d = fact.data;
       const target = targetKey(d.target);
       const known = state.imports[target];
@@ -145,12 +158,18 @@ export function evolveUserMigration(state: UserMigrationState, fact: UserFact): 
         targetUserId: d.targetUserId,
         loginName: d.loginName,
         outcome: d.outcome,
+        matchedBy: d.matchedBy,
         needsPasswordMigration: d.needsPasswordMigration,
         treatment: d.treatment,
-        requiredActions: d.requiredActions,
+        requiredActions: [...d.requiredActions],
+        adjustments: d.adjustments.map((a) => ({ field: a.field, reason: a.reason })),
+        revision: fact.type === 'UserImportRevised' ? fact.data.revision : 0,
+        revisedAt: at,
+        basedOn: fact.causationid ?? null,
         at,
       };
-      return { ...state, imports: withEarliest(state.imports, target, record) };
+      const merged = known === undefined ? record : mergeImports(known, record);
+      return merged === known ? state : { ...state, imports: { ...state.imports, [target]: merged } };
     }
     case 'UserImportFailed': {
       const d = fact.data;
@@ -207,6 +226,33 @@ export function userMigrationOf(sub: string, facts: Iterable<UserFact>): UserMig
 
 export function targetKey(target: { readonly kind: string; readonly realm: string }): TargetKey {
   return `${target.kind}/${target.realm}`;
+}
+
+/**
+ * Two records of one import: the outcome of the highest revision (for equal revisions, the
+ * earliest fact, then the smaller canonical form), and the earliest import time. Each part is
+ * chosen by a total order of its own, so the merge stays commutative, associative, idempotent.
+ */
+function mergeImports(a: ImportRecord, b: ImportRecord): ImportRecord {
+  const outcome = newerOutcome(a, b);
+  const at = a.at <= b.at ? a.at : b.at;
+  return outcome.at === at ? outcome : { ...outcome, at };
+}
+
+function newerOutcome(a: ImportRecord, b: ImportRecord): ImportRecord {
+  // Projections stored before revisions existed hold records without them: revision 0 at `at`.
+  const ra = a.revision ?? 0;
+  const rb = b.revision ?? 0;
+  if (ra !== rb) return ra > rb ? a : b;
+  const ta = a.revisedAt ?? a.at;
+  const tb = b.revisedAt ?? b.at;
+  if (ta !== tb) return ta < tb ? a : b;
+  return canonicalize(withoutAt(a))! <= canonicalize(withoutAt(b))! ? a : b;
+}
+
+/** A record's outcome alone: `at` is merged on its own and must not sway the choice. */
+function withoutAt(record: ImportRecord): Omit<ImportRecord, 'at'> {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => key !== 'at')) as Omit<ImportRecord, 'at'>;
 }
 
 /** Cognito's `updatedAt` orders exports of one user; the content hash breaks ties the same way everywhere. */

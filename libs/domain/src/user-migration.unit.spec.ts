@@ -6,6 +6,7 @@ import {
   identity,
   importFailed,
   imported,
+  importRevised,
   mfaReenrolled,
   passwordMigrated,
   resetSent,
@@ -83,6 +84,38 @@ describe('user migration: transitions', () => {
     given(exported('2026-01-01T10:00:00Z'), imported('2026-01-02T10:00:00Z', 'kc-1'))
       .when(imported('2026-01-03T10:00:00Z', 'kc-2'))
       .thenRejected(/targetUserId.*kc-2.*kc-1/);
+  });
+
+  it('UserImportRevised: the revised outcome is current; the import time stays the first one', () => {
+    const state = given(imported('2026-01-02T10:00:00Z'))
+      .when(importRevised('2026-01-05T10:00:00Z', 1, ['CONFIGURE_TOTP']))
+      .then({ status: 'imported', importedAt: '2026-01-02T10:00:00.000Z' });
+    const record = state.imports['keycloak/acme']!;
+    assert.deepEqual(record.requiredActions, ['CONFIGURE_TOTP']);
+    assert.equal(record.revision, 1);
+    assert.equal(record.basedOn, 'export-1');
+  });
+
+  it('UserImportRevised arriving before its UserImported: the same state as in order', () => {
+    const inOrder = userMigrationOf(sub, [
+      imported('2026-01-02T10:00:00Z'),
+      importRevised('2026-01-05T10:00:00Z', 1, ['CONFIGURE_TOTP']),
+      importRevised('2026-01-06T10:00:00Z', 2, []),
+    ]);
+    const late = userMigrationOf(sub, [
+      importRevised('2026-01-06T10:00:00Z', 2, []),
+      importRevised('2026-01-05T10:00:00Z', 1, ['CONFIGURE_TOTP']),
+      imported('2026-01-02T10:00:00Z'),
+    ]);
+    assert.deepEqual(late, inOrder);
+    assert.deepEqual(inOrder.imports['keycloak/acme']!.requiredActions, []);
+    assert.equal(inOrder.imports['keycloak/acme']!.at, '2026-01-02T10:00:00.000Z');
+  });
+
+  it('UserImportRevised with another target id for the same realm is refused as a conflict', () => {
+    given(imported('2026-01-02T10:00:00Z', 'kc-1'))
+      .when(importRevised('2026-01-05T10:00:00Z', 1, [], 'kc-2'))
+      .thenRejected(/already recorded as kc-1/);
   });
 
   it('UserImportFailed: import-failed with the reason, until an import succeeds', () => {

@@ -3,12 +3,13 @@ import { cutoverPhaseChanged, resetSkipped } from './catalog/cutover.js';
 import { exportRunCompleted, exportRunStarted } from './catalog/export-run.js';
 import { federationRebound, mfaReenrolled, passwordMigrated, resetSent } from './catalog/target-facts.js';
 import { userExported } from './catalog/user-exported.js';
-import { userImported, userImportFailed } from './catalog/user-imported.js';
+import { userImported, userImportFailed, userImportRevised } from './catalog/user-imported.js';
 
 /** Every event type the ledger knows, by name. */
 export const eventCatalog = {
   UserExported: userExported,
   UserImported: userImported,
+  UserImportRevised: userImportRevised,
   UserImportFailed: userImportFailed,
   PasswordMigrated: passwordMigrated,
   MfaReenrolled: mfaReenrolled,

@@ -8,7 +8,7 @@ export type { EventStream } from './event-definition.js';
 export { isEventOf, type LedgerEvent, type LedgerEventOf } from './ledger-event.js';
 export type { UserExportedData, FederatedIdentity, CustomAttribute } from './catalog/user-exported.js';
 export type { ExportRunStartedData, ExportRunCompletedData, PoolSettings } from './catalog/export-run.js';
-export type { UserImportedData, UserImportFailedData } from './catalog/user-imported.js';
+export type { UserImportedData, UserImportFailedData, UserImportRevisedData } from './catalog/user-imported.js';
 export type {
   PasswordMigratedData,
   MfaReenrolledData,

@@ -4,8 +4,10 @@ export { KeycloakUnavailableError } from './keycloak-unavailable-error.js';
 export { KeycloakRequestError } from './keycloak-request-error.js';
 export { KeycloakAuthError } from './keycloak-auth-error.js';
 export { bootstrapRealm, type RealmBootstrapResult } from './realm-bootstrap.js';
+export { requirableUserFields } from './realm-spec.js';
 export type {
   RealmSpec,
+  RequirableUserField,
   DeclaredAttribute,
   DeclaredAttributeKind,
   IdentityProviderRepresentation,

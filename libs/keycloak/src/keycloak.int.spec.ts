@@ -20,6 +20,7 @@ const spec: RealmSpec = {
   duplicateEmailsAllowed: false,
   registrationEmailAsUsername: false,
   internationalizationEnabled: true,
+  requiredUserFields: ['email'],
   attributes: [
     { name: 'cognito_sub', displayName: 'cognito_sub', adminOnly: true, kind: 'string' },
     { name: 'tier', displayName: 'tier', adminOnly: false, kind: 'number' },
@@ -66,11 +67,14 @@ describe('Keycloak target on a real server', () => {
     const first = await bootstrapRealm(realm, spec);
     assert.equal(first.realmCreated, true);
     assert.deepEqual(first.attributesDeclared, ['cognito_sub', 'tier']);
+    // Keycloak's default profile requires all three; the spec only e-mail.
+    assert.deepEqual(first.requirementsChanged, ['firstName', 'lastName']);
     assert.deepEqual(first.identityProvidersCreated, ['google']);
     const second = await bootstrapRealm(realm, spec);
     assert.deepEqual(second, {
       realmCreated: false,
       attributesDeclared: [],
+      requirementsChanged: [],
       requiredActionsEnabled: [],
       identityProvidersCreated: [],
     });
@@ -82,6 +86,20 @@ describe('Keycloak target on a real server', () => {
     }[];
     for (const alias of spec.requiredActions)
       assert.equal(actions.find((a) => a.alias === alias)?.enabled, true, alias);
+  });
+
+  it('requires in the user profile exactly the built-in fields the spec names, and follows a changed spec', async () => {
+    const requiredOf = async () =>
+      (await realm.call('profile', (c) => c.users.getProfile({ realm: config.realm })))
+        .attributes!.filter((a) => ['email', 'firstName', 'lastName'].includes(a.name!) && a.required !== undefined)
+        .map((a) => a.name)
+        .sort();
+    assert.deepEqual(await requiredOf(), ['email']);
+    const changed = await bootstrapRealm(realm, { ...spec, requiredUserFields: ['lastName'] });
+    assert.deepEqual([...changed.requirementsChanged].sort(), ['email', 'lastName']);
+    assert.deepEqual(await requiredOf(), ['lastName']);
+    await bootstrapRealm(realm, spec);
+    assert.deepEqual(await requiredOf(), ['email']);
   });
 
   it('writes a batch, keeps declared and undeclared attributes, and answers a re-sent user as already there with its id', async () => {

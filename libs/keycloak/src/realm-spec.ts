@@ -11,6 +11,10 @@ export interface DeclaredAttribute {
   readonly kind: DeclaredAttributeKind;
 }
 
+/** The built-in user-profile attributes whose `required` the bootstrap sets. */
+export const requirableUserFields = ['email', 'firstName', 'lastName'] as const;
+export type RequirableUserField = (typeof requirableUserFields)[number];
+
 /** What the target realm must look like before users arrive. */
 export interface RealmSpec {
   readonly displayName: string;
@@ -25,6 +29,12 @@ export interface RealmSpec {
    * internationalization on (measured on 26.5): imported locales would look lost without it.
    */
   readonly internationalizationEnabled: boolean;
+  /**
+   * Of Keycloak's built-in `email`, `firstName`, `lastName`: those the user profile requires.
+   * The others are made optional: Keycloak's default profile requires all three, and a user
+   * lacking one cannot finish a login ("Account is not fully set up") until they type it.
+   */
+  readonly requiredUserFields: readonly RequirableUserField[];
   /** User-profile attributes to declare; existing declarations are left as the operator made them. */
   readonly attributes: readonly DeclaredAttribute[];
   /** Required actions the import may set; each is enabled in the realm. */

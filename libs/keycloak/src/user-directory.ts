@@ -64,13 +64,15 @@ export class UserDirectory {
   }
 
   /**
-   * Adds attributes and required actions to an existing user and keeps everything else it has.
-   * The admin API replaces the whole attribute map on update, so the current one is read first.
+   * Sets attributes and adds (or removes) required actions of an existing user and keeps
+   * everything else it has. The admin API replaces the whole attribute map on update, so the
+   * current one is read first.
    */
   async amend(
     id: string,
     attributes: Readonly<Record<string, readonly string[]>>,
     requiredActions: readonly string[],
+    withoutActions: readonly string[] = [],
   ): Promise<void> {
     const rep = await this.realm.call('user read for update', (c) => c.users.findOne({ realm: this.realm.name, id }));
     if (!rep) return;
@@ -78,7 +80,9 @@ export class UserDirectory {
       ...(rep.attributes ?? {}),
       ...Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, [...v]])),
     };
-    const actions = [...new Set([...(rep.requiredActions ?? []), ...requiredActions])];
+    const actions = [...new Set([...(rep.requiredActions ?? []), ...requiredActions])].filter(
+      (action) => !withoutActions.includes(action),
+    );
     await this.realm.call('user update', (c) =>
       c.users.update({ realm: this.realm.name, id }, { ...rep, attributes: merged, requiredActions: actions }),
     );

@@ -7,3 +7,4 @@ export type { LedgerConsumer, ConsumeOptions, EventBatch, ConsumedEvent } from '
 export { decodeRecord, encodeEvent, type LedgerRecord } from './cloudevents-kafka-binding.js';
 export type { PartitionLag } from './consumer-lag.js';
 export type { ScanPosition } from './topic-scan.js';
+export { partitionOfKey } from './key-partition.js';

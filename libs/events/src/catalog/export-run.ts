@@ -10,6 +10,11 @@ export const poolSettings = z.object({
   aliasAttributes: z.array(z.string()),
   mfaConfiguration: z.string(),
   customAttributes: z.array(z.object({ name: z.string(), type: z.string() })),
+  /**
+   * Standard attributes the pool's schema marks `Required` (without `sub`), sorted. Absent in runs
+   * recorded before it was exported: the pool's requirements are then unknown and taken as none.
+   */
+  requiredAttributes: z.array(z.string()).optional(),
   estimatedUsers: z.number().int().nonnegative().nullable(),
 });
 
