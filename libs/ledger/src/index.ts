@@ -7,3 +7,6 @@ export type { LedgerConsumer, ConsumeOptions, EventBatch, ConsumedEvent } from '
 export { decodeRecord, encodeEvent, type LedgerRecord } from './cloudevents-kafka-binding.js';
 export type { PartitionLag } from './consumer-lag.js';
 export type { ScanPosition } from './topic-scan.js';
+export { StoredPositionMismatchError } from './stored-position-mismatch-error.js';
+export { assertStoredPositionsMatch, type StoredPosition } from './stored-position.js';
+export type { LedgerOrigin, TopicOrigin } from './ledger-origin.js';
