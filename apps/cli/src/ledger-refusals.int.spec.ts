@@ -84,7 +84,10 @@ describe('commands other than export refuse a missing ledger in seconds, with on
     it(`${args.join(' ')} with the broker stopped (KAFKA_BROKERS on a port nothing listens on)`, async () => {
       const port = await freePort();
       const result = await ledgerCli(args, { KAFKA_BROKERS: `127.0.0.1:${port}` });
-      assertOneLine(result, new RegExp(`^ledger: error: Kafka is not reachable at 127\\.0\\.0\\.1:${port} \\(KAFKA_BROKERS\\)`));
+      assertOneLine(
+        result,
+        new RegExp(`^ledger: error: Kafka is not reachable at 127\\.0\\.0\\.1:${port} \\(KAFKA_BROKERS\\)`),
+      );
       assert.doesNotMatch(result.stderr, /"level"|stack|    at /, 'no JSON log line, no stack trace');
     });
   }

@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ConfigError, databaseConfig, kafkaConfig, projectorConfig, type Env } from '#config';
-import type { LedgerTopics } from '#ledger';
+import { Ledger, topicsWithPrefix, type LedgerTopics } from '#ledger';
 import {
   firstDifferences,
   projectionSnapshot,
@@ -33,10 +33,20 @@ function settingsOf(env: Env, options: ProjectorOptions, schema?: string): Proje
   };
 }
 
+/**
+ * Before PostgreSQL is touched: the broker answers and holds the ledger's topics, else one line
+ * naming KAFKA_BROKERS or KAFKA_TOPIC_PREFIX within seconds (no schema created, no retry log).
+ */
+async function requireLedger(settings: ProjectorSettings): Promise<void> {
+  const topics = settings.topics ?? topicsWithPrefix(settings.kafka.topicPrefix);
+  await new Ledger({ kafka: settings.kafka, topics }).requireTopics();
+}
+
 async function withProjector<T>(
   settings: ProjectorSettings,
   use: (app: INestApplicationContext) => Promise<T>,
 ): Promise<T> {
+  await requireLedger(settings);
   const app = await NestFactory.createApplicationContext(ProjectorModule.register(settings), { logger: ['error'] });
   try {
     return await use(app);
@@ -69,6 +79,7 @@ export async function serveProjector(
   options: ProjectorOptions = {},
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const settings = settingsOf(env, options);
+  await requireLedger(settings);
   const app = await NestFactory.create(ProjectorModule.register(settings), { logger: ['error', 'warn'] });
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
@@ -132,7 +143,17 @@ export async function replayProjections(
           throw new ConfigError('PROJECTION_SCHEMA', `schema "${live.schema}" does not exist: nothing to compare with`);
         liveSnapshot = await projectionSnapshot(dataSource, live.schema);
       }
-      const run = await app.get(Projector).run(liveSnapshot ? { until: liveSnapshot.offsets, bounded: true } : {});
+      const run = await app
+        .get(Projector)
+        .run(
+          liveSnapshot
+            ? {
+                until: liveSnapshot.offsets,
+                untilPositions: { schema: live.schema, positions: liveSnapshot.positions },
+                bounded: true,
+              }
+            : {},
+        );
       const replay = await projectionSnapshot(dataSource, schema);
       if (!liveSnapshot) return { schema, run, replay };
       const differences =

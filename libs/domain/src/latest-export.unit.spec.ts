@@ -13,7 +13,11 @@ const updatedAt = '2025-06-01T00:00:00.000Z';
  */
 const twoExports = fc
   .record({
-    earlierAt: fc.date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date('2026-06-01T00:00:00Z'), noInvalidDate: true }),
+    earlierAt: fc.date({
+      min: new Date('2026-01-01T00:00:00Z'),
+      max: new Date('2026-06-01T00:00:00Z'),
+      noInvalidDate: true,
+    }),
     laterBy: fc.integer({ min: 1, max: 30 * 24 * 3600 * 1000 }),
     earlierTotp: fc.constantFrom(null, false, true),
     laterTotp: fc.constantFrom(null, false, true),

@@ -63,9 +63,7 @@ export class Ledger {
    * the user and control topics), else one error naming KAFKA_BROKERS or KAFKA_TOPIC_PREFIX, in
    * seconds and without kafkajs's retry log. Never creates a topic: only `export` does.
    */
-  async requireTopics(
-    topics: readonly string[] = [this.topics.userEvents, this.topics.controlEvents],
-  ): Promise<void> {
+  async requireTopics(topics: readonly string[] = [this.topics.userEvents, this.topics.controlEvents]): Promise<void> {
     const existing = await this.withQuietAdmin(async (admin) => new Set(await admin.listTopics()));
     const missing = topics.filter((topic) => !existing.has(topic));
     if (missing.length > 0) throw new LedgerTopicsMissingError(missing, this.brokers);
@@ -89,7 +87,10 @@ export class Ledger {
       return {
         clusterId: ids.clusterId,
         topics: new Map(
-          topics.map((topic) => [topic, { topicId: ids.topicIds.get(topic) ?? '', ends: ends.get(topic) ?? new Map() }]),
+          topics.map((topic) => [
+            topic,
+            { topicId: ids.topicIds.get(topic) ?? '', ends: ends.get(topic) ?? new Map() },
+          ]),
         ),
       };
     } catch (error) {

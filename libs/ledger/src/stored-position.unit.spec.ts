@@ -8,7 +8,16 @@ const brokers = ['127.0.0.1:19092'];
 const origin: LedgerOrigin = {
   clusterId: 'cluster-now',
   topics: new Map([
-    ['migration.user-events', { topicId: 'topic-now', ends: new Map([[0, 378n], [1, 40n]]) }],
+    [
+      'migration.user-events',
+      {
+        topicId: 'topic-now',
+        ends: new Map([
+          [0, 378n],
+          [1, 40n],
+        ]),
+      },
+    ],
     ['migration.control-events', { topicId: 'control-now', ends: new Map([[0, 5n]]) }],
   ]),
 };
