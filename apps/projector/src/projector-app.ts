@@ -13,6 +13,7 @@ import {
   type RowDifference,
 } from './projection-digest.js';
 import { ProjectionQueries, type CompletionMetrics } from './projection-queries.js';
+import { replaceProjection } from './projection-swap.js';
 import { Projector, type ProjectionRunSummary } from './projector.js';
 import { ProjectorModule, type ProjectorSettings } from './projector.module.js';
 
@@ -112,18 +113,25 @@ export interface ReplayReport {
   /** With `compare`: the live schema's snapshot, and the first rows that differ (none when the digests match). */
   readonly live?: ProjectionSnapshot;
   readonly differences?: readonly RowDifference[];
+  /** With `replace`: the live schema the replay now is. */
+  readonly replaced?: string;
 }
 
 /**
  * Rebuilds every projection from offset 0 into a fresh schema and digests it. With `compare`, the
  * replay stops at exactly the offsets the live schema (PROJECTION_SCHEMA) had reached, read in the
- * same snapshot as its digest, so that the two digests must be equal.
+ * same snapshot as its digest, so that the two digests must be equal. With `replace`, the replay
+ * then takes the live schema's place: the way out when the live schema's offsets are not of this
+ * ledger (another Kafka, topics recreated).
  */
 export async function replayProjections(
   env: Env = process.env,
-  options: ProjectorOptions & { compare?: boolean; keep?: boolean } = {},
+  options: ProjectorOptions & { compare?: boolean; keep?: boolean; replace?: boolean } = {},
 ): Promise<ReplayReport> {
   const live = projectorConfig(env);
+  if (options.replace && (options.compare || options.keep)) {
+    throw new Error('replay --replace cannot be combined with --compare or --keep: it replaces the live schema');
+  }
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   const schema = `${live.schema}_replay_${stamp}`;
   const settings = settingsOf(env, options, schema);
@@ -143,18 +151,20 @@ export async function replayProjections(
           throw new ConfigError('PROJECTION_SCHEMA', `schema "${live.schema}" does not exist: nothing to compare with`);
         liveSnapshot = await projectionSnapshot(dataSource, live.schema);
       }
-      const run = await app
-        .get(Projector)
-        .run(
-          liveSnapshot
-            ? {
-                until: liveSnapshot.offsets,
-                untilPositions: { schema: live.schema, positions: liveSnapshot.positions },
-                bounded: true,
-              }
-            : {},
-        );
+      const run = await app.get(Projector).run(
+        liveSnapshot
+          ? {
+              until: liveSnapshot.offsets,
+              untilPositions: { schema: live.schema, positions: liveSnapshot.positions },
+              bounded: true,
+            }
+          : {},
+      );
       const replay = await projectionSnapshot(dataSource, schema);
+      if (options.replace) {
+        await replaceProjection(dataSource, live.schema, schema);
+        return { schema, run, replay, replaced: live.schema };
+      }
       if (!liveSnapshot) return { schema, run, replay };
       const differences =
         liveSnapshot.digest === replay.digest ? [] : await firstDifferences(dataSource, live.schema, schema);

@@ -83,4 +83,22 @@ describe('projector: stored offsets are tied to the cluster and topic they were 
         error.message.startsWith(`projection schema "${fixture.schema}" holds next offset `),
     );
   });
+
+  it('`ledger replay --replace` is the way out: the live schema then holds this ledger, other apps’ tables stay', async () => {
+    await fixture.query(`create table $schema.kept_by_another_app (x integer)`);
+    const report = await replayProjections(fixture.env, { replace: true });
+    assert.equal(report.replaced, fixture.schema);
+    const resumed = await projectUntilCaughtUp(fixture.env);
+    assert.equal(resumed.run.events, 0, 'caught up by the replay');
+    assert.equal(resumed.metrics.users, 40, 'the users of the recreated topics, not those of the deleted ones');
+    const [kept] = await fixture.query<{ found: boolean }>(
+      `select to_regclass('$schema.kept_by_another_app') is not null as found`,
+    );
+    assert.equal(kept!.found, true);
+    const schemas = await fixture.query<{ n: number }>(
+      `select count(*)::int as n from pg_namespace where nspname like $1`,
+      [`${fixture.schema}_replay_%`],
+    );
+    assert.equal(schemas[0]!.n, 0, 'no replay schema left behind');
+  });
 });
