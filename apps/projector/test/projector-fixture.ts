@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { databaseConfig, kafkaConfig, type Env } from '#config';
 import type { LedgerEvent } from '#events';
 import { Ledger } from '#ledger';
+import { recreateLedgerTopics } from '../../../libs/ledger/test/recreate-topics.js';
 
 /** An isolated ledger (own topic prefix) and projection schema on the shared dev stack. */
 export class ProjectorFixture {
@@ -25,35 +24,9 @@ export class ProjectorFixture {
     await this.ledger.ensureTopics(partitions);
   }
 
-  /**
-   * Deletes the ledger's topics and creates them again, empty: what a Kafka whose data was
-   * recreated looks like to a projection that outlived it. The product never deletes a topic, so
-   * this test-only step talks to kafkajs directly.
-   */
+  /** Deletes the ledger's topics and creates them again, empty (a Kafka whose data was recreated). */
   async recreateTopics(partitions = 4): Promise<void> {
-    const config = kafkaConfig(this.env);
-    const admin = new Kafka({
-      clientId: 'test-fixture',
-      brokers: [...config.brokers],
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
-    try {
-      const { userEvents, controlEvents, deadLetter } = this.ledger.topics;
-      await admin.deleteTopics({ topics: [userEvents, controlEvents, deadLetter] });
-      // Deletion completes asynchronously: creating the same name fails until it has.
-      for (let tries = 0; ; tries++) {
-        try {
-          await this.ledger.ensureTopics(partitions);
-          return;
-        } catch (error) {
-          if (tries >= 60) throw error;
-          await sleep(500);
-        }
-      }
-    } finally {
-      await admin.disconnect();
-    }
+    await recreateLedgerTopics(kafkaConfig(this.env), partitions);
   }
 
   async publish(events: Iterable<LedgerEvent[]> | LedgerEvent[][]): Promise<number> {
