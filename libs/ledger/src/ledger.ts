@@ -173,7 +173,8 @@ export class Ledger {
   }
 
   async publisher(): Promise<LedgerPublisher> {
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    // Never creates a topic on first use, whatever the broker allows: only `export` creates topics.
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     try {
       await producer.connect();
     } catch (error) {
@@ -187,11 +188,12 @@ export class Ledger {
     const consumer = new LedgerConsumer(
       this.kafka.consumer({
         groupId: options.groupId,
+        allowAutoTopicCreation: false,
         maxWaitTimeInMs: 250,
         // A failing handler must never skip its batch: restart from the last resolved offset, forever.
         retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 30000, restartOnFailure: async () => true },
       }),
-      this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }),
+      this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
       this.topics.deadLetter,
       options,
       this.logger.child({ consumer: options.groupId }),
