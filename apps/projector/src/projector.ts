@@ -91,7 +91,7 @@ export class Projector {
   /**
    * Before any record is read: the ledger's topics exist (else one error naming
    * KAFKA_TOPIC_PREFIX or KAFKA_BROKERS, in seconds), and the offsets stored in this schema (and
-   * `others`, offsets of another schema to stop at) count in the cluster and topics the ledger
+   * `other`, another schema's offsets to stop at) count in the cluster and topics the ledger
    * now has and lie within the partitions. Offsets of another Kafka, of topics since recreated or
    * beyond a partition's end would project nothing (or the wrong records) and report success.
    */
