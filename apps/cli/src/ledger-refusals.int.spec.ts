@@ -49,7 +49,15 @@ function assertOneLine(result: Awaited<ReturnType<typeof ledgerCli>>, line: RegE
   assert.ok(result.seconds < limit, `refused in ${result.seconds.toFixed(1)} s, over ${limit.toFixed(1)} s`);
 }
 
-const readers: readonly (readonly string[])[] = [['project'], ['replay', '--compare'], ['status']];
+/** Commands that read (or write to) a ledger an export made; `import`, `watch` and `reconcile` log in to Keycloak first. */
+const readers: readonly (readonly string[])[] = [
+  ['project'],
+  ['replay', '--compare'],
+  ['status'],
+  ['import'],
+  ['watch'],
+  ['reconcile'],
+];
 
 describe('commands other than export refuse a missing ledger in seconds, with one line, creating nothing', () => {
   before(async () => {
