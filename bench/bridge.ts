@@ -21,7 +21,7 @@ import { loadTest } from 'loadtest';
 import pg from 'pg';
 import { databaseConfig, type Env } from '#config';
 import { localStack, projectRoot } from '#stack';
-import { projectExportedUsers, type ExportedUser } from '../apps/bridge/test/exported-users.js';
+import { createBridgeLedger, projectExportedUsers, type ExportedUser } from '../apps/bridge/test/exported-users.js';
 
 const logins = Number(process.env.BENCH_USERS ?? 10_000);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -199,6 +199,7 @@ async function main(): Promise<void> {
       /^bridge listening on (http:\S+)/,
       join(dir, 'bridge.log'),
     );
+  await createBridgeLedger(bridgeEnv({}));
   log(`${logins} users log in once each, ${connections} connections`);
 
   const directBody = (u: ExportedUser) =>

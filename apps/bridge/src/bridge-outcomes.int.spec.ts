@@ -7,7 +7,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { databaseConfig, kafkaConfig, type Env } from '#config';
 import { decodeRecord, Ledger } from '#ledger';
-import { projectExportedUsers, type ExportedUser } from '../test/exported-users.js';
+import { createBridgeLedger, projectExportedUsers, type ExportedUser } from '../test/exported-users.js';
 import { startBridge, type RunningBridge } from './bridge-runtime.js';
 import { FakeCognito, type FakeAnswer } from './fake-cognito.js';
 
@@ -298,6 +298,7 @@ describe('bridge against documented Cognito behaviours', () => {
         done();
       },
     });
+    await createBridgeLedger(env);
     bridge = await startBridge(env, { logger: pino({ level: 'debug' }, sink), stored });
   });
 

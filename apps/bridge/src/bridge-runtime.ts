@@ -73,7 +73,8 @@ export async function startBridge(env: Env, options: StartBridgeOptions = {}): P
     { paced: false, retryMode: 'standard' },
   );
   const ledger = new Ledger({ kafka, logger });
-  await ledger.ensureTopics();
+  // Only `export` creates the ledger's topics: a wrong prefix or an unreachable broker is refused here.
+  await ledger.requireTopics();
   const publisher = await ledger.publisher();
 
   const bridge = new PasswordBridge({

@@ -20,6 +20,15 @@ export interface ExportedUser {
 }
 
 /**
+ * The bridge's own ledger under env's KAFKA_TOPIC_PREFIX. In production `ledger export` creates
+ * the topics and the bridge refuses to start without them; a test that writes no export makes
+ * them the way export does.
+ */
+export async function createBridgeLedger(env: Env): Promise<void> {
+  await new Ledger({ kafka: kafkaConfig(env) }).ensureTopics(3);
+}
+
+/**
  * Builds `migration_user` in env's PROJECTION_SCHEMA the way production does: the users'
  * `UserExported` facts go to a ledger under `topicPrefix` of their own (so the bridge's own
  * ledger holds only what the bridge writes), then the projector projects them.

@@ -14,7 +14,13 @@ export function replayCommand(): Command {
       false,
     )
     .option('--keep', 'keep the replay schema for inspection (dropped by default)', false)
-    .action(async (options: { compare: boolean; keep: boolean }) => {
+    .option(
+      '--replace',
+      "then put the replay in place of the live schema's projections, in one transaction: the way out when the " +
+        "live schema's offsets are not of this ledger (another Kafka, topics deleted and created again)",
+      false,
+    )
+    .action(async (options: { compare: boolean; keep: boolean; replace: boolean }) => {
       const report = await replayProjections(process.env, options);
       process.stdout.write(formatReplay(report, options.keep));
       if (report.differences && report.differences.length > 0) process.exitCode = 3;
@@ -24,7 +30,7 @@ export function replayCommand(): Command {
 export function formatReplay(report: ReplayReport, kept: boolean): string {
   const lines = [
     formatRunSummary(report.run).trimEnd(),
-    `Replay digest ${report.replay.digest}${kept ? ` (schema ${report.schema} kept)` : ''}`,
+    `Replay digest ${report.replay.digest}${kept ? ` (schema ${report.schema} kept)` : ''}${report.replaced ? ` (now the projections of schema ${report.replaced})` : ''}`,
     ...report.replay.tables.map((t) => `  ${t.table.padEnd(18)} ${String(t.rows).padStart(9)} rows  ${t.digest}`),
   ];
   if (report.live) {

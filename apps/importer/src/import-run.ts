@@ -67,8 +67,8 @@ export class ImportRun {
 
   async run(options: ImportRunOptions): Promise<ImportReport> {
     const began = Date.now();
-    await this.ledger.probe();
-    await this.ledger.ensureTopics();
+    // Only `export` creates the ledger's topics: a wrong prefix or an unreachable broker is refused here.
+    await this.ledger.requireTopics();
     const topic = this.ledger.topics.userEvents;
     await this.userImport.prepare(await this.latestPool(), options.identityProviders ?? []);
     await this.learnLedger();

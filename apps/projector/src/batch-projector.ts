@@ -1,7 +1,7 @@
 import { isEventOf, type LedgerEvent } from '#events';
 import { isUserFact } from '#domain';
 import type { ConsumedEvent, EventBatch } from '#ledger';
-import type { ExportRunRow, ProjectionStore, ProjectionTransaction } from './projection-store.js';
+import type { ExportRunRow, OffsetOrigin, ProjectionStore, ProjectionTransaction } from './projection-store.js';
 import { projectUserFacts } from './user-facts-projection.js';
 
 export interface BatchOutcome {
@@ -24,27 +24,41 @@ const nothing: BatchOutcome = { applied: 0, skipped: 0, deadLettered: 0 };
 export class BatchProjector {
   constructor(private readonly store: ProjectionStore) {}
 
-  /** `stopAt`: project only records below this offset (a replay up to a snapshot of another schema). */
-  async project(batch: EventBatch, stopAt?: bigint): Promise<BatchOutcome> {
+  /**
+   * `origin`: the cluster and topic incarnation the batch was read from, stored with its offset.
+   * `stopAt`: project only records below this offset (a replay up to a snapshot of another schema).
+   */
+  async project(batch: EventBatch, origin: OffsetOrigin, stopAt?: bigint): Promise<BatchOutcome> {
     const next = BigInt(batch.nextOffset);
     const end = stopAt !== undefined && stopAt < next ? stopAt : next;
     return this.projectRange(
       batch,
+      origin,
       batch.events.filter((e) => BigInt(e.record.offset) < end),
       end,
     );
   }
 
-  private async projectRange(batch: EventBatch, events: readonly ConsumedEvent[], end: bigint): Promise<BatchOutcome> {
+  private async projectRange(
+    batch: EventBatch,
+    origin: OffsetOrigin,
+    events: readonly ConsumedEvent[],
+    end: bigint,
+  ): Promise<BatchOutcome> {
     try {
-      return await this.store.transaction((tx) => this.write(tx, batch, events, end));
+      return await this.store.transaction((tx) => this.write(tx, batch, origin, events, end));
     } catch (error) {
       if (!isDataRejection(error) || events.length === 0) throw error;
-      if (events.length === 1) return this.deadLetterAlone(batch, events[0]!, end, describe(error));
+      if (events.length === 1) return this.deadLetterAlone(batch, origin, events[0]!, end, describe(error));
       // Halve until the fact PostgreSQL refuses is alone; the others are written as usual.
       const middle = Math.floor(events.length / 2);
-      const first = await this.projectRange(batch, events.slice(0, middle), BigInt(events[middle]!.record.offset));
-      const second = await this.projectRange(batch, events.slice(middle), end);
+      const first = await this.projectRange(
+        batch,
+        origin,
+        events.slice(0, middle),
+        BigInt(events[middle]!.record.offset),
+      );
+      const second = await this.projectRange(batch, origin, events.slice(middle), end);
       return {
         applied: first.applied + second.applied,
         skipped: first.skipped + second.skipped,
@@ -56,6 +70,7 @@ export class BatchProjector {
   private async write(
     tx: ProjectionTransaction,
     batch: EventBatch,
+    origin: OffsetOrigin,
     events: readonly ConsumedEvent[],
     end: bigint,
   ): Promise<BatchOutcome> {
@@ -71,7 +86,7 @@ export class BatchProjector {
     await tx.addCounters(projection.counters);
     await tx.addDaily(projection.daily);
     await tx.upsertExportRuns(exportRunsOf(fresh.map((e) => e.event).filter((e) => !isUserFact(e))));
-    await tx.saveOffset(batch.topic, batch.partition, end);
+    await tx.saveOffset(batch.topic, batch.partition, end, origin);
     // After the writes succeeded, before the commit: a crash in between re-sends (a duplicate
     // dead letter), it never loses one.
     for (const { consumed, reason } of projection.rejected) await batch.deadLetter(consumed.record, reason);
@@ -84,6 +99,7 @@ export class BatchProjector {
 
   private async deadLetterAlone(
     batch: EventBatch,
+    origin: OffsetOrigin,
     consumed: ConsumedEvent,
     end: bigint,
     reason: string,
@@ -91,7 +107,7 @@ export class BatchProjector {
     return this.store.transaction(async (tx) => {
       const stored = await tx.lockOffset(batch.topic, batch.partition);
       if (stored !== undefined && stored >= end) return { ...nothing, skipped: 1 };
-      await tx.saveOffset(batch.topic, batch.partition, end);
+      await tx.saveOffset(batch.topic, batch.partition, end, origin);
       await batch.deadLetter(consumed.record, `the projection cannot store this event: ${reason}`);
       return { ...nothing, deadLettered: 1 };
     });

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { StoredPosition } from '#ledger';
+import { storedPositions } from './projection-store.js';
 import type { PartitionOffsets } from './projector.js';
 
 /** Every table that holds projected state, with the key that orders it; offsets are bookkeeping, not state. */
@@ -24,6 +26,8 @@ export interface ProjectionSnapshot {
   readonly tables: readonly TableDigest[];
   /** The offsets the state was projected up to, read in the same snapshot. */
   readonly offsets: PartitionOffsets;
+  /** The same offsets with the cluster and topic ids they count in. */
+  readonly positions: readonly StoredPosition[];
 }
 
 export interface RowDifference {
@@ -50,15 +54,14 @@ export async function projectionSnapshot(dataSource: DataSource, schema: string)
       )) as { rows: number; digest: string }[];
       tables.push({ table, rows: row!.rows, digest: row!.digest });
     }
-    const offsets: { topic: string; partition: number; next_offset: string }[] = await manager.query(
-      `select topic, partition, next_offset from "${schema}".projection_offset`,
-    );
+    const positions = await storedPositions(manager, schema);
     const overall = createHash('sha256');
     for (const t of tables) overall.update(`${t.table}:${t.digest}\n`);
     return {
       digest: `sha256:${overall.digest('hex')}`,
       tables,
-      offsets: new Map(offsets.map((o) => [`${o.topic}/${o.partition}`, BigInt(o.next_offset)])),
+      offsets: new Map(positions.map((p) => [`${p.topic}/${p.partition}`, p.next])),
+      positions,
     };
   });
 }

@@ -1,8 +1,15 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { UserMigrationState } from '#domain';
+import type { LedgerOrigin, StoredPosition } from '#ledger';
 import type { Tally } from './progress-contributions.js';
 import type { HistoryRow, TranslationRow } from './user-facts-projection.js';
 import { userColumns, type UserRow } from './user-row.js';
+
+/** The cluster and topic incarnation an offset counts in. */
+export interface OffsetOrigin {
+  readonly clusterId: string;
+  readonly topicId: string;
+}
 
 export interface ExportRunRow {
   readonly run_id: string;
@@ -34,6 +41,22 @@ export class ProjectionStore {
       `select topic, partition, next_offset from ${this.table('projection_offset')}`,
     );
     return new Map(rows.map((r) => [`${r.topic}/${r.partition}`, BigInt(r.next_offset)]));
+  }
+
+  /** The stored offsets with the cluster id and topic id they count in. */
+  async positions(): Promise<StoredPosition[]> {
+    return storedPositions(this.dataSource, this.schema);
+  }
+
+  /** Records the origin on offsets stored before it was recorded (once they were checked against it). */
+  async adoptOrigin(origin: LedgerOrigin): Promise<void> {
+    for (const [topic, { topicId }] of origin.topics) {
+      await this.dataSource.query(
+        `update ${this.table('projection_offset')} set cluster_id = $1, topic_id = $2
+         where topic = $3 and (cluster_id is null or topic_id is null)`,
+        [origin.clusterId, topicId, topic],
+      );
+    }
   }
 
   async transaction<T>(work: (tx: ProjectionTransaction) => Promise<T>): Promise<T> {
@@ -72,11 +95,13 @@ export class ProjectionTransaction {
     return rows[0] ? BigInt(rows[0].next_offset) : undefined;
   }
 
-  async saveOffset(topic: string, partition: number, nextOffset: bigint): Promise<void> {
+  async saveOffset(topic: string, partition: number, nextOffset: bigint, origin: OffsetOrigin): Promise<void> {
     await this.runner.query(
-      `insert into ${this.store.table('projection_offset')} (topic, partition, next_offset) values ($1, $2, $3)
-       on conflict (topic, partition) do update set next_offset = excluded.next_offset`,
-      [topic, partition, nextOffset.toString()],
+      `insert into ${this.store.table('projection_offset')} (topic, partition, next_offset, cluster_id, topic_id)
+       values ($1, $2, $3, $4, $5)
+       on conflict (topic, partition) do update
+         set next_offset = excluded.next_offset, cluster_id = excluded.cluster_id, topic_id = excluded.topic_id`,
+      [topic, partition, nextOffset.toString(), origin.clusterId, origin.topicId],
     );
   }
 
@@ -177,4 +202,21 @@ export class ProjectionTransaction {
       [firsts, seconds],
     );
   }
+}
+
+/** Reads the offsets of any projection schema of the database (the live one, when replaying to compare). */
+export async function storedPositions(
+  db: { query(sql: string, parameters?: unknown[]): Promise<unknown> },
+  schema: string,
+): Promise<StoredPosition[]> {
+  const rows = (await db.query(
+    `select topic, partition, next_offset, cluster_id, topic_id from "${schema}".projection_offset`,
+  )) as { topic: string; partition: number; next_offset: string; cluster_id: string | null; topic_id: string | null }[];
+  return rows.map((r) => ({
+    topic: r.topic,
+    partition: r.partition,
+    next: BigInt(r.next_offset),
+    clusterId: r.cluster_id,
+    topicId: r.topic_id,
+  }));
 }

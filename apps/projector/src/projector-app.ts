@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ConfigError, databaseConfig, kafkaConfig, projectorConfig, type Env } from '#config';
-import type { LedgerTopics } from '#ledger';
+import { Ledger, topicsWithPrefix, type LedgerTopics } from '#ledger';
 import {
   firstDifferences,
   projectionSnapshot,
@@ -13,6 +13,7 @@ import {
   type RowDifference,
 } from './projection-digest.js';
 import { ProjectionQueries, type CompletionMetrics } from './projection-queries.js';
+import { replaceProjection } from './projection-swap.js';
 import { Projector, type ProjectionRunSummary } from './projector.js';
 import { ProjectorModule, type ProjectorSettings } from './projector.module.js';
 
@@ -33,10 +34,20 @@ function settingsOf(env: Env, options: ProjectorOptions, schema?: string): Proje
   };
 }
 
+/**
+ * Before PostgreSQL is touched: the broker answers and holds the ledger's topics, else one line
+ * naming KAFKA_BROKERS or KAFKA_TOPIC_PREFIX within seconds (no schema created, no retry log).
+ */
+async function requireLedger(settings: ProjectorSettings): Promise<void> {
+  const topics = settings.topics ?? topicsWithPrefix(settings.kafka.topicPrefix);
+  await new Ledger({ kafka: settings.kafka, topics }).requireTopics();
+}
+
 async function withProjector<T>(
   settings: ProjectorSettings,
   use: (app: INestApplicationContext) => Promise<T>,
 ): Promise<T> {
+  await requireLedger(settings);
   const app = await NestFactory.createApplicationContext(ProjectorModule.register(settings), { logger: ['error'] });
   try {
     return await use(app);
@@ -69,6 +80,7 @@ export async function serveProjector(
   options: ProjectorOptions = {},
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const settings = settingsOf(env, options);
+  await requireLedger(settings);
   const app = await NestFactory.create(ProjectorModule.register(settings), { logger: ['error', 'warn'] });
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
@@ -101,18 +113,25 @@ export interface ReplayReport {
   /** With `compare`: the live schema's snapshot, and the first rows that differ (none when the digests match). */
   readonly live?: ProjectionSnapshot;
   readonly differences?: readonly RowDifference[];
+  /** With `replace`: the live schema the replay now is. */
+  readonly replaced?: string;
 }
 
 /**
  * Rebuilds every projection from offset 0 into a fresh schema and digests it. With `compare`, the
  * replay stops at exactly the offsets the live schema (PROJECTION_SCHEMA) had reached, read in the
- * same snapshot as its digest, so that the two digests must be equal.
+ * same snapshot as its digest, so that the two digests must be equal. With `replace`, the replay
+ * then takes the live schema's place: the way out when the live schema's offsets are not of this
+ * ledger (another Kafka, topics recreated).
  */
 export async function replayProjections(
   env: Env = process.env,
-  options: ProjectorOptions & { compare?: boolean; keep?: boolean } = {},
+  options: ProjectorOptions & { compare?: boolean; keep?: boolean; replace?: boolean } = {},
 ): Promise<ReplayReport> {
   const live = projectorConfig(env);
+  if (options.replace && (options.compare || options.keep)) {
+    throw new Error('replay --replace cannot be combined with --compare or --keep: it replaces the live schema');
+  }
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   const schema = `${live.schema}_replay_${stamp}`;
   const settings = settingsOf(env, options, schema);
@@ -132,8 +151,20 @@ export async function replayProjections(
           throw new ConfigError('PROJECTION_SCHEMA', `schema "${live.schema}" does not exist: nothing to compare with`);
         liveSnapshot = await projectionSnapshot(dataSource, live.schema);
       }
-      const run = await app.get(Projector).run(liveSnapshot ? { until: liveSnapshot.offsets, bounded: true } : {});
+      const run = await app.get(Projector).run(
+        liveSnapshot
+          ? {
+              until: liveSnapshot.offsets,
+              untilPositions: { schema: live.schema, positions: liveSnapshot.positions },
+              bounded: true,
+            }
+          : {},
+      );
       const replay = await projectionSnapshot(dataSource, schema);
+      if (options.replace) {
+        await replaceProjection(dataSource, live.schema, schema);
+        return { schema, run, replay, replaced: live.schema };
+      }
       if (!liveSnapshot) return { schema, run, replay };
       const differences =
         liveSnapshot.digest === replay.digest ? [] : await firstDifferences(dataSource, live.schema, schema);

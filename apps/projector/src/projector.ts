@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { EventBatch, Ledger, LedgerConsumer } from '#ledger';
+import type { EventBatch, Ledger, LedgerConsumer, LedgerOrigin, StoredPosition } from '#ledger';
 import type { BatchOutcome, BatchProjector } from './batch-projector.js';
-import type { ProjectionStore } from './projection-store.js';
+import type { OffsetOrigin, ProjectionStore } from './projection-store.js';
 
 /** `topic/partition` -> offset. */
 export type PartitionOffsets = ReadonlyMap<string, bigint>;
@@ -34,6 +34,8 @@ export interface ProjectionRunSummary {
 export interface RunOptions {
   /** Stop once every partition reached these offsets; default: the partition ends when the run starts. */
   readonly until?: PartitionOffsets;
+  /** The stored offsets `until` was read from (another schema's), checked against the ledger like this one's. */
+  readonly untilPositions?: { readonly schema: string; readonly positions: readonly StoredPosition[] };
   /** Never apply records at or past `until` (a replay up to another schema's offsets). */
   readonly bounded?: boolean;
 }
@@ -48,6 +50,7 @@ export class Projector {
   private readonly positions = new Map<string, bigint>();
   private totals = { events: 0, skipped: 0, deadLettered: 0, batches: 0 };
   private waiting: { until: PartitionOffsets; resolve: () => void } | undefined;
+  private origin: LedgerOrigin | undefined;
 
   constructor(
     private readonly ledger: Ledger,
@@ -85,16 +88,37 @@ export class Projector {
     return lags;
   }
 
-  /** Keeps projecting new facts until `stop()`. Fails first if the ledger's topics do not exist. */
+  /**
+   * Before any record is read: the ledger's topics exist (else one error naming
+   * KAFKA_TOPIC_PREFIX or KAFKA_BROKERS, in seconds), and the offsets stored in this schema (and
+   * `other`, another schema's offsets to stop at) count in the cluster and topics the ledger
+   * now has and lie within the partitions. Offsets of another Kafka, of topics since recreated or
+   * beyond a partition's end would project nothing (or the wrong records) and report success.
+   */
+  async verify(other?: RunOptions['untilPositions']): Promise<LedgerOrigin> {
+    const ownerOf = (schema: string) => `projection schema "${schema}"`;
+    const origin = await this.ledger.verifyStoredPositions(
+      ownerOf(this.store.schema),
+      await this.store.positions(),
+      this.topics,
+    );
+    if (other) await this.ledger.verifyStoredPositions(ownerOf(other.schema), other.positions, this.topics);
+    await this.store.adoptOrigin(origin);
+    this.origin = origin;
+    return origin;
+  }
+
+  /** Keeps projecting new facts until `stop()`. Fails first if the ledger's topics do not exist or the offsets are not theirs. */
   async follow(): Promise<void> {
-    await this.partitionEnds();
+    await this.verify();
     await this.start(undefined);
   }
 
   /** Projects up to `until` (by default what the ledger holds now), then stops. */
   async run(options: RunOptions = {}): Promise<ProjectionRunSummary> {
     const started = performance.now();
-    const until = options.until ?? (await this.partitionEnds());
+    const origin = await this.verify(options.untilPositions);
+    const until = options.until ?? endsOf(origin);
     for (const [key, offset] of await this.store.offsets()) this.positions.set(key, offset);
     if (!this.reached(until)) {
       const done = new Promise<void>((resolve) => (this.waiting = { until, resolve }));
@@ -130,7 +154,11 @@ export class Projector {
   private async handle(batch: EventBatch, bound: PartitionOffsets | undefined): Promise<void> {
     const key = `${batch.topic}/${batch.partition}`;
     const started = performance.now();
-    const outcome = await this.batches.project(batch, bound ? (bound.get(key) ?? 0n) : undefined);
+    const outcome = await this.batches.project(
+      batch,
+      this.originOf(batch.topic),
+      bound ? (bound.get(key) ?? 0n) : undefined,
+    );
     this.totals.events += outcome.applied;
     this.totals.skipped += outcome.skipped;
     this.totals.deadLettered += outcome.deadLettered;
@@ -144,8 +172,23 @@ export class Projector {
     if (this.waiting && this.reached(this.waiting.until)) this.waiting.resolve();
   }
 
+  private originOf(topic: string): OffsetOrigin {
+    const topicId = this.origin?.topics.get(topic)?.topicId;
+    if (this.origin === undefined || topicId === undefined)
+      throw new Error(`${topic} was not verified before projecting`);
+    return { clusterId: this.origin.clusterId, topicId };
+  }
+
   private reached(until: PartitionOffsets): boolean {
     for (const [key, end] of until) if ((this.positions.get(key) ?? 0n) < end) return false;
     return true;
   }
+}
+
+function endsOf(origin: LedgerOrigin): PartitionOffsets {
+  const ends = new Map<string, bigint>();
+  for (const [topic, { ends: byPartition }] of origin.topics) {
+    for (const [partition, end] of byPartition) ends.set(`${topic}/${partition}`, end);
+  }
+  return ends;
 }

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { databaseConfig, kafkaConfig, type Env } from '#config';
 import type { LedgerEvent } from '#events';
 import { Ledger } from '#ledger';
+import { recreateLedgerTopics } from '../../../libs/ledger/test/recreate-topics.js';
 
 /** An isolated ledger (own topic prefix) and projection schema on the shared dev stack. */
 export class ProjectorFixture {
@@ -21,6 +22,11 @@ export class ProjectorFixture {
 
   async setUp(partitions = 4): Promise<void> {
     await this.ledger.ensureTopics(partitions);
+  }
+
+  /** Deletes the ledger's topics and creates them again, empty (a Kafka whose data was recreated). */
+  async recreateTopics(partitions = 4): Promise<void> {
+    await recreateLedgerTopics(kafkaConfig(this.env), partitions);
   }
 
   async publish(events: Iterable<LedgerEvent[]> | LedgerEvent[][]): Promise<number> {

@@ -42,7 +42,8 @@ export async function openReconciler(env: Env, options: ReconcilerRuntimeOptions
   const policy = options.policy ?? (await loadPolicy(config.policyFile));
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' });
   const ledger = new Ledger({ kafka, logger, ...(options.topics ? { topics: options.topics } : {}) });
-  await ledger.ensureTopics();
+  // Only `export` creates the ledger's topics: a wrong prefix or an unreachable broker is refused here.
+  await ledger.requireTopics();
   const publisher = await ledger.publisher();
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   const reconciler = new Reconciler({
@@ -81,6 +82,7 @@ export async function openStatusReader(
   const policy = options.policy ?? (await loadPolicy(config.policyFile));
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' });
   const ledger = new Ledger({ kafka, logger, ...(options.topics ? { topics: options.topics } : {}) });
+  await ledger.requireTopics();
   const pool = new pg.Pool({ connectionString: database.url, max: 3 });
   const status = new MigrationStatusReader({
     ledger,

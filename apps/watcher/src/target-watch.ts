@@ -104,8 +104,8 @@ export class TargetWatch {
       fromReconciliation: 0,
       durationMs: 0,
     };
-    await this.ledger.probe();
-    await this.ledger.ensureTopics();
+    // Only `export` creates the ledger's topics: a wrong prefix or an unreachable broker is refused here.
+    await this.ledger.requireTopics();
     await this.realm.probe();
     const known = await this.events.knownTypes();
     const types = followedEventTypes.filter((t) => known.has(t));

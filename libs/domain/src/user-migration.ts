@@ -15,6 +15,12 @@ export interface ExportedProfile {
   /** Federated identity providers linked in Cognito, sorted, each once. */
   readonly providers: readonly string[];
   readonly sourceUpdatedAt: string;
+  /**
+   * When the export run recorded this fact (the event time): runs of a pool follow each other and
+   * each reads a user once, so this is the ledger's order of the exports. A profile stored before
+   * this field existed has none and counts as the oldest.
+   */
+  readonly exportedAt?: string;
   readonly contentHash: string;
 }
 
@@ -85,7 +91,7 @@ export interface ResetRecord {
 /**
  * Everything the ledger says about one user, as a join-semilattice: each kind of fact is a set
  * keyed like the event's fact key, a fact seen twice keeps its earliest time, and the profile is
- * the export with the latest Cognito `updatedAt`. Merging is therefore commutative, associative
+ * the latest export: by Cognito `updatedAt`, then by the ledger's order of the export runs. Merging is therefore commutative, associative
  * and idempotent, so redelivery, replay and facts that arrive late (a `PasswordMigrated` recorded
  * before its `UserImported`) all give the same state. Plain JSON, so it can be stored as is.
  */
@@ -133,6 +139,7 @@ export function evolveUserMigration(state: UserMigrationState, fact: UserFact): 
         mfa: { sms: d.mfa.sms, totp: d.mfa.totp, preferred: d.mfa.preferred },
         providers: [...new Set(d.identities.map((i) => i.provider))].sort(),
         sourceUpdatedAt: new Date(d.updatedAt).toISOString(),
+        exportedAt: at,
         contentHash: fact.contenthash,
       };
       return {
@@ -255,9 +262,20 @@ function withoutAt(record: ImportRecord): Omit<ImportRecord, 'at'> {
   return Object.fromEntries(Object.entries(record).filter(([key]) => key !== 'at')) as Omit<ImportRecord, 'at'>;
 }
 
-/** Cognito's `updatedAt` orders exports of one user; the content hash breaks ties the same way everywhere. */
+/**
+ * Cognito's `updatedAt` orders exports of one user first. Cognito does not stamp every change
+ * (a TOTP enrolment, or a plain export followed by `export --totp`, sees the same `updatedAt`), so
+ * equal stamps are ordered by when the export run recorded them: the later run saw the user last.
+ * Both are maxima, so the fold stays the same in any delivery order and with duplicates (a
+ * redelivered fact carries the same time, a re-published one a later time of the same content).
+ * The hash only separates two different contents recorded in the same millisecond, which one run
+ * never does for one user; any fixed order would do there.
+ */
 function newerProfile(candidate: ExportedProfile, current: ExportedProfile): boolean {
   if (candidate.sourceUpdatedAt !== current.sourceUpdatedAt) return candidate.sourceUpdatedAt > current.sourceUpdatedAt;
+  const candidateAt = candidate.exportedAt ?? '';
+  const currentAt = current.exportedAt ?? '';
+  if (candidateAt !== currentAt) return candidateAt > currentAt;
   return candidate.contentHash > current.contentHash;
 }
 

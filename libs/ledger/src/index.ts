@@ -8,3 +8,6 @@ export { decodeRecord, encodeEvent, type LedgerRecord } from './cloudevents-kafk
 export type { PartitionLag } from './consumer-lag.js';
 export type { ScanPosition } from './topic-scan.js';
 export { partitionOfKey } from './key-partition.js';
+export { StoredPositionMismatchError } from './stored-position-mismatch-error.js';
+export { assertStoredPositionsMatch, type StoredPosition } from './stored-position.js';
+export type { LedgerOrigin, TopicOrigin } from './ledger-origin.js';

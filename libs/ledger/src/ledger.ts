@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { pino, type Logger } from 'pino';
 import type { KafkaConfig } from '#config';
 import type { LedgerRecord } from './cloudevents-kafka-binding.js';
@@ -9,6 +9,9 @@ import { scanTopics, type ScanPosition } from './topic-scan.js';
 import { consumerLag, type PartitionLag } from './consumer-lag.js';
 import { LedgerTopicsMissingError } from './ledger-topics-missing-error.js';
 import { LedgerUnavailableError } from './ledger-unavailable-error.js';
+import { readTopicIds, type LedgerOrigin } from './ledger-origin.js';
+import { assertStoredPositionsMatch, type StoredPosition } from './stored-position.js';
+import { topicOffsets } from './topic-offsets.js';
 import { topicSpecs, topicsWithPrefix, type LedgerTopics } from './ledger-topics.js';
 
 export interface LedgerOptions {
@@ -50,7 +53,72 @@ export class Ledger {
 
   /** Succeeds once the broker answers a metadata request; otherwise a LedgerUnavailableError. */
   async probe(): Promise<void> {
-    // A client of its own so that an unreachable broker fails in seconds and quietly: the caller reports it.
+    await this.withQuietAdmin(async (admin) => {
+      await admin.describeCluster();
+    });
+  }
+
+  /**
+   * What every command but `export` asks first: the broker answers and holds the topics (default:
+   * the user and control topics), else one error naming KAFKA_BROKERS or KAFKA_TOPIC_PREFIX, in
+   * seconds and without kafkajs's retry log. Never creates a topic: only `export` does.
+   */
+  async requireTopics(topics: readonly string[] = [this.topics.userEvents, this.topics.controlEvents]): Promise<void> {
+    const existing = await this.withQuietAdmin(async (admin) => new Set(await admin.listTopics()));
+    const missing = topics.filter((topic) => !existing.has(topic));
+    if (missing.length > 0) throw new LedgerTopicsMissingError(missing, this.brokers);
+  }
+
+  /**
+   * The cluster id, the topic ids and each partition's end: what a consumer that stores its own
+   * offsets checks them against (`assertStoredPositionsMatch`). The topics must exist.
+   */
+  async origin(topics: readonly string[]): Promise<LedgerOrigin> {
+    await this.requireTopics(topics);
+    try {
+      const ids = await readTopicIds(this.brokers, `${this.clientId}-origin`, topics, this.connectionTimeoutMs);
+      const ends = await this.withQuietAdmin(async (admin) => {
+        const byTopic = new Map<string, Map<number, bigint>>();
+        for (const topic of topics) {
+          byTopic.set(topic, new Map((await topicOffsets(admin, topic)).map((p) => [p.partition, BigInt(p.high)])));
+        }
+        return byTopic;
+      });
+      return {
+        clusterId: ids.clusterId,
+        topics: new Map(
+          topics.map((topic) => [
+            topic,
+            { topicId: ids.topicIds.get(topic) ?? '', ends: ends.get(topic) ?? new Map() },
+          ]),
+        ),
+      };
+    } catch (error) {
+      if (error instanceof LedgerUnavailableError) throw error;
+      throw new LedgerUnavailableError(this.brokers, error);
+    }
+  }
+
+  /**
+   * For a consumer that stores its own offsets (`owner` names it in the error): the offsets must
+   * count in the cluster and topics the ledger now has, and lie within the partitions; otherwise
+   * a StoredPositionMismatchError. Returns the origin to store with the offsets it writes next.
+   */
+  async verifyStoredPositions(
+    owner: string,
+    stored: readonly StoredPosition[],
+    topics: readonly string[],
+  ): Promise<LedgerOrigin> {
+    const origin = await this.origin(topics);
+    assertStoredPositionsMatch(owner, stored, origin, this.brokers);
+    return origin;
+  }
+
+  /**
+   * An admin client of its own so that an unreachable broker fails in seconds and quietly: the
+   * caller reports it, once, as a LedgerUnavailableError.
+   */
+  private async withQuietAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
     const admin = new Kafka({
       clientId: `${this.clientId}-probe`,
       brokers: [...this.brokers],
@@ -62,7 +130,7 @@ export class Ledger {
     }).admin();
     try {
       await admin.connect();
-      await admin.describeCluster();
+      return await use(admin);
     } catch (error) {
       throw new LedgerUnavailableError(this.brokers, error);
     } finally {
@@ -100,20 +168,13 @@ export class Ledger {
    * would let the broker auto-create it with its default (finite) retention.
    */
   async hasTopics(topics: readonly string[]): Promise<boolean> {
-    const admin = this.kafka.admin();
-    try {
-      await admin.connect();
-      const existing = new Set(await admin.listTopics());
-      return topics.every((topic) => existing.has(topic));
-    } catch (error) {
-      throw new LedgerUnavailableError(this.brokers, error);
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    const existing = await this.withQuietAdmin(async (admin) => new Set(await admin.listTopics()));
+    return topics.every((topic) => existing.has(topic));
   }
 
   async publisher(): Promise<LedgerPublisher> {
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    // Never creates a topic on first use, whatever the broker allows: only `export` creates topics.
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     try {
       await producer.connect();
     } catch (error) {
@@ -127,11 +188,12 @@ export class Ledger {
     const consumer = new LedgerConsumer(
       this.kafka.consumer({
         groupId: options.groupId,
+        allowAutoTopicCreation: false,
         maxWaitTimeInMs: 250,
         // A failing handler must never skip its batch: restart from the last resolved offset, forever.
         retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 30000, restartOnFailure: async () => true },
       }),
-      this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }),
+      this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
       this.topics.deadLetter,
       options,
       this.logger.child({ consumer: options.groupId }),

@@ -33,7 +33,12 @@ export async function scanTopics(
         .map(([key, range]) => ({ partition: Number(key.slice(topic.length + 1)), offset: String(range.start) }));
       if (starts.length > 0) await admin.setOffsets({ groupId, topic, partitions: starts });
     }
-    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 30000 });
+    const consumer = kafka.consumer({
+      groupId,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: 30000,
+      allowAutoTopicCreation: false,
+    });
     await consumer.connect();
     try {
       await new Promise<void>((resolve, reject) => {

@@ -103,8 +103,8 @@ export class KafkaComponent implements StackComponent {
       await this.assertRunningWithCurrentSettings(pid);
       report(`waiting for the broker already starting (pid ${pid})`);
     }
+    // No topic is created here: only `ledger export` creates the ledger's topics.
     await this.broker.waitUntilReady(pid, () => this.reachable(), readyTimeoutMs);
-    await this.ledger.ensureTopics();
   }
 
   async down(): Promise<void> {
@@ -123,13 +123,16 @@ export class KafkaComponent implements StackComponent {
     return Promise.race([answered, sleep(probeTimeoutMs, false, { ref: false })]);
   }
 
-  /** A broker started with other ports would never answer where this configuration looks for it. */
+  /**
+   * A broker started with other ports would never answer where this configuration looks for it;
+   * one started by an older version may still create topics on first use.
+   */
   private async assertRunningWithCurrentSettings(pid: number): Promise<void> {
     const running = await readFile(this.properties, 'utf8').catch(() => '');
     if (running !== kafkaServerProperties(this.stack, this.dataDir)) {
       throw new StackError(
         this.name,
-        `the broker (pid ${pid}) runs with other ports than configured; run \`ledger stack down\` first`,
+        `the broker (pid ${pid}) runs with other settings than configured (ports, or topic auto-creation); run \`ledger stack down\` first`,
       );
     }
   }

@@ -3,7 +3,9 @@ import type { StackConfig } from '#config';
 /**
  * A single-node KRaft broker that is its own controller, listening on loopback only. The
  * replication factors of the internal topics must be 1 on one node, or the group and transaction
- * coordinators never become available.
+ * coordinators never become available. Topics are never created on first use: only `ledger export`
+ * creates the ledger's topics (with their partitions and infinite retention), so a command reading
+ * under a wrong KAFKA_TOPIC_PREFIX is refused instead of making an empty ledger.
  */
 export function kafkaServerProperties(
   ports: Pick<StackConfig, 'kafkaPort' | 'kafkaControllerPort'>,
@@ -28,6 +30,7 @@ export function kafkaServerProperties(
     'share.coordinator.state.topic.replication.factor=1',
     'share.coordinator.state.topic.min.isr=1',
     'group.initial.rebalance.delay.ms=0',
+    'auto.create.topics.enable=false',
     '',
   ].join('\n');
 }

@@ -181,7 +181,10 @@ describe('local stack', () => {
 
   it('refuses to wait for a running broker that was started with other ports', async () => {
     const moved = new KafkaComponent({ ...env, KAFKA_PORT: '39192', KAFKA_BROKERS: '127.0.0.1:39192' });
-    await assert.rejects(moved.up(quiet), /runs with other ports than configured; run `ledger stack down` first/);
+    await assert.rejects(
+      moved.up(quiet),
+      /runs with other settings than configured \(ports, or topic auto-creation\); run `ledger stack down` first/,
+    );
     assert.equal((await stack.status())[1]!.state, 'up', 'the running broker is left alone');
   });
 
