@@ -36,6 +36,7 @@ export function userRowOf(state: UserMigrationState, summary: UserMigrationSumma
     last_reset_at: summary.lastResetAt,
     source_updated_at: profile?.sourceUpdatedAt ?? null,
     state,
+    open_disagreements: summary.openDisagreements,
   };
 }
 
@@ -71,4 +72,5 @@ export const userColumns: readonly (readonly [string, string])[] = [
   ['last_reset_at', 'timestamptz'],
   ['source_updated_at', 'timestamptz'],
   ['state', 'jsonb'],
+  ['open_disagreements', 'integer'],
 ];

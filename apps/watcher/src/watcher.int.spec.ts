@@ -67,6 +67,7 @@ const people: Person[] = [
   ['jit-a', 'CONFIRMED', false, false],
   ['mfa-d', 'CONFIRMED', true, false],
   ['fed-c', 'EXTERNAL_PROVIDER', false, true],
+  ['mfa-e', 'CONFIRMED', true, false],
 ].map(([key, status, mfa, google]) => ({
   key: key as string,
   sub: randomUUID(),
@@ -359,13 +360,17 @@ describe('watcher on the real stack (Kafka, PostgreSQL, Keycloak)', () => {
     }
   });
 
-  it('rehearses the demo journeys: the remaining flagged user enrols TOTP, the remaining federated user signs in', async () => {
+  it('rehearses the demo journeys: the remaining flagged user enrols TOTP, the remaining federated user signs in; a disabled one is left out', async () => {
+    // A user the target disabled cannot sign in: the rehearsal must not pick them (the demo died on one).
+    const id = targetIds.get('mfa-e')!;
+    const stored = await target.call('test read', (c) => c.users.findOne({ realm: target.name, id }));
+    await target.call('test disable', (c) => c.users.update({ realm: target.name, id }, { ...stored, enabled: false }));
     const aliases = importMapping(importerConfig(env)).providerAliases;
     const rehearsal = await rehearseUserJourneys(ledger, keycloakConfig(env), await keycloakAdminLogin(env), aliases, {
       mfaUsers: 5,
       federatedUsers: 5,
     });
-    assert.deepEqual(rehearsal, { totpEnrolled: 1, providerLogins: 1, mfaPending: 1, federationPending: 1 });
+    assert.deepEqual(rehearsal, { totpEnrolled: 1, providerLogins: 1, mfaPending: 2, federationPending: 1 });
     const report = await watch({ reconcile: true });
     assert.equal(report.emitted.MfaReenrolled, 1);
     assert.equal(report.emitted.FederationRebound, 1);

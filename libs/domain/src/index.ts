@@ -14,9 +14,12 @@ export {
   type MfaReenrolmentRecord,
   type FederationBindingRecord,
   type ResetRecord,
+  type DisagreementRecord,
+  type DisagreementResolutionRecord,
 } from './user-migration.js';
 export {
   summarizeUserMigration,
+  openDisagreementsOf,
   migrationStatuses,
   type MigrationStatus,
   type UserMigrationSummary,
@@ -84,3 +87,11 @@ export {
   type RollbackUser,
   type RollbackReport,
 } from './rollback-attention.js';
+export {
+  compareWithTarget,
+  credentialsNeeded,
+  type LedgerClaims,
+  type TargetHolding,
+  type RecordedDisagreement,
+  type AgreementDecision,
+} from './target-agreement.js';

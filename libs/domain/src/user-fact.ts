@@ -11,7 +11,9 @@ export type UserFact = Extract<
       | 'PasswordMigrated'
       | 'MfaReenrolled'
       | 'FederationRebound'
-      | 'ResetSent';
+      | 'ResetSent'
+      | 'TargetDisagreementFound'
+      | 'TargetDisagreementResolved';
   }
 >;
 

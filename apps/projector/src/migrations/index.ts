@@ -1,5 +1,10 @@
 import { ProjectionTables1764400000000 } from './1764400000000-projection-tables.js';
 import { AnalystViews1764400000001 } from './1764400000001-analyst-views.js';
+import { TargetDisagreements1764400000002 } from './1764400000002-target-disagreements.js';
 
 /** In order; TypeORM applies the ones its `migrations` table in the schema does not list yet. */
-export const projectionMigrations = [ProjectionTables1764400000000, AnalystViews1764400000001];
+export const projectionMigrations = [
+  ProjectionTables1764400000000,
+  AnalystViews1764400000001,
+  TargetDisagreements1764400000002,
+];
