@@ -21,6 +21,10 @@ const user = (overrides: Partial<WatchedUser> = {}): WatchedUser => ({
   reboundProviders: new Set(),
   needsPasswordMigration: true,
   passwordMigratedVia: new Set(),
+  treatment: 'password-via-bridge',
+  passwordFacts: [],
+  exportedEnabled: null,
+  disagreements: [],
   ...overrides,
 });
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { KeycloakConfig } from '#config';
-import { UserDirectory, type AdminCredentials } from '#keycloak';
+import { UserDirectory, type AdminCredentials, type TargetUser } from '#keycloak';
 import type { Ledger } from '#ledger';
 import { readWatchList } from '../read-watch-list.js';
 import { federationPending, mfaPending, type WatchedUser } from '../watch-list.js';
@@ -33,6 +33,11 @@ export interface RehearsalReport {
  * the admin API first, standing in for the JIT bridge; only users the bridge would migrate
  * (`needsPasswordMigration`) are chosen, and an admin-set password records no event, so no
  * PasswordMigrated follows from it.
+ *
+ * Only users who can sign in are chosen, as the target holds them now: enabled (Cognito-disabled
+ * and archived users are imported disabled, and an operator may disable one since), with an
+ * e-mail where the journey needs one, and no required action the journey does not complete.
+ * Candidates are taken in `sub` order, so the same ledger picks the same users.
  */
 export async function rehearseUserJourneys(
   ledger: Ledger,
@@ -45,13 +50,17 @@ export async function rehearseUserJourneys(
   const users = new UserDirectory(realms.target);
   const client = await realms.ensureClient();
   const watchList = await readWatchList(ledger, config.realm, providerAliases);
-  const pending = watchList.pending();
+  const pending = watchList.pending().sort((a, b) => (a.sub < b.sub ? -1 : a.sub > b.sub ? 1 : 0));
 
   const mfa = pending.filter(
     (u) => mfaPending(u) && u.needsPasswordMigration && u.requiredActions.every((a) => a === 'CONFIGURE_TOTP'),
   );
   let totpEnrolled = 0;
-  for (const user of mfa.slice(0, options.mfaUsers)) {
+  for (const user of mfa) {
+    if (totpEnrolled >= options.mfaUsers) break;
+    const stored = await users.byId(user.targetUserId);
+    // The realm asks for an e-mail on the profile page when it requires one; the user never had one to give.
+    if (!canSignIn(stored, ['CONFIGURE_TOTP']) || !stored.email) continue;
     const password = `Rehearsal-${randomBytes(9).toString('base64url')}`;
     await realms.target.call('rehearsal password', (c) =>
       c.users.resetPassword({
@@ -66,9 +75,13 @@ export async function rehearseUserJourneys(
 
   const federated = pending.filter((u) => federationPending(u) && u.requiredActions.length === 0);
   let providerLogins = 0;
-  for (const user of federated.slice(0, options.federatedUsers)) {
+  let federatedSignedIn = 0;
+  for (const user of federated) {
+    if (federatedSignedIn >= options.federatedUsers) break;
     const stored = await users.byId(user.targetUserId);
-    if (!stored?.email) continue; // the provider matches by e-mail; without one there is nothing to match
+    if (!canSignIn(stored, [])) continue;
+    if (!stored.email) continue; // the provider matches by e-mail; without one there is nothing to match
+    federatedSignedIn++;
     for (const alias of unlinked(user)) {
       const provider = await realms.ensureProvider(alias);
       if (!provider) continue;
@@ -92,6 +105,11 @@ export async function rehearseUserJourneys(
     mfaPending: pending.filter(mfaPending).length,
     federationPending: pending.filter(federationPending).length,
   };
+}
+
+/** The target lets the user through its pages: enabled, and no required action but those the journey completes. */
+function canSignIn(stored: TargetUser | undefined, completed: readonly string[]): stored is TargetUser {
+  return stored !== undefined && stored.enabled && stored.requiredActions.every((a) => completed.includes(a));
 }
 
 function unlinked(user: WatchedUser): string[] {
