@@ -58,9 +58,7 @@ describe('demoStageContradictions', () => {
   });
 
   it('given a clean run, when the ledger disagrees with the target, then the completion stage fails', () => {
-    assert.deepEqual(stagesOf({ ...clean, completion: { ...clean.completion!, disagreements: 1 } }), [
-      '9. completion',
-    ]);
+    assert.deepEqual(stagesOf({ ...clean, completion: { ...clean.completion!, disagreements: 1 } }), ['9. completion']);
   });
 
   it('given a seeded pool, when the export lists fewer users than seeded, then the export stage fails', () => {

@@ -97,7 +97,10 @@ describe('ledger vs target reconciliation on the real stack (Kafka, PostgreSQL, 
     }
     for (const event of await facts()) {
       if (event.type === 'UserImported')
-        targetIds.set(keys.find((k) => subs.get(k) === event.data.sub)!, event.data.targetUserId);
+        targetIds.set(
+          keys.find((k) => subs.get(k) === event.data.sub)!,
+          event.data.targetUserId,
+        );
     }
     realm = new KeycloakRealm(keycloakConfig(env), admin);
   });

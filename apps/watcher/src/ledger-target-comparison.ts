@@ -1,7 +1,8 @@
 import pMap from 'p-map';
 import { compareWithTarget, credentialsNeeded, type LedgerClaims, type TargetHolding } from '#domain';
 import { createEvent, type EventContext, type LedgerEvent } from '#events';
-import { KeycloakRequestError, type KeycloakRealm, type TargetUser, type UserDirectory } from '#keycloak';
+import type { KeycloakRealm, TargetUser, UserDirectory } from '#keycloak';
+import { unlessDeleted } from './unless-deleted.js';
 import type { WatchList, WatchedUser } from './watch-list.js';
 
 /** Users per listing request: the realm's users are read in pages, not one request each. */
@@ -74,9 +75,7 @@ export class LedgerTargetComparison {
       for (const data of resolved) events.push(createEvent('TargetDisagreementResolved', data, context));
     }
     for (const event of events) watchList.add(event);
-    const open = watchList
-      .imported()
-      .reduce((n, user) => n + user.disagreements.filter((d) => !d.resolved).length, 0);
+    const open = watchList.imported().reduce((n, user) => n + user.disagreements.filter((d) => !d.resolved).length, 0);
     return {
       events,
       report: {
@@ -116,23 +115,14 @@ export class LedgerTargetComparison {
   }
 
   private async byId(id: string): Promise<TargetUser | null> {
-    return (await this.unlessDeleted(() => this.users.byId(id))) ?? null;
+    return (await unlessDeleted(() => this.users.byId(id))) ?? null;
   }
 
   /** The credential types the user holds; null when the user is gone. */
   private async credentialTypes(id: string): Promise<string[] | null> {
-    const found = await this.unlessDeleted(() =>
+    const found = await unlessDeleted(() =>
       this.realm.call('credentials read', (c) => c.users.getCredentials({ realm: this.realm.name, id })),
     );
     return found === null ? null : found.map((c) => c.type ?? '');
-  }
-
-  private async unlessDeleted<T>(read: () => Promise<T>): Promise<T | null> {
-    try {
-      return await read();
-    } catch (error) {
-      if (error instanceof KeycloakRequestError && error.status === 404) return null;
-      throw error;
-    }
   }
 }

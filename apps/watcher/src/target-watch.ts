@@ -4,7 +4,6 @@ import pMap from 'p-map';
 import type { Logger } from 'pino';
 import { createEvent, type EventContext, type LedgerEvent } from '#events';
 import {
-  KeycloakRequestError,
   type FederatedLink,
   type KeycloakRealm,
   type UserDirectory,
@@ -14,6 +13,7 @@ import {
 import type { Ledger, LedgerPublisher } from '#ledger';
 import { advance, readFrom, unseen, type EventCursor } from './event-cursor.js';
 import type { CursorLease, EventCursorStore } from './event-cursor-store.js';
+import { unlessDeleted } from './unless-deleted.js';
 import { LedgerTargetComparison } from './ledger-target-comparison.js';
 import { LedgerWatchList } from './read-watch-list.js';
 import { decideTargetFacts, type TargetFact } from './target-facts.js';
@@ -232,7 +232,11 @@ export class TargetWatch {
    * pass is not mistaken for a missing required action), every imported user is compared with
    * the target and each disagreement is recorded once.
    */
-  private async compareWithTarget(watchList: WatchList, publisher: LedgerPublisher, report: WatchReport): Promise<void> {
+  private async compareWithTarget(
+    watchList: WatchList,
+    publisher: LedgerPublisher,
+    report: WatchReport,
+  ): Promise<void> {
     const comparison = new LedgerTargetComparison(this.realm, this.users, {
       concurrency: this.settings.reconcileConcurrency,
       disablingTreatments: this.settings.disablingTreatments,
@@ -289,7 +293,7 @@ export class TargetWatch {
   }
 
   private async credentials(user: WatchedUser): Promise<StoredCredential[] | null> {
-    const found = await this.unlessDeleted(() =>
+    const found = await unlessDeleted(() =>
       this.realm.call('credentials read', (c) =>
         c.users.getCredentials({ realm: this.realm.name, id: user.targetUserId }),
       ),
@@ -298,17 +302,7 @@ export class TargetWatch {
   }
 
   private async links(targetUserId: string): Promise<FederatedLink[] | null> {
-    return this.unlessDeleted(() => this.users.links(targetUserId));
-  }
-
-  /** A user deleted from the realm since the import has nothing more to tell. */
-  private async unlessDeleted<T>(read: () => Promise<T>): Promise<T | null> {
-    try {
-      return await read();
-    } catch (error) {
-      if (error instanceof KeycloakRequestError && error.status === 404) return null;
-      throw error;
-    }
+    return unlessDeleted(() => this.users.links(targetUserId));
   }
 }
 

@@ -92,7 +92,11 @@ describe('done criteria', () => {
 
   it('given users the target contradicts, when evaluated, then target-disagreements counts every open one and fails', () => {
     const measured = measureUsers(
-      [...users, row({ status: 'migrated', openDisagreements: 1 }), row({ status: 'disabled', active: false, openDisagreements: 2 })],
+      [
+        ...users,
+        row({ status: 'migrated', openDisagreements: 1 }),
+        row({ status: 'disabled', active: false, openDisagreements: 2 }),
+      ],
       policy,
       now,
     );

@@ -1,8 +1,4 @@
-import type {
-  DisagreementField,
-  TargetDisagreementFoundData,
-  TargetDisagreementResolvedData,
-} from '#events';
+import type { DisagreementField, TargetDisagreementFoundData, TargetDisagreementResolvedData } from '#events';
 
 /** Required actions whose completion the target shows and the ledger records; others are the target's business. */
 const comparedActions = ['CONFIGURE_TOTP', 'UPDATE_PASSWORD', 'VERIFY_EMAIL'] as const;

@@ -11,9 +11,7 @@ export class TargetDisagreements1764400000002 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const s = projectionSchemaOf(queryRunner);
-    await queryRunner.query(
-      `alter table ${s}.migration_user add column open_disagreements integer not null default 0`,
-    );
+    await queryRunner.query(`alter table ${s}.migration_user add column open_disagreements integer not null default 0`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
