@@ -3,7 +3,7 @@ import type { KeycloakConfig } from '#config';
 import { UserDirectory, type AdminCredentials, type TargetUser } from '#keycloak';
 import type { Ledger } from '#ledger';
 import { readWatchList } from '../read-watch-list.js';
-import { federationPending, mfaPending, type WatchedUser } from '../watch-list.js';
+import { federationPending, mfaPending, passwordPending, type WatchedUser } from '../watch-list.js';
 import { JourneyRealms } from './journey-realms.js';
 import { enrolTotp, signInThroughProvider } from './user-journeys.js';
 
@@ -31,7 +31,7 @@ export interface RehearsalReport {
  *
  * The demo does not know the users' Cognito passwords, so the MFA users get a password through
  * the admin API first, standing in for the JIT bridge; only users the bridge would migrate
- * (`needsPasswordMigration`) are chosen, and an admin-set password records no event, so no
+ * (`needsPasswordMigration`) and has not migrated yet are chosen, and an admin-set password records no event, so no
  * PasswordMigrated follows from it.
  *
  * Only users who can sign in are chosen, as the target holds them now: enabled (Cognito-disabled
@@ -52,8 +52,14 @@ export async function rehearseUserJourneys(
   const watchList = await readWatchList(ledger, config.realm, providerAliases);
   const pending = watchList.pending().sort((a, b) => (a.sub < b.sub ? -1 : a.sub > b.sub ? 1 : 0));
 
+  // Only users whose password is still to migrate: for a user the bridge migrated already, a
+  // rehearsal password would replace the one the user knows while the ledger says Keycloak holds it.
   const mfa = pending.filter(
-    (u) => mfaPending(u) && u.needsPasswordMigration && u.requiredActions.every((a) => a === 'CONFIGURE_TOTP'),
+    (u) =>
+      mfaPending(u) &&
+      u.needsPasswordMigration &&
+      passwordPending(u) &&
+      u.requiredActions.every((a) => a === 'CONFIGURE_TOTP'),
   );
   let totpEnrolled = 0;
   for (const user of mfa) {
