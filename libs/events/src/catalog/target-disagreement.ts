@@ -14,6 +14,14 @@ export const disagreementField = z.enum([
   'password',
 ]);
 
+/** Whom and what a disagreement is about: one user of one target, one field. */
+const disagreementSubject = {
+  sub: cognitoSub,
+  target,
+  targetUserId: z.string().min(1),
+  field: disagreementField,
+};
+
 /**
  * The ledger and the target disagree about one user: a correction of the fact `contradicts`
  * (an event id), recorded by the reconciliation pass. The projection no longer counts the
@@ -27,10 +35,7 @@ export const targetDisagreementFound = defineEvent({
   version: 1,
   stream: 'user',
   schema: z.object({
-    sub: cognitoSub,
-    target,
-    targetUserId: z.string().min(1),
-    field: disagreementField,
+    ...disagreementSubject,
     /** The ledger fact (event id) that the target contradicts. */
     contradicts: z.uuid(),
     occurrence: z.number().int().min(1),
@@ -50,10 +55,7 @@ export const targetDisagreementResolved = defineEvent({
   version: 1,
   stream: 'user',
   schema: z.object({
-    sub: cognitoSub,
-    target,
-    targetUserId: z.string().min(1),
-    field: disagreementField,
+    ...disagreementSubject,
     /** The TargetDisagreementFound event id. */
     resolves: z.uuid(),
     /** What the target holds now. */
