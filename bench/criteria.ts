@@ -238,9 +238,10 @@ async function main(): Promise<void> {
         migrated_at: Date | null;
         imported_at: Date | null;
         last_reset_at: Date | null;
+        open_disagreements: number;
       }>(
         `select status, active, mfa_required, mfa_reenrolled_at, expected_providers, rebound_providers,
-                migrated_at, imported_at, last_reset_at
+                migrated_at, imported_at, last_reset_at, open_disagreements
            from "${schema}".migration_user`,
       );
       const asRows = rows.map((r): CriteriaUserRow => ({
@@ -253,6 +254,7 @@ async function main(): Promise<void> {
         migratedAt: r.migrated_at,
         importedAt: r.imported_at,
         lastResetAt: r.last_reset_at,
+        openDisagreements: r.open_disagreements,
       }));
       return measureUsers(asRows, policy, now);
     });

@@ -8,15 +8,21 @@ import { localStack, projectRoot } from '#stack';
 import { exportPool, formatExportSummary } from './export-command.js';
 import { formatImportReport, importUsers } from './import-command.js';
 import { formatPass, reconcileCompressed } from './reconcile-command.js';
-import { formatWatchReport, watcherDemo } from './watch-command.js';
+import { formatWatchReport, watchTarget, watcherDemo } from './watch-command.js';
 import { demoPoolId, describeSeededPool, seedPool } from './seed-command.js';
+import { demoNamespace, inDemoNamespace } from './demo-namespace.js';
+import { demoStageContradictions, type DemoFigures } from './demo-stage-checks.js';
+import { DemoStageError } from './demo-stage-error.js';
 
 const reconcileDays = 90;
 const reconcileStepDays = 15;
 
 /**
  * `ledger demo` (`npm run demo`): the main job end to end on the local stack. Each stage of the
- * migration that exists is run and reports its numbers in the summary.
+ * migration that exists is run and reports its numbers in the summary. It runs in a namespace of
+ * its own (demoNamespace: topics, realm, schemas), so that its compressed clock never moves a real
+ * migration's cutover phase or dates; after each stage its figures are checked against the
+ * earlier stages', and the first contradiction stops the demo with a line naming the stage.
  */
 export function demoCommand(): Command {
   return new Command('demo')
@@ -34,92 +40,151 @@ export function demoCommand(): Command {
       },
       2000,
     )
-    .action(async (options: { users: number }) => {
+    .option('--stop-stack', 'stop the stack components the demo started when it ends, pass or fail (CI)', false)
+    .action(async (options: { users: number; stopStack: boolean }) => {
       const out = (text: string) => process.stdout.write(text);
+      const began = Date.now();
       out('== 1. local stack\n');
-      for (const { status, wasUp, seconds } of await localStack(process.env).up((line) => out(`   ${line}\n`))) {
-        out(`   ${status.name}: ${wasUp ? 'already up' : `started in ${seconds.toFixed(1)} s`} (${status.detail})\n`);
+      const stack = localStack(process.env);
+      const startedHere = new Set<string>();
+      try {
+        for (const { status, wasUp, seconds } of await stack.up((line) => out(`   ${line}\n`))) {
+          if (!wasUp) startedHere.add(status.name);
+          out(`   ${status.name}: ${wasUp ? 'already up' : `started in ${seconds.toFixed(1)} s`} (${status.detail})\n`);
+        }
+        await runStages(options.users, out);
+        out(`\ndemo passed in ${((Date.now() - began) / 1000).toFixed(1)} s\n`);
+      } finally {
+        if (options.stopStack) await stack.down((component) => startedHere.has(component.name));
       }
-
-      out(`\n== 2. seed a synthetic Cognito pool (${options.users} users)\n`);
-      const { pool, endpoint } = await seedPool({
-        users: options.users,
-        seed: 1,
-        poolId: demoPoolId,
-        usernameMode: 'username',
-      });
-      out(describeSeededPool(pool, endpoint));
-
-      out('\n== 3. export the pool into the ledger (paced to AWS default quotas)\n');
-      const env = { ...process.env, COGNITO_ENDPOINT: endpoint, COGNITO_USER_POOL_ID: pool.poolId };
-      const exported = await exportPool(false, env);
-      out(formatExportSummary(exported));
-
-      out('\n== 4. import the exported users into Keycloak\n');
-      const imported = await importUsers(
-        { follow: false, groupId: 'demo-importer' },
-        { ...env, IMPORT_IDENTITY_PROVIDERS_FILE: await providersAtImport(env) },
-      );
-      out(formatImportReport(imported).replace(/^(?=.)/gm, '   '));
-
-      out('\n== 5. project the ledger into PostgreSQL\n');
-      out(`   ${formatRunSummary((await projectUntilCaughtUp(env)).run)}`);
-
-      const logins = waveLoginsOf(pool, 0.1);
-      out(`\n== 6. login wave: ${logins.length} users sign in to Keycloak with their Cognito password (JIT bridge)\n`);
-      const wave = await runDemoLoginWave({ ...env, COGNITO_CLIENT_ID: pool.clientId }, logins);
-      out(
-        `   ${Object.entries(wave)
-          .map(([kind, n]) => `${kind} ${n}`)
-          .join(', ')}\n`,
-      );
-
-      out('\n== 7. users act in Keycloak; the watcher records what they did\n');
-      const watched = await watcherDemo({ mfaUsers: 5, federatedUsers: 5 }, env);
-      out(
-        `   ${watched.rehearsal.totpEnrolled} MFA users set up TOTP again (codes computed from the secret Keycloak showed), ` +
-          `${watched.rehearsal.providerLogins} Apple users signed in through the provider added after the import\n`,
-      );
-      out(formatWatchReport(watched.watch).replace(/^(?=.)/gm, '   '));
-
-      out(
-        `\n== 8. reconciler on a compressed clock: ${reconcileDays} days after the import, a pass every ${reconcileStepDays}\n`,
-      );
-      const reconciled = await reconcileCompressed(
-        { ...env, RECONCILER_POLICY_FILE: join(projectRoot, 'infra/reconciler/demo-policy.yaml') },
-        {
-          from: new Date(),
-          days: reconcileDays,
-          stepDays: reconcileStepDays,
-        },
-      );
-      out(formatPass(reconciled.last).replace(/^(?=.)/gm, '   '));
-
-      out('\n== 9. completion, from the projections\n');
-      const { metrics } = await projectUntilCaughtUp(env);
-      out(formatCompletion(metrics).replace(/^(?=.)/gm, '   '));
-
-      out('\n== summary\n');
-      out(
-        `   exported   ${exported.users} users (${exported.published} new facts), ${exported.groups} groups, ${exported.rejected.length} rejected\n`,
-      );
-      out(
-        `   imported   ${imported.users} users into realm ${imported.realm}: ${imported.created} created, ${imported.matched} matched, ` +
-          `${imported.failed} failed, ${imported.links} federated links, ${imported.groupsCreated} groups\n`,
-      );
-      out(
-        `   watched    ${watched.watch.emitted.MfaReenrolled} MfaReenrolled, ${watched.watch.emitted.FederationRebound} FederationRebound (first login), ` +
-          `${watched.watch.emitted.PasswordMigrated} PasswordMigrated (reset, or jit unconfirmed)\n`,
-      );
-      out(`   logins     ${wave.tokens} of ${logins.length} signed in with their Cognito password and were migrated\n`);
-      out(
-        `   long tail  ${reconciled.resetsSent} reset e-mails in ${reconciled.passes} passes, ${reconciled.skipped} skipped; ` +
-          `phase ${reconciled.last.cutover.phase}${reconciled.decisions.length ? ` (${reconciled.decisions.length} decisions)` : ''}\n`,
-      );
-      out(
-        `   migrated   ${metrics.migrated} of ${metrics.users} users (${metrics.pctMigrated} %, ${metrics.pctActiveMigrated} % of active)\n`,
-      );
     });
+}
+
+/** Stages 2-9 and the summary; throws DemoStageError at the first stage whose figures contradict an earlier one. */
+async function runStages(users: number, out: (text: string) => void): Promise<void> {
+  out(`\n== 2. seed a synthetic Cognito pool (${users} users)\n`);
+  const { pool, endpoint } = await seedPool({
+    users,
+    seed: 1,
+    poolId: demoPoolId,
+    usernameMode: 'username',
+  });
+  out(describeSeededPool(pool, endpoint));
+
+  out('\n== 3. export the pool into the ledger (paced to AWS default quotas)\n');
+  const env = inDemoNamespace({ ...process.env, COGNITO_ENDPOINT: endpoint, COGNITO_USER_POOL_ID: pool.poolId });
+  out(
+    `   namespace: topics ${demoNamespace.KAFKA_TOPIC_PREFIX}.*, realm ${demoNamespace.KEYCLOAK_REALM}, ` +
+      `schemas ${demoNamespace.PROJECTION_SCHEMA}, ${demoNamespace.RECONCILER_SCHEMA}, ${demoNamespace.WATCHER_SCHEMA}\n`,
+  );
+  const exported = await exportPool(false, env);
+  out(formatExportSummary(exported));
+  let figures: DemoFigures = {
+    seeded: pool.users.length,
+    exported: { users: exported.users, published: exported.published, rejected: exported.rejected.length },
+  };
+  const check = (next: DemoFigures) => {
+    figures = next;
+    const contradictions = demoStageContradictions(figures);
+    if (contradictions.length > 0) throw new DemoStageError(contradictions);
+  };
+  check(figures);
+
+  out('\n== 4. import the exported users into Keycloak\n');
+  const imported = await importUsers(
+    { follow: false, groupId: 'demo-importer' },
+    { ...env, IMPORT_IDENTITY_PROVIDERS_FILE: await providersAtImport(env) },
+  );
+  out(formatImportReport(imported).replace(/^(?=.)/gm, '   '));
+
+  out('\n== 5. project the ledger into PostgreSQL\n');
+  const projected = await projectUntilCaughtUp(env);
+  out(`   ${formatRunSummary(projected.run)}`);
+  check({
+    ...figures,
+    projected: {
+      facts: projected.run.events,
+      users: projected.metrics.users,
+      neitherImportedNorFailed: projected.metrics.byStatus.exported,
+    },
+  });
+
+  const logins = waveLoginsOf(pool, 0.1);
+  out(`\n== 6. login wave: ${logins.length} users sign in to Keycloak with their Cognito password (JIT bridge)\n`);
+  const wave = await runDemoLoginWave({ ...env, COGNITO_CLIENT_ID: pool.clientId }, logins);
+  out(
+    `   ${Object.entries(wave)
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(', ')}\n`,
+  );
+  check({
+    ...figures,
+    wave: { logins: logins.length, tokens: wave.tokens, requiredAction: wave['required-action'] },
+  });
+
+  out('\n== 7. users act in Keycloak; the watcher records what they did\n');
+  const watched = await watcherDemo({ mfaUsers: 5, federatedUsers: 5 }, env);
+  out(
+    `   ${watched.rehearsal.totpEnrolled} MFA users set up TOTP again (codes computed from the secret Keycloak showed), ` +
+      `${watched.rehearsal.providerLogins} Apple users signed in through the provider added after the import\n`,
+  );
+  out(formatWatchReport(watched.watch).replace(/^(?=.)/gm, '   '));
+  check({
+    ...figures,
+    watched: {
+      totpEnrolled: watched.rehearsal.totpEnrolled,
+      mfaReenrolledRecorded: watched.watch.emitted.MfaReenrolled,
+    },
+  });
+
+  out(
+    `\n== 8. reconciler on a compressed clock: ${reconcileDays} days after the import, a pass every ${reconcileStepDays}\n`,
+  );
+  const reconciled = await reconcileCompressed(
+    { ...env, RECONCILER_POLICY_FILE: join(projectRoot, 'infra/reconciler/demo-policy.yaml') },
+    {
+      from: new Date(),
+      days: reconcileDays,
+      stepDays: reconcileStepDays,
+    },
+  );
+  out(formatPass(reconciled.last).replace(/^(?=.)/gm, '   '));
+
+  out('\n== 9. ledger vs target, then completion from the projections\n');
+  // The reconciliation pass compares every imported user with Keycloak after all stages acted.
+  const compared = await watchTarget({ follow: false, reconcile: true }, env);
+  out(
+    `   ${compared.usersCompared} users compared with Keycloak: ${compared.disagreementsFound} disagreements recorded, ` +
+      `${compared.disagreementsResolved} resolved, ${compared.openDisagreements ?? 0} open\n`,
+  );
+  const { metrics } = await projectUntilCaughtUp(env);
+  out(formatCompletion(metrics).replace(/^(?=.)/gm, '   '));
+
+  out('\n== summary\n');
+  out(
+    `   exported   ${exported.users} users (${exported.published} new facts), ${exported.groups} groups, ${exported.rejected.length} rejected\n`,
+  );
+  out(
+    `   imported   ${imported.users} users into realm ${imported.realm}: ${imported.created} created, ${imported.matched} matched, ` +
+      `${imported.revised} revised, ${imported.alreadyImported} already imported, ${imported.failed} failed, ${imported.links} federated links, ${imported.groupsCreated} groups\n`,
+  );
+  out(
+    `   watched    ${watched.watch.emitted.MfaReenrolled} MfaReenrolled, ${watched.watch.emitted.FederationRebound} FederationRebound (first login), ` +
+      `${watched.watch.emitted.PasswordMigrated} PasswordMigrated (reset, or jit unconfirmed)\n`,
+  );
+  out(`   logins     ${wave.tokens} of ${logins.length} signed in with their Cognito password and were migrated\n`);
+  out(
+    `   long tail  ${reconciled.resetsSent} reset e-mails in ${reconciled.passes} passes, ${reconciled.skipped} skipped; ` +
+      `phase ${reconciled.last.cutover.phase}${reconciled.decisions.length ? ` (${reconciled.decisions.length} decisions)` : ''}\n`,
+  );
+  out(
+    `   migrated   ${metrics.migrated} of ${metrics.users} users (${metrics.pctMigrated} %, ${metrics.pctActiveMigrated} % of active)\n`,
+  );
+  out(`   ledger vs target  ${metrics.disagreements.open} open disagreements (${metrics.disagreements.users} users)\n`);
+  check({
+    ...figures,
+    completion: { users: metrics.users, migrated: metrics.migrated, disagreements: metrics.disagreements.open },
+  });
 }
 
 /**

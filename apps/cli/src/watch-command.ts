@@ -85,6 +85,8 @@ export function formatWatchReport(report: WatchReport): string {
     `  FederationRebound  ${report.emitted.FederationRebound} (first-login)`,
     `  PasswordMigrated   ${report.emitted.PasswordMigrated} (via reset, or jit whose confirmation was lost)`,
     `  found by           ${report.fromEvents} events, ${report.fromReconciliation} reconciliation (${report.reconciliationPasses} passes over ${report.usersReconciled} pending users)`,
+    `  ledger vs target   ${report.usersCompared} users compared: ${report.disagreementsFound} disagreements recorded, ` +
+      `${report.disagreementsResolved} resolved, ${report.openDisagreements ?? 'not compared'} open`,
     `  took               ${(report.durationMs / 1000).toFixed(1)} s`,
   ];
   return `${lines.join('\n')}\n`;

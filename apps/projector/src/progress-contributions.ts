@@ -22,6 +22,10 @@ export function addCounterContribution(tally: Tally, summary: UserMigrationSumma
     if (summary.reboundProviders.includes(provider)) add('federation-rebound', provider);
   }
   if (summary.passwordMigratedVia !== null) add('password-via', summary.passwordMigratedVia);
+  if (summary.openDisagreements > 0) {
+    add('disagreements-open', '', summary.openDisagreements);
+    add('users-disagreeing');
+  }
   if (summary.resetsSent > 0) {
     add('resets-sent', '', summary.resetsSent);
     add('users-reset');

@@ -20,6 +20,8 @@ export interface CompletionMetrics {
   }[];
   readonly passwordVia: { readonly jit: number; readonly reset: number };
   readonly resets: { readonly sent: number; readonly users: number };
+  /** Open disagreements between the ledger and the target (TargetDisagreementFound not resolved), and the users they concern. */
+  readonly disagreements: { readonly open: number; readonly users: number };
 }
 
 export interface BurnDownDay {
@@ -88,6 +90,7 @@ export class ProjectionQueries {
       }),
       passwordVia: { jit: count('password-via', 'jit'), reset: count('password-via', 'reset') },
       resets: { sent: count('resets-sent'), users: count('users-reset') },
+      disagreements: { open: count('disagreements-open'), users: count('users-disagreeing') },
     };
   }
 

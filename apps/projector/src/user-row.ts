@@ -37,6 +37,7 @@ export function userRowOf(state: UserMigrationState, summary: UserMigrationSumma
     source_updated_at: profile?.sourceUpdatedAt ?? null,
     state,
     required_actions: summary.import?.requiredActions ?? null,
+    open_disagreements: summary.openDisagreements,
   };
 }
 
@@ -73,4 +74,5 @@ export const userColumns: readonly (readonly [string, string])[] = [
   ['source_updated_at', 'timestamptz'],
   ['state', 'jsonb'],
   ['required_actions', 'text[]'],
+  ['open_disagreements', 'integer'],
 ];

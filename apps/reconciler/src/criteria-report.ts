@@ -20,6 +20,7 @@ export function formatCriteriaReport(report: CriteriaReport, now: Date): string 
   }
   lines.push(
     `active users       ${measured.active} (${measured.activeMigrated} migrated, ${measured.remaining} remaining)`,
+    `ledger vs target   ${measured.openDisagreements} open disagreements (recorded by the watcher's reconciliation pass)`,
     '',
     'criterion                    value        threshold    met',
   );

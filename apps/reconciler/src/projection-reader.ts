@@ -76,7 +76,8 @@ export class ProjectionReader {
          count(*) filter (where active and status <> 'migrated') as remaining,
          count(*) filter (where active and status <> 'migrated' and last_reset_at <= $1) as remaining_reset_long_ago,
          count(*) filter (where active and status = 'migrated' and migrated_at >= $2) as migrated_in_window,
-         min(imported_at) as first_imported_at
+         min(imported_at) as first_imported_at,
+         coalesce(sum(open_disagreements), 0) as open_disagreements
        from ${this.table}`,
       [resetBefore, windowStart],
     );
@@ -93,6 +94,7 @@ export class ProjectionReader {
       remainingResetLongAgo: n('remaining_reset_long_ago'),
       migratedInWindow: n('migrated_in_window'),
       firstImportedAt: (r.first_imported_at as Date | null) ?? null,
+      openDisagreements: n('open_disagreements'),
     };
   }
 

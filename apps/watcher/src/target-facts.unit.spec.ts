@@ -22,6 +22,9 @@ const user = (overrides: Partial<WatchedUser> = {}): WatchedUser => ({
   needsPasswordMigration: true,
   treatment: 'password-via-bridge',
   passwordMigratedVia: new Set(),
+  passwordFacts: [],
+  exportedEnabled: null,
+  disagreements: [],
   ...overrides,
 });
 

@@ -4,7 +4,6 @@ import pMap from 'p-map';
 import type { Logger } from 'pino';
 import { createEvent, jitPasswordMigrated, type EventContext, type LedgerEvent } from '#events';
 import {
-  KeycloakRequestError,
   type FederatedLink,
   type KeycloakRealm,
   type UserDirectory,
@@ -14,6 +13,8 @@ import {
 import type { Ledger, LedgerPublisher } from '#ledger';
 import { advance, readFrom, unseen, type EventCursor } from './event-cursor.js';
 import type { CursorLease, EventCursorStore } from './event-cursor-store.js';
+import { unlessDeleted } from './unless-deleted.js';
+import { LedgerTargetComparison } from './ledger-target-comparison.js';
 import { LedgerWatchList } from './read-watch-list.js';
 import { decideTargetFacts, type TargetFact } from './target-facts.js';
 import {
@@ -34,6 +35,8 @@ export interface WatchSettings {
   readonly pageSize: number;
   readonly overlapMs: number;
   readonly reconcileConcurrency: number;
+  /** Import treatments that disable the user in the target whatever Cognito said (the importer's mapping). */
+  readonly disablingTreatments: ReadonlySet<string>;
 }
 
 export interface WatchOptions {
@@ -60,6 +63,12 @@ export interface WatchReport {
   /** Of the emitted facts: proved by an event, or found only by reconciliation. */
   fromEvents: number;
   fromReconciliation: number;
+  /** The ledger-vs-target comparison of each reconciliation pass: users compared, disagreements recorded and resolved. */
+  usersCompared: number;
+  disagreementsFound: number;
+  disagreementsResolved: number;
+  /** Disagreements open in the ledger after the last pass; null before any pass. */
+  openDisagreements: number | null;
   durationMs: number;
 }
 
@@ -102,6 +111,10 @@ export class TargetWatch {
       emitted: { MfaReenrolled: 0, FederationRebound: 0, PasswordMigrated: 0 },
       fromEvents: 0,
       fromReconciliation: 0,
+      usersCompared: 0,
+      disagreementsFound: 0,
+      disagreementsResolved: 0,
+      openDisagreements: null,
       durationMs: 0,
     };
     // Only `export` creates the ledger's topics: a wrong prefix or an unreachable broker is refused here.
@@ -218,6 +231,38 @@ export class TargetWatch {
     report.reconciliationPasses++;
     report.usersReconciled += pending.length;
     this.count(found, report, 'fromReconciliation');
+    await this.compareWithTarget(watchList, publisher, report);
+  }
+
+  /**
+   * After the facts the target proved are recorded (so that, e.g., a TOTP set up since the last
+   * pass is not mistaken for a missing required action), every imported user is compared with
+   * the target and each disagreement is recorded once.
+   */
+  private async compareWithTarget(
+    watchList: WatchList,
+    publisher: LedgerPublisher,
+    report: WatchReport,
+  ): Promise<void> {
+    const comparison = new LedgerTargetComparison(this.realm, this.users, {
+      concurrency: this.settings.reconcileConcurrency,
+      disablingTreatments: this.settings.disablingTreatments,
+    });
+    const { events, report: compared } = await comparison.run(watchList, {
+      source: WATCHER_SOURCE,
+      correlationId: this.runId,
+      time: this.clock(),
+    });
+    await publisher.publish(events);
+    report.usersCompared += compared.compared;
+    report.disagreementsFound += compared.found;
+    report.disagreementsResolved += compared.resolved;
+    report.openDisagreements = compared.open;
+    if (events.length > 0)
+      this.logger.warn(
+        { found: compared.found, resolved: compared.resolved, open: compared.open },
+        'the ledger and the target disagree',
+      );
   }
 
   /**
@@ -255,7 +300,7 @@ export class TargetWatch {
   }
 
   private async credentials(user: WatchedUser): Promise<StoredCredential[] | null> {
-    const found = await this.unlessDeleted(() =>
+    const found = await unlessDeleted(() =>
       this.realm.call('credentials read', (c) =>
         c.users.getCredentials({ realm: this.realm.name, id: user.targetUserId }),
       ),
@@ -276,17 +321,7 @@ export class TargetWatch {
   }
 
   private async links(targetUserId: string): Promise<FederatedLink[] | null> {
-    return this.unlessDeleted(() => this.users.links(targetUserId));
-  }
-
-  /** A user deleted from the realm since the import has nothing more to tell. */
-  private async unlessDeleted<T>(read: () => Promise<T>): Promise<T | null> {
-    try {
-      return await read();
-    } catch (error) {
-      if (error instanceof KeycloakRequestError && error.status === 404) return null;
-      throw error;
-    }
+    return unlessDeleted(() => this.users.links(targetUserId));
   }
 }
 

@@ -1,4 +1,4 @@
-import { bridgeMigratesPassword } from '#domain';
+import { bridgeMigratesPassword, type RecordedDisagreement } from '#domain';
 import type { LedgerEvent, UserImportedData } from '#events';
 
 /** What the ledger says about one imported user that the target may still have to tell us. */
@@ -21,10 +21,20 @@ export interface WatchedUser {
   /** Providers that already have a FederationRebound (pre-linked at import or seen by the watcher). */
   readonly reboundProviders: ReadonlySet<string>;
   readonly needsPasswordMigration: boolean;
-  /** `UserImported.treatment`: with needsPasswordMigration, whether the bridge may store the user's password. */
+  /** The import's treatment of the user's Cognito status (`UserImported.treatment`). */
   readonly treatment: string;
-  /** How the password reached the target so far: `jit` (the bridge), `reset`, or not yet. */
+  /**
+   * How the password reached the target so far: `jit` (the bridge), `reset`, or not yet. A
+   * PasswordMigrated that an open disagreement contradicts (the target holds no password) does
+   * not count: the user's password is still to migrate.
+   */
   readonly passwordMigratedVia: ReadonlySet<'jit' | 'reset'>;
+  /** Every PasswordMigrated about this realm, contradicted or not: the claims the target is compared with. */
+  readonly passwordFacts: readonly { readonly eventId: string; readonly via: 'jit' | 'reset' }[];
+  /** `enabled` of the latest export (ledger order), with that fact's id; null before any export. */
+  readonly exportedEnabled: { readonly value: boolean; readonly eventId: string } | null;
+  /** The user's disagreements with this realm recorded so far. */
+  readonly disagreements: readonly RecordedDisagreement[];
 }
 
 /** The ledger types that decide whom to watch and what is already recorded. */
@@ -35,6 +45,8 @@ export const watchListTypes = new Set([
   'MfaReenrolled',
   'FederationRebound',
   'PasswordMigrated',
+  'TargetDisagreementFound',
+  'TargetDisagreementResolved',
 ]);
 
 /**
@@ -51,7 +63,11 @@ export class WatchList {
   private readonly cognitoProviders = new Map<string, Readonly<Record<string, string>>>();
   private readonly rebound = new Map<string, Set<string>>();
   private readonly mfaDone = new Set<string>();
-  private readonly passwordVias = new Map<string, Set<'jit' | 'reset'>>();
+  private readonly passwordFacts = new Map<string, Map<string, 'jit' | 'reset'>>();
+  private readonly exportedEnabled = new Map<string, { value: boolean; eventId: string }>();
+  private readonly disagreements = new Map<string, Map<string, RecordedDisagreement>>();
+  /** Resolutions by the disagreement id they resolve; may arrive before what they resolve is folded. */
+  private readonly resolutions = new Set<string>();
 
   constructor(
     readonly realm: string,
@@ -64,6 +80,7 @@ export class WatchList {
     switch (event.type) {
       case 'UserExported':
         // Facts of one user arrive in order (one partition per sub): the latest export wins.
+        this.exportedEnabled.set(event.data.sub, { value: event.data.enabled, eventId: event.id });
         this.cognitoProviders.set(
           event.data.sub,
           Object.fromEntries(
@@ -91,7 +108,21 @@ export class WatchList {
         return;
       case 'PasswordMigrated':
         if (event.data.target.realm !== this.realm) return;
-        setOf(this.passwordVias, event.data.sub).add(event.data.via);
+        mapOf(this.passwordFacts, event.data.sub).set(event.id, event.data.via);
+        return;
+      case 'TargetDisagreementFound':
+        if (event.data.target.realm !== this.realm) return;
+        mapOf(this.disagreements, event.data.sub).set(event.id, {
+          id: event.id,
+          field: event.data.field,
+          contradicts: event.data.contradicts,
+          occurrence: event.data.occurrence,
+          resolved: false,
+        });
+        return;
+      case 'TargetDisagreementResolved':
+        if (event.data.target.realm !== this.realm) return;
+        this.resolutions.add(event.data.resolves);
         return;
       default:
         return;
@@ -107,6 +138,11 @@ export class WatchList {
     return sub === undefined ? undefined : this.user(sub);
   }
 
+  /** Every user the ledger holds as imported into the realm: the ledger-vs-target comparison reads these. */
+  imported(): WatchedUser[] {
+    return [...this.imports.keys()].map((sub) => this.user(sub)!);
+  }
+
   /** Users the target may still have news about; the reconciliation pass reads exactly these. */
   pending(): WatchedUser[] {
     return [...this.imports.keys()].map((sub) => this.user(sub)!).filter((user) => isPending(user));
@@ -115,6 +151,14 @@ export class WatchList {
   private user(sub: string): WatchedUser | undefined {
     const imported = this.imports.get(sub);
     if (!imported) return undefined;
+    const disagreements = [...(this.disagreements.get(sub)?.values() ?? [])].map((d) => ({
+      ...d,
+      resolved: this.resolutions.has(d.id),
+    }));
+    const contradicted = new Set(
+      disagreements.filter((d) => !d.resolved && d.field === 'password').map((d) => d.contradicts),
+    );
+    const passwordFacts = [...(this.passwordFacts.get(sub) ?? [])].map(([eventId, via]) => ({ eventId, via }));
     return {
       sub,
       targetUserId: imported.data.targetUserId,
@@ -128,7 +172,10 @@ export class WatchList {
       reboundProviders: this.rebound.get(sub) ?? new Set(),
       needsPasswordMigration: imported.data.needsPasswordMigration,
       treatment: imported.data.treatment,
-      passwordMigratedVia: this.passwordVias.get(sub) ?? new Set(),
+      passwordMigratedVia: new Set(passwordFacts.filter((p) => !contradicted.has(p.eventId)).map((p) => p.via)),
+      passwordFacts,
+      exportedEnabled: this.exportedEnabled.get(sub) ?? null,
+      disagreements,
     };
   }
 }
@@ -161,6 +208,12 @@ export function passwordReconcilable(user: WatchedUser): boolean {
 
 function isPending(user: WatchedUser): boolean {
   return mfaPending(user) || federationPending(user) || passwordReconcilable(user);
+}
+
+function mapOf<K, V>(map: Map<string, Map<K, V>>, key: string): Map<K, V> {
+  let inner = map.get(key);
+  if (!inner) map.set(key, (inner = new Map()));
+  return inner;
 }
 
 function setOf<T>(map: Map<string, Set<T>>, key: string): Set<T> {

@@ -68,6 +68,8 @@ const people: Person[] = [
   ['jit-a', 'CONFIRMED', false, false],
   ['mfa-d', 'CONFIRMED', true, false],
   ['fed-c', 'EXTERNAL_PROVIDER', false, true],
+  ['mfa-e', 'CONFIRMED', true, false],
+  ['mfa-f', 'CONFIRMED', true, false],
 ].map(([key, status, mfa, google]) => ({
   key: key as string,
   sub: randomUUID(),
@@ -373,17 +375,35 @@ describe('watcher on the real stack (Kafka, PostgreSQL, Keycloak)', () => {
     }
   });
 
-  it('rehearses the demo journeys: the remaining flagged user enrols TOTP, the remaining federated user signs in', async () => {
+  it('rehearses the demo journeys: the remaining flagged user enrols TOTP, the remaining federated user signs in; a disabled one is left out', async () => {
+    // A user the target disabled cannot sign in: the rehearsal must not pick them (the demo died on one).
+    const id = targetIds.get('mfa-e')!;
+    const stored = await target.call('test read', (c) => c.users.findOne({ realm: target.name, id }));
+    await target.call('test disable', (c) => c.users.update({ realm: target.name, id }, { ...stored, enabled: false }));
+    // A flagged user whose password the bridge already migrated: a rehearsal password would replace
+    // the one the user knows, behind a ledger that says the target holds it.
+    const migrated = person('mfa-f');
+    await givePassword(migrated);
+    const publisher = await ledger.publisher();
+    await publisher.publish([
+      createEvent(
+        'PasswordMigrated',
+        { sub: migrated.sub, target: { kind: 'keycloak', realm: target.name }, via: 'jit' },
+        { source: '/test/bridge', correlationId: run, time: new Date() },
+      ),
+    ]);
+    await publisher.close();
     const aliases = importMapping(importerConfig(env)).providerAliases;
     const rehearsal = await rehearseUserJourneys(ledger, keycloakConfig(env), await keycloakAdminLogin(env), aliases, {
       mfaUsers: 5,
       federatedUsers: 5,
     });
-    assert.deepEqual(rehearsal, { totpEnrolled: 1, providerLogins: 1, mfaPending: 1, federationPending: 1 });
+    assert.deepEqual(rehearsal, { totpEnrolled: 1, providerLogins: 1, mfaPending: 3, federationPending: 1 });
     const report = await watch({ reconcile: true });
     assert.equal(report.emitted.MfaReenrolled, 1);
     assert.equal(report.emitted.FederationRebound, 1);
     assert.equal((await recorded('MfaReenrolled', person('mfa-d'))).length, 1);
+    assert.equal((await recorded('MfaReenrolled', migrated)).length, 0);
     assert.equal((await recorded('FederationRebound', person('fed-c'))).length, 1);
   });
 });

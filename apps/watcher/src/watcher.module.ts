@@ -44,6 +44,13 @@ export function watcherSettingsOf(env: Env, admin: AdminCredentials): WatcherSet
   };
 }
 
+/** The import treatments that write the user disabled whatever Cognito said. */
+function disablingTreatmentsOf(mapping: ReturnType<typeof importMapping>): Set<string> {
+  return new Set(
+    [...Object.values(mapping.statuses), mapping.unknownStatus].filter((t) => t.enabled === false).map((t) => t.name),
+  );
+}
+
 /** Wires the watcher to Kafka, Keycloak and PostgreSQL; configuration is validated before this runs. */
 @Module({})
 export class WatcherModule {
@@ -75,6 +82,7 @@ export class WatcherModule {
                 pageSize: settings.watcher.pageSize,
                 overlapMs: settings.watcher.overlapMs,
                 reconcileConcurrency: settings.watcher.reconcileConcurrency,
+                disablingTreatments: disablingTreatmentsOf(importMapping(settings.importer)),
               },
               logger,
             );

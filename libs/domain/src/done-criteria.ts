@@ -12,6 +12,7 @@ export const criterionIds = [
   'cognito-auth-calls-per-day',
   'bridge-error-rate',
   'remaining-users-reset',
+  'target-disagreements',
   'observation-window',
 ] as const;
 
@@ -45,6 +46,8 @@ export interface MigrationMeasurements {
   /** Active users migrated within the observation window (the current migration rate). */
   readonly migratedInWindow: number;
   readonly firstImportedAt: Date | null;
+  /** Disagreements between the ledger and the target recorded and not resolved, over every user. */
+  readonly openDisagreements: number;
 }
 
 /** One user as the projection holds them: the columns the criteria count. */
@@ -58,6 +61,7 @@ export interface CriteriaUserRow {
   readonly migratedAt: Date | null;
   readonly importedAt: Date | null;
   readonly lastResetAt: Date | null;
+  readonly openDisagreements: number;
 }
 
 /** The instants the counts depend on: both follow from the policy and the clock. */
@@ -85,7 +89,9 @@ export function measureUsers(
   let remainingResetLongAgo = 0;
   let migratedInWindow = 0;
   let firstImportedAt: Date | null = null;
+  let openDisagreements = 0;
   for (const user of users) {
+    openDisagreements += user.openDisagreements;
     if (user.importedAt !== null && (firstImportedAt === null || user.importedAt < firstImportedAt)) {
       firstImportedAt = user.importedAt;
     }
@@ -119,6 +125,7 @@ export function measureUsers(
     remainingResetLongAgo,
     migratedInWindow,
     firstImportedAt,
+    openDisagreements,
   };
 }
 
@@ -158,6 +165,8 @@ export function evaluateDoneCriteria(
     atMost('cognito-auth-calls-per-day', bridge.cognitoAuthCallsPerDay, done.cognitoAuthCallsPerDay, 'calls/day'),
     atMost('bridge-error-rate', bridge.errorRate, done.bridgeErrorRate, 'share'),
     atMost('remaining-users-reset', measured.remaining - measured.remainingResetLongAgo, 0, 'users'),
+    // A ledger the target contradicts cannot decide a cutover: every disagreement is resolved first.
+    atMost('target-disagreements', measured.openDisagreements, 0, 'disagreements'),
     atLeast('observation-window', daysInPhase, policy.observationWindowDays, 'days'),
   ];
 }

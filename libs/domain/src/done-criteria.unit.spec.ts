@@ -25,6 +25,7 @@ const row = (overrides: Partial<CriteriaUserRow>): CriteriaUserRow => ({
   migratedAt: null,
   importedAt: daysAgo(60),
   lastResetAt: null,
+  openDisagreements: 0,
   ...overrides,
 });
 const byId = (criteria: Criterion[]) => Object.fromEntries(criteria.map((c) => [c.id, c]));
@@ -56,6 +57,7 @@ describe('done criteria', () => {
       remainingResetLongAgo: 1,
       migratedInWindow: 2,
       firstImportedAt: daysAgo(60),
+      openDisagreements: 0,
     });
   });
 
@@ -86,6 +88,29 @@ describe('done criteria', () => {
     const criteria = byId(evaluateDoneCriteria(measured, quietBridge, policy, daysAgo(12), now));
     assert.equal(criteria['remaining-users-reset']!.value, 1);
     assert.equal(criteria['remaining-users-reset']!.met, false);
+  });
+
+  it('given users the target contradicts, when evaluated, then target-disagreements counts every open one and fails', () => {
+    const measured = measureUsers(
+      [
+        ...users,
+        row({ status: 'migrated', openDisagreements: 1 }),
+        row({ status: 'disabled', active: false, openDisagreements: 2 }),
+      ],
+      policy,
+      now,
+    );
+    const criteria = byId(evaluateDoneCriteria(measured, quietBridge, policy, daysAgo(12), now));
+    assert.deepEqual(criteria['target-disagreements'], {
+      id: 'target-disagreements',
+      value: 3,
+      threshold: 0,
+      comparison: 'at-most',
+      unit: 'disagreements',
+      met: false,
+    });
+    const clean = byId(evaluateDoneCriteria(measureUsers(users, policy, now), quietBridge, policy, daysAgo(12), now));
+    assert.equal(clean['target-disagreements']!.met, true);
   });
 
   it('given no bridge measurement, then the bridge criteria are unmeasured and not met', () => {

@@ -14,9 +14,12 @@ export {
   type MfaReenrolmentRecord,
   type FederationBindingRecord,
   type ResetRecord,
+  type DisagreementRecord,
+  type DisagreementResolutionRecord,
 } from './user-migration.js';
 export {
   summarizeUserMigration,
+  openDisagreementsOf,
   migrationStatuses,
   type MigrationStatus,
   type UserMigrationSummary,
@@ -95,3 +98,11 @@ export {
 } from './rollback-attention.js';
 export { decideImportRevision, type ImportOutcome, type ImportRevisionDecision } from './import-revision.js';
 export { decideLoginName, type LoginNameClaim, type LoginNameDecision } from './login-name-claim.js';
+export {
+  compareWithTarget,
+  credentialsNeeded,
+  type LedgerClaims,
+  type TargetHolding,
+  type RecordedDisagreement,
+  type AgreementDecision,
+} from './target-agreement.js';

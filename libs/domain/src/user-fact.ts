@@ -12,7 +12,9 @@ export type UserFact = Extract<
       | 'PasswordMigrated'
       | 'MfaReenrolled'
       | 'FederationRebound'
-      | 'ResetSent';
+      | 'ResetSent'
+      | 'TargetDisagreementFound'
+      | 'TargetDisagreementResolved';
   }
 >;
 

@@ -124,3 +124,40 @@ export function identity(provider: string) {
     linkedAt: null,
   };
 }
+
+export function disagreementFound(
+  time: string,
+  contradicts: UserFact,
+  field: 'exists' | 'enabled' | 'requiredActions' | 'password' = 'password',
+): UserFact {
+  return createEvent(
+    'TargetDisagreementFound',
+    {
+      sub,
+      target,
+      targetUserId: 'kc-1',
+      field,
+      contradicts: contradicts.id,
+      occurrence: 1,
+      ledger: 'password held (PasswordMigrated jit)',
+      observed: 'no password credential',
+    },
+    at(time),
+  );
+}
+
+export function disagreementResolved(time: string, found: UserFact): UserFact {
+  if (found.type !== 'TargetDisagreementFound') throw new Error('resolves a TargetDisagreementFound');
+  return createEvent(
+    'TargetDisagreementResolved',
+    {
+      sub,
+      target,
+      targetUserId: found.data.targetUserId,
+      field: found.data.field,
+      resolves: found.id,
+      observed: 'password credential held',
+    },
+    at(time),
+  );
+}

@@ -1,4 +1,4 @@
-import { earliestOf, type ImportRecord, type UserMigrationState } from './user-migration.js';
+import { earliestOf, type DisagreementRecord, type ImportRecord, type UserMigrationState } from './user-migration.js';
 import { hadMfaInCognito } from './cognito-mfa.js';
 
 /**
@@ -44,12 +44,24 @@ export interface UserMigrationSummary {
   readonly reboundProviders: readonly string[];
   readonly resetsSent: number;
   readonly lastResetAt: string | null;
+  /** Disagreements with the target recorded and not resolved yet; the cutover waits for zero. */
+  readonly openDisagreements: number;
 }
 
 export function summarizeUserMigration(state: UserMigrationState): UserMigrationSummary {
   const profile = state.profile;
+  const open = openDisagreementsOf(state);
+  // A claim the target contradicts does not count while the disagreement is open: a user whose
+  // password the target does not hold is again a user whose password is still to migrate, and a
+  // user the target does not have is again a user still to import.
+  const gone = (target: string) => open.some((d) => d.field === 'exists' && d.target === target);
   const importRecord = earliest(Object.values(state.imports));
-  const password = earliest(Object.values(state.passwordMigrations));
+  const password = earliest(
+    Object.values(state.passwordMigrations).filter(
+      (p) => !gone(p.target) && !open.some((d) => d.field === 'password' && d.target === p.target && d.at >= p.at),
+    ),
+  );
+  const inTarget = Object.values(state.imports).some((i) => !gone(i.target));
   const failure = latest(Object.values(state.importFailures));
   const bindings = Object.values(state.federationBindings);
   const expectedProviders = profile?.providers ?? [];
@@ -57,13 +69,14 @@ export function summarizeUserMigration(state: UserMigrationState): UserMigration
   const mfa = Object.values(state.mfaReenrolments);
   const resets = Object.values(state.resets);
 
-  const migratedAt = password?.at ?? federatedOnlyMigratedAt(state, expectedProviders);
+  const migratedAt =
+    password?.at ?? (open.some((d) => d.field === 'exists') ? null : federatedOnlyMigratedAt(state, expectedProviders));
   const status: MigrationStatus =
     migratedAt !== null
       ? 'migrated'
       : profile?.enabled === false
         ? 'disabled'
-        : importRecord !== null
+        : importRecord !== null && inTarget
           ? 'imported'
           : failure !== null
             ? 'import-failed'
@@ -88,7 +101,16 @@ export function summarizeUserMigration(state: UserMigrationState): UserMigration
     reboundProviders,
     resetsSent: resets.length,
     lastResetAt: resets.reduce<string | null>((last, r) => (last === null || r.at > last ? r.at : last), null),
+    openDisagreements: open.length,
   };
+}
+
+/** Disagreements with the target that no TargetDisagreementResolved has closed. */
+export function openDisagreementsOf(state: UserMigrationState): DisagreementRecord[] {
+  const resolved = state.resolvedDisagreements ?? {};
+  return Object.entries(state.targetDisagreements ?? {})
+    .filter(([id]) => resolved[id] === undefined)
+    .map(([, record]) => record);
 }
 
 /**

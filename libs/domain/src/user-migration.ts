@@ -88,6 +88,24 @@ export interface ResetRecord {
   readonly at: string;
 }
 
+/** The ledger and the target disagreed about one field (TargetDisagreementFound), keyed by that fact's id. */
+export interface DisagreementRecord {
+  readonly target: TargetKey;
+  readonly targetUserId: string;
+  readonly field: 'exists' | 'enabled' | 'requiredActions' | 'password';
+  /** The event id of the ledger fact the target contradicted. */
+  readonly contradicts: string;
+  readonly occurrence: number;
+  readonly ledger: string;
+  readonly observed: string;
+  readonly at: string;
+}
+
+export interface DisagreementResolutionRecord {
+  readonly observed: string;
+  readonly at: string;
+}
+
 /**
  * Everything the ledger says about one user, as a join-semilattice: each kind of fact is a set
  * keyed like the event's fact key, a fact seen twice keeps its earliest time, and the profile is
@@ -105,6 +123,13 @@ export interface UserMigrationState {
   readonly mfaReenrolments: Readonly<Record<string, MfaReenrolmentRecord>>;
   readonly federationBindings: Readonly<Record<string, FederationBindingRecord>>;
   readonly resets: Readonly<Record<string, ResetRecord>>;
+  /**
+   * Disagreements with the target (by TargetDisagreementFound id) and their resolutions (by the id
+   * they resolve). Absent until the first one: states stored before these facts existed, and
+   * every state without one, stay byte for byte what they were.
+   */
+  readonly targetDisagreements?: Readonly<Record<string, DisagreementRecord>>;
+  readonly resolvedDisagreements?: Readonly<Record<string, DisagreementResolutionRecord>>;
 }
 
 export function initialUserMigration(sub: string): UserMigrationState {
@@ -220,6 +245,27 @@ export function evolveUserMigration(state: UserMigrationState, fact: UserFact): 
       const target = targetKey(d.target);
       const record: ResetRecord = { target, attempt: d.attempt, reason: d.reason, at };
       return { ...state, resets: withEarliest(state.resets, `${target}/${d.attempt}`, record) };
+    }
+    case 'TargetDisagreementFound': {
+      const d = fact.data;
+      const record: DisagreementRecord = {
+        target: targetKey(d.target),
+        targetUserId: d.targetUserId,
+        field: d.field,
+        contradicts: d.contradicts,
+        occurrence: d.occurrence,
+        ledger: d.ledger,
+        observed: d.observed,
+        at,
+      };
+      return { ...state, targetDisagreements: withEarliest(state.targetDisagreements ?? {}, fact.id, record) };
+    }
+    case 'TargetDisagreementResolved': {
+      const record: DisagreementResolutionRecord = { observed: fact.data.observed, at };
+      return {
+        ...state,
+        resolvedDisagreements: withEarliest(state.resolvedDisagreements ?? {}, fact.data.resolves, record),
+      };
     }
   }
 }

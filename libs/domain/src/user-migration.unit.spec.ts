@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  disagreementFound,
+  disagreementResolved,
   exported,
   federationRebound,
   identity,
@@ -234,5 +236,50 @@ describe('user migration: transitions', () => {
   it('refuses a fact about another user', () => {
     const other = userMigrationOf('someone-else', []);
     assert.throws(() => evolveUserMigration(other, exported('2026-01-01T10:00:00Z')), UserStateConflictError);
+  });
+
+  it('TargetDisagreementFound on a migrated password: back to imported (password still to migrate), one open disagreement', () => {
+    const jit = passwordMigrated('2026-01-10T08:00:00Z');
+    given(exported('2026-01-01T10:00:00Z'), imported('2026-01-02T10:00:00Z'), jit)
+      .when(disagreementFound('2026-01-11T08:00:00Z', jit))
+      .then({ status: 'imported', passwordMigratedVia: null, migratedAt: null, openDisagreements: 1 });
+  });
+
+  it('after that correction, a password migrated later (a reset) counts again; the disagreement stays open until resolved', () => {
+    const jit = passwordMigrated('2026-01-10T08:00:00Z');
+    const found = disagreementFound('2026-01-11T08:00:00Z', jit);
+    given(exported('2026-01-01T10:00:00Z'), imported('2026-01-02T10:00:00Z'), jit, found)
+      .when(passwordMigrated('2026-01-20T08:00:00Z', 'reset'))
+      .then({ status: 'migrated', passwordMigratedVia: 'reset', openDisagreements: 1 });
+  });
+
+  it('TargetDisagreementResolved closes it: migrated again, no open disagreement', () => {
+    const jit = passwordMigrated('2026-01-10T08:00:00Z');
+    const found = disagreementFound('2026-01-11T08:00:00Z', jit);
+    given(exported('2026-01-01T10:00:00Z'), imported('2026-01-02T10:00:00Z'), jit, found)
+      .when(disagreementResolved('2026-01-12T08:00:00Z', found))
+      .then({ status: 'migrated', passwordMigratedVia: 'jit', openDisagreements: 0 });
+  });
+
+  it('a user the target does not have is again a user to import (exported), whatever the ledger recorded', () => {
+    const importFact = imported('2026-01-02T10:00:00Z');
+    given(exported('2026-01-01T10:00:00Z'), importFact, passwordMigrated('2026-01-10T08:00:00Z'))
+      .when(disagreementFound('2026-01-11T08:00:00Z', importFact, 'exists'))
+      .then({ status: 'exported', migratedAt: null, openDisagreements: 1 });
+  });
+
+  it('the correction facts fold in any order and delivered twice to the same state', () => {
+    const jit = passwordMigrated('2026-01-10T08:00:00Z');
+    const found = disagreementFound('2026-01-11T08:00:00Z', jit);
+    const facts = [exported('2026-01-01T10:00:00Z'), imported('2026-01-02T10:00:00Z'), jit, found];
+    const state = userMigrationOf(sub, facts);
+    assert.deepEqual(userMigrationOf(sub, [...facts].reverse()), state);
+    assert.deepEqual(evolveUserMigration(state, found), state);
+  });
+
+  it('a state without any disagreement has no disagreement fields (stored states stay byte for byte)', () => {
+    const state = userMigrationOf(sub, [exported('2026-01-01T10:00:00Z'), imported('2026-01-02T10:00:00Z')]);
+    assert.equal('targetDisagreements' in state, false);
+    assert.equal(summarizeUserMigration(state).openDisagreements, 0);
   });
 });

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { cutoverPhaseChanged, resetSkipped } from './catalog/cutover.js';
 import { exportRunCompleted, exportRunStarted } from './catalog/export-run.js';
+import { targetDisagreementFound, targetDisagreementResolved } from './catalog/target-disagreement.js';
 import { federationRebound, mfaReenrolled, passwordMigrated, resetSent } from './catalog/target-facts.js';
 import { userExported } from './catalog/user-exported.js';
 import { userImported, userImportFailed, userImportRevised } from './catalog/user-imported.js';
@@ -19,6 +20,8 @@ export const eventCatalog = {
   ExportRunCompleted: exportRunCompleted,
   CutoverPhaseChanged: cutoverPhaseChanged,
   ResetSkipped: resetSkipped,
+  TargetDisagreementFound: targetDisagreementFound,
+  TargetDisagreementResolved: targetDisagreementResolved,
 } as const;
 
 export type EventType = keyof typeof eventCatalog;

@@ -21,3 +21,8 @@ export type {
   CutoverPhaseChangedData,
   ResetSkippedData,
 } from './catalog/cutover.js';
+export type {
+  DisagreementField,
+  TargetDisagreementFoundData,
+  TargetDisagreementResolvedData,
+} from './catalog/target-disagreement.js';

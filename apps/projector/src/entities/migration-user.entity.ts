@@ -105,4 +105,8 @@ export class MigrationUser {
 
   @Column({ type: 'jsonb' })
   state!: UserMigrationState;
+
+  /** TargetDisagreementFound facts not resolved yet (the ledger-vs-target reconciliation). */
+  @Column({ name: 'open_disagreements', type: 'integer', default: 0 })
+  openDisagreements!: number;
 }

@@ -2,6 +2,7 @@ import { ProjectionTables1764400000000 } from './1764400000000-projection-tables
 import { AnalystViews1764400000001 } from './1764400000001-analyst-views.js';
 import { ProjectionOffsetOrigin1764400000002 } from './1764400000002-projection-offset-origin.js';
 import { ImportRequiredActions1764480000000 } from './1764480000000-import-required-actions.js';
+import { TargetDisagreements1764490000000 } from './1764490000000-target-disagreements.js';
 
 /** In order; TypeORM applies the ones its `migrations` table in the schema does not list yet. */
 export const projectionMigrations = [
@@ -9,4 +10,5 @@ export const projectionMigrations = [
   AnalystViews1764400000001,
   ProjectionOffsetOrigin1764400000002,
   ImportRequiredActions1764480000000,
+  TargetDisagreements1764490000000,
 ];

@@ -1,0 +1,21 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { projectionSchemaOf } from './projection-schema-name.js';
+
+/**
+ * Each user's open disagreements with the target (TargetDisagreementFound not resolved): the
+ * reconciler's `target-disagreements` criterion sums them. Rows projected before these facts
+ * existed hold none, so the default is exact for them.
+ */
+export class TargetDisagreements1764490000000 implements MigrationInterface {
+  name = 'TargetDisagreements1764490000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const s = projectionSchemaOf(queryRunner);
+    await queryRunner.query(`alter table ${s}.migration_user add column open_disagreements integer not null default 0`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    const s = projectionSchemaOf(queryRunner);
+    await queryRunner.query(`alter table ${s}.migration_user drop column open_disagreements`);
+  }
+}
