@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { stackConfig } from '#config';
+import { kafkaConfig, stackConfig } from '#config';
+import { EventIdentityAudit, Ledger, type EventIdentityFindings } from '#ledger';
 import { runDemoLoginWave, waveLoginsOf } from '#bridge';
 import { formatCompletion, formatRunSummary, projectUntilCaughtUp } from '#projector';
 import { localStack, projectRoot } from '#stack';
@@ -159,6 +160,11 @@ async function runStages(users: number, out: (text: string) => void): Promise<vo
   );
   const { metrics } = await projectUntilCaughtUp(env);
   out(formatCompletion(metrics).replace(/^(?=.)/gm, '   '));
+  const identity = await auditEventIdentity(env);
+  out(
+    `   ledger: ${identity.records} records, ${identity.ids} event ids, ${identity.repeats} repeated with the same bytes, ` +
+      `${identity.conflicts.length} ids with two contents\n`,
+  );
 
   out('\n== summary\n');
   out(
@@ -181,10 +187,20 @@ async function runStages(users: number, out: (text: string) => void): Promise<vo
     `   migrated   ${metrics.migrated} of ${metrics.users} users (${metrics.pctMigrated} %, ${metrics.pctActiveMigrated} % of active)\n`,
   );
   out(`   ledger vs target  ${metrics.disagreements.open} open disagreements (${metrics.disagreements.users} users)\n`);
+  out(`   ledger ids        ${identity.conflicts.length} event ids with two contents in ${identity.records} records\n`);
   check({
     ...figures,
     completion: { users: metrics.users, migrated: metrics.migrated, disagreements: metrics.disagreements.open },
+    identity: { conflicts: identity.conflicts },
   });
+}
+
+/** Reads the demo namespace's whole ledger back: every event id must carry the same bytes wherever it was recorded. */
+async function auditEventIdentity(env: NodeJS.ProcessEnv): Promise<EventIdentityFindings> {
+  const ledger = new Ledger({ kafka: kafkaConfig(env) });
+  const audit = new EventIdentityAudit();
+  await ledger.scan([ledger.topics.userEvents, ledger.topics.controlEvents], (record) => audit.add(record));
+  return audit.findings();
 }
 
 /**

@@ -15,6 +15,8 @@ export interface DemoFigures {
   readonly wave?: { readonly logins: number; readonly tokens: number; readonly requiredAction: number };
   readonly watched?: { readonly totpEnrolled: number; readonly mfaReenrolledRecorded: number };
   readonly completion?: { readonly users: number; readonly migrated: number; readonly disagreements: number };
+  /** Event ids the namespace's ledger holds with more than one content, and where. */
+  readonly identity?: { readonly conflicts: readonly { readonly id: string; readonly places: readonly string[] }[] };
 }
 
 export interface StageContradiction {
@@ -28,11 +30,11 @@ export interface StageContradiction {
  * produced while every stage still exited 0: facts exported but none projected (stored offsets
  * past the topic's end), users left unimported without a recorded failure, a login wave in which
  * nobody signed in (a stale projection read by the bridge), TOTP set up without the watcher
- * recording it, and a ledger that disagrees with the target.
+ * recording it, a ledger that disagrees with the target, and an event id recorded with two contents.
  */
 export function demoStageContradictions(figures: DemoFigures): StageContradiction[] {
   const found: StageContradiction[] = [];
-  const { seeded, exported, projected, wave, watched, completion } = figures;
+  const { seeded, exported, projected, wave, watched, completion, identity } = figures;
   if (exported.users + exported.rejected !== seeded)
     found.push({
       stage: '3. export',
@@ -78,6 +80,15 @@ export function demoStageContradictions(figures: DemoFigures): StageContradictio
         stage: '9. completion',
         problem: `the ledger disagrees with the target on ${completion.disagreements} points`,
       });
+  }
+  if (identity && identity.conflicts.length > 0) {
+    const [first] = identity.conflicts;
+    found.push({
+      stage: '9. completion',
+      problem:
+        `${identity.conflicts.length} event ids carry two contents in the ledger, ` +
+        `e.g. ${first!.id} at ${first!.places.join(' and ')}`,
+    });
   }
   return found;
 }

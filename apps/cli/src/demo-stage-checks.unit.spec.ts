@@ -9,6 +9,7 @@ const clean: DemoFigures = {
   wave: { logins: 180, tokens: 120, requiredAction: 50 },
   watched: { totpEnrolled: 5, mfaReenrolledRecorded: 5 },
   completion: { users: 2000, migrated: 340, disagreements: 0 },
+  identity: { conflicts: [] },
 };
 
 const stagesOf = (figures: DemoFigures) => demoStageContradictions(figures).map((c) => c.stage);
@@ -59,6 +60,16 @@ describe('demoStageContradictions', () => {
 
   it('given a clean run, when the ledger disagrees with the target, then the completion stage fails', () => {
     assert.deepEqual(stagesOf({ ...clean, completion: { ...clean.completion!, disagreements: 1 } }), ['9. completion']);
+  });
+
+  it('given a clean run, when one event id carries two contents, then the completion stage fails naming it', () => {
+    const conflict = { id: 'id-1', places: ['demo.user-events/3@10', 'demo.user-events/3@42'] };
+    const found = demoStageContradictions({ ...clean, identity: { conflicts: [conflict] } });
+    assert.deepEqual(
+      found.map((c) => c.stage),
+      ['9. completion'],
+    );
+    assert.match(found[0]!.problem, /id-1 at demo\.user-events\/3@10 and demo\.user-events\/3@42/);
   });
 
   it('given a seeded pool, when the export lists fewer users than seeded, then the export stage fails', () => {

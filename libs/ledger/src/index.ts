@@ -11,3 +11,4 @@ export { partitionOfKey } from './key-partition.js';
 export { StoredPositionMismatchError } from './stored-position-mismatch-error.js';
 export { assertStoredPositionsMatch, type StoredPosition } from './stored-position.js';
 export type { LedgerOrigin, TopicOrigin } from './ledger-origin.js';
+export { EventIdentityAudit, type EventIdentityConflict, type EventIdentityFindings } from './event-identity-audit.js';
