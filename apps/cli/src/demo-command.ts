@@ -1,11 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { kafkaConfig, stackConfig } from '#config';
-import { EventIdentityAudit, Ledger, type EventIdentityFindings } from '#ledger';
+import pg from 'pg';
+import { databaseConfig, kafkaConfig, keycloakConfig, stackConfig } from '#config';
+import { KeycloakRealm } from '#keycloak';
+import { EventIdentityAudit, Ledger, StoredPositionMismatchError, type EventIdentityFindings } from '#ledger';
 import { runDemoLoginWave, waveLoginsOf } from '#bridge';
 import { formatCompletion, formatRunSummary, projectUntilCaughtUp } from '#projector';
-import { localStack, projectRoot } from '#stack';
+import { keycloakAdminLogin, localStack, projectRoot } from '#stack';
 import { exportPool, formatExportSummary } from './export-command.js';
 import { formatImportReport, importUsers } from './import-command.js';
 import { formatPass, reconcileCompressed } from './reconcile-command.js';
@@ -78,6 +80,7 @@ async function runStages(users: number, out: (text: string) => void): Promise<vo
     `   namespace: topics ${demoNamespace.KAFKA_TOPIC_PREFIX}.*, realm ${demoNamespace.KEYCLOAK_REALM}, ` +
       `schemas ${demoNamespace.PROJECTION_SCHEMA}, ${demoNamespace.RECONCILER_SCHEMA}, ${demoNamespace.WATCHER_SCHEMA}\n`,
   );
+  await startFreshDemoNamespace(env, out);
   const exported = await exportPool(false, env);
   out(formatExportSummary(exported));
   let figures: DemoFigures = {
@@ -99,7 +102,7 @@ async function runStages(users: number, out: (text: string) => void): Promise<vo
   out(formatImportReport(imported).replace(/^(?=.)/gm, '   '));
 
   out('\n== 5. project the ledger into PostgreSQL\n');
-  const projected = await projectUntilCaughtUp(env);
+  const projected = await projectDemoLedger(env, out);
   out(`   ${formatRunSummary(projected.run)}`);
   check({
     ...figures,
@@ -193,6 +196,59 @@ async function runStages(users: number, out: (text: string) => void): Promise<vo
     completion: { users: metrics.users, migrated: metrics.migrated, disagreements: metrics.disagreements.open },
     identity: { conflicts: identity.conflicts },
   });
+}
+
+/**
+ * The demo's schemas belong to the demo's ledger alone. When they hold another ledger's positions
+ * (a second checkout with its own broker, or a broker whose data was recreated, sharing this
+ * PostgreSQL database) the projector rightly refuses them; the demo then drops its own schemas
+ * and rebuilds them from this ledger, saying so. A real migration's schemas are never dropped:
+ * there the refusal stands and `ledger replay --replace` is the operator's decision.
+ */
+async function projectDemoLedger(
+  env: NodeJS.ProcessEnv,
+  out: (text: string) => void,
+): Promise<Awaited<ReturnType<typeof projectUntilCaughtUp>>> {
+  try {
+    return await projectUntilCaughtUp(env);
+  } catch (error) {
+    if (!(error instanceof StoredPositionMismatchError)) throw error;
+    out(`   the demo's schemas hold another ledger's positions (${error.message.split(';')[0]})\n`);
+    await dropDemoSchemas(env, out);
+    return await projectUntilCaughtUp(env);
+  }
+}
+
+const demoSchemas = [demoNamespace.PROJECTION_SCHEMA, demoNamespace.RECONCILER_SCHEMA, demoNamespace.WATCHER_SCHEMA];
+
+async function dropDemoSchemas(env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<void> {
+  out(`   dropping ${demoSchemas.join(', ')}: they are rebuilt from this ledger\n`);
+  const client = new pg.Client({ connectionString: databaseConfig(env).url });
+  await client.connect();
+  try {
+    for (const schema of demoSchemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A broker without the demo's topics holds no demo ledger yet (a fresh clone, a recreated broker),
+ * so whatever the demo namespace holds elsewhere (its schemas in a shared PostgreSQL, its realm in
+ * a kept Keycloak) belongs to a ledger that is gone: the stages would compare this ledger with
+ * another one's state. The namespace is the demo's alone, so it starts over.
+ */
+async function startFreshDemoNamespace(env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<void> {
+  const ledger = new Ledger({ kafka: kafkaConfig(env) });
+  if (await ledger.hasTopics([ledger.topics.userEvents, ledger.topics.controlEvents])) return;
+  out(`   no ${demoNamespace.KAFKA_TOPIC_PREFIX}.* topics in this Kafka yet: the demo namespace starts over\n`);
+  await dropDemoSchemas(env, out);
+  const realm = new KeycloakRealm(keycloakConfig(env), await keycloakAdminLogin(env));
+  const existing = await realm.call('demo realm lookup', (c) => c.realms.findOne({ realm: realm.name }));
+  if (existing) {
+    out(`   deleting Keycloak realm ${realm.name}: it holds the users of that ledger\n`);
+    await realm.call('demo realm deletion', (c) => c.realms.del({ realm: realm.name }));
+  }
 }
 
 /** Reads the demo namespace's whole ledger back: every event id must carry the same bytes wherever it was recorded. */
