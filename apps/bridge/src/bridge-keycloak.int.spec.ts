@@ -32,14 +32,13 @@ import { CognitoPoolReader, createCognitoClient, type MeteredCognitoClient } fro
 import { createEvent, type LedgerEvent } from '#events';
 import { PoolExport } from '#exporter';
 import { ImporterModule, ImportRun } from '#importer';
-import { KeycloakRealm } from '#keycloak';
+import { ensureDirectGrantClient, ensurePasswordMigrationStorage, KeycloakRealm } from '#keycloak';
 import { decodeRecord, Ledger } from '#ledger';
 import { projectUntilCaughtUp } from '#projector';
 import { CognitoComponent, keycloakAdminLogin, KeycloakServer, projectRoot } from '#stack';
 import { TargetWatch, WatcherModule, watcherSettingsOf } from '#watcher';
 import { startBridge, type RunningBridge } from './bridge-runtime.js';
 import { runDemoLoginWave } from './demo-login-wave.js';
-import { ensureDirectGrantClient, installJitDirectGrantFlow } from './keycloak-jit-flow.js';
 import { passwordGrant, type PasswordGrant } from './keycloak-password-grant.js';
 
 /*
@@ -334,7 +333,7 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
     );
     realm = new KeycloakRealm(keycloakConfig(env), await keycloakAdminLogin(env));
     await startProxy();
-    await installJitDirectGrantFlow(realm, {
+    await ensurePasswordMigrationStorage(realm, {
       verifyUrl: `${proxyUrl}/v1/verify`,
       sharedSecret,
       timeoutMs: providerTimeoutMs,

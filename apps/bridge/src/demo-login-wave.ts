@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { keycloakConfig, type Env } from '#config';
-import { KeycloakRealm } from '#keycloak';
+import { ensureDirectGrantClient, ensurePasswordMigrationStorage, KeycloakRealm } from '#keycloak';
 import { keycloakAdminLogin, type SyntheticPool } from '#stack';
 import { startBridge } from './bridge-runtime.js';
-import { ensureDirectGrantClient, installJitDirectGrantFlow } from './keycloak-jit-flow.js';
 import { runLoginWave, type LoginWaveCounts, type WaveLogin } from './login-wave.js';
 import type { MigrationUserDirectory } from './migration-user.js';
 
@@ -18,7 +17,7 @@ export interface DemoLoginWaveOptions {
 
 /**
  * For `ledger demo`: starts a bridge for the pool (COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID,
- * COGNITO_ENDPOINT from `env`), points the realm's direct grant at it, lets `logins` log in to
+ * COGNITO_ENDPOINT from `env`), points the realm's password-migration component at it, lets `logins` log in to
  * Keycloak with their Cognito passwords and stops the bridge again once Keycloak's store
  * confirmations have been recorded (at most 10 s after the last login). Every login comes from this
  * machine, so the per-IP limit is lifted unless `env` sets it.
@@ -41,7 +40,7 @@ export async function runDemoLoginWave(
     const config = keycloakConfig(env);
     const realm = new KeycloakRealm(config, await keycloakAdminLogin(env));
     const clientId = options.clientId ?? 'migration-demo';
-    await installJitDirectGrantFlow(realm, {
+    await ensurePasswordMigrationStorage(realm, {
       verifyUrl: `${bridge.url}/v1/verify`,
       sharedSecret: bridge.config.sharedSecret,
     });

@@ -10,13 +10,6 @@ export { LoginGuard, type LoginGuardLimits } from './login-guard.js';
 export { KnownOutcomes, type KnownOutcomesOptions } from './known-outcomes.js';
 export type { StoredPasswords } from './stored-passwords.js';
 export { KeycloakStoredPasswords } from './keycloak-stored-passwords.js';
-export {
-  installJitDirectGrantFlow,
-  ensureDirectGrantClient,
-  JIT_AUTHENTICATOR,
-  JIT_DIRECT_GRANT_FLOW,
-  type JitFlowSettings,
-} from './keycloak-jit-flow.js';
 export { passwordGrant, type GrantResult, type PasswordGrant } from './keycloak-password-grant.js';
 export { runLoginWave, type LoginWaveCounts, type LoginWaveOptions, type WaveLogin } from './login-wave.js';
 export { runDemoLoginWave, waveLoginsOf, type DemoLoginWaveOptions } from './demo-login-wave.js';

@@ -14,6 +14,7 @@ import {
 import { createEvent, type EventContext, type LedgerEvent, type LedgerEventOf, type PoolSettings } from '#events';
 import {
   bootstrapRealm,
+  ensurePasswordMigrationStorage,
   KeycloakRequestError,
   type FederatedLink,
   type GroupDirectory,
@@ -106,6 +107,8 @@ const goneFromTarget = (id: string) =>
 export class UserImport {
   private login: LoginPolicy = loginPolicyOf(undefined);
   private realmProviders: ReadonlySet<string> = new Set();
+  /** The realm's password-migration component; imported users are linked to it (docs/bridge.md). */
+  private passwordStorageId: string | undefined;
   /** What the ledger records about each user's import into this realm (import facts only). */
   private readonly recorded = new Map<string, UserMigrationState>();
   /** Cognito usernames in the ledger, lower-cased -> sub -> username: who claims which target name. */
@@ -128,6 +131,7 @@ export class UserImport {
     identityProviders: readonly IdentityProviderRepresentation[] = [],
   ): Promise<RealmBootstrapResult> {
     const result = await bootstrapRealm(this.target.realm, importRealmSpec(pool, this.mapping, identityProviders));
+    this.passwordStorageId = await ensurePasswordMigrationStorage(this.target.realm);
     this.login = loginPolicyOf(pool);
     const providers = await this.target.realm.call('identity providers read', (c) => c.identityProviders.find());
     this.realmProviders = new Set(providers.map((p) => p.alias!));
@@ -333,7 +337,7 @@ export class UserImport {
   private async writeChunk(
     chunk: readonly MappedUser[],
   ): Promise<{ user: MappedUser; outcome: 'added' | 'written-before' | 'look-closer' }[]> {
-    const results = await this.target.writer.write(chunk.map((user) => ({ key: user.sub, user: user.representation })));
+    const results = await this.target.writer.write(chunk.map((user) => ({ key: user.sub, user: this.forTarget(user) })));
     return results.map((result, index) => {
       const user = chunk[index]!;
       if (result.outcome === 'refused' || result.id !== user.id) return { user, outcome: 'look-closer' };
@@ -375,6 +379,20 @@ export class UserImport {
     return matchedBy
       ? { ...imported, outcome: 'matched', matchedBy }
       : { ...imported, outcome: 'created', matchedBy: null };
+  }
+
+  /**
+   * A new user as written: linked to the password-migration component, so that every flow that
+   * checks a password asks the bridge until Keycloak holds the user's own, and with the realm's
+   * default roles, which partialImport (unlike `POST /users`) does not grant: without them the
+   * account console refuses the user (measured on 26.7.3).
+   */
+  private forTarget(user: MappedUser): MappedUser['representation'] & { federationLink?: string; realmRoles: string[] } {
+    return {
+      ...user.representation,
+      ...(this.passwordStorageId ? { federationLink: this.passwordStorageId } : {}),
+      realmRoles: [`default-roles-${this.target.realm.name.toLowerCase()}`],
+    };
   }
 
   private created(user: MappedUser, id: string): Settled {
@@ -431,11 +449,11 @@ export class UserImport {
    */
   private async writeAlone(user: MappedUser): Promise<Settled> {
     if (user.findings.length === 0) {
-      const [result] = await this.target.writer.write([{ key: user.sub, user: user.representation }]);
+      const [result] = await this.target.writer.write([{ key: user.sub, user: this.forTarget(user) }]);
       if (result && result.outcome !== 'refused' && result.id === user.id) return this.created(user, user.id);
     }
     try {
-      return this.created(user, await this.target.users.create(user.representation));
+      return this.created(user, await this.target.users.create(this.forTarget(user)));
     } catch (error) {
       if (error instanceof KeycloakRequestError) return { kind: 'failed', user, failure: error };
       throw error;

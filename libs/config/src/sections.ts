@@ -168,8 +168,8 @@ export function keycloakConfig(env: Env): KeycloakConfig {
     KEYCLOAK_ADMIN_PASSWORD: z.string().min(1).optional(),
     KEYCLOAK_DIST_VERSION: z
       .string()
-      .regex(/^\d+\.\d+\.\d+$/, 'must be a version such as 26.5.6')
-      .default('26.5.6'),
+      .regex(/^\d+\.\d+\.\d+$/, 'must be a version such as 26.7.3')
+      .default('26.7.3'),
     KEYCLOAK_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60000),
   });
   return {

@@ -18,3 +18,9 @@ export { UserBatchWriter, type UserWrite, type UserWriteResult } from './user-ba
 export type { TargetUser, TargetUserDetail, FederatedLink } from './target-user.js';
 export type { default as UserRepresentation } from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
 export { UserEventLog, type UserEvent, type UserEventPageQuery } from './user-event-log.js';
+export {
+  ensurePasswordMigrationStorage,
+  PASSWORD_MIGRATION_PROVIDER,
+  type PasswordMigrationBridge,
+} from './password-migration-storage.js';
+export { ensureDirectGrantClient } from './sign-in-clients.js';

@@ -204,6 +204,7 @@ export class KeycloakServer implements StackComponent {
         join(source, 'pom.xml'),
         'package',
         `-Dkeycloak.version=${this.keycloak.distVersion}`,
+        `-Dkeycloak.dist=${this.dist}`,
         `-Dprovider.build.dir=${buildDir}`,
       ],
       { JAVA_HOME: javaHome },
