@@ -11,32 +11,20 @@ import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
   DeleteUserPoolCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { NestFactory } from '@nestjs/core';
 import pg from 'pg';
 import { pino } from 'pino';
-import {
-  cognitoConfig,
-  databaseConfig,
-  importerConfig,
-  kafkaConfig,
-  keycloakConfig,
-  stackConfig,
-  type Env,
-} from '#config';
+import { cognitoConfig, databaseConfig, kafkaConfig, keycloakConfig, stackConfig, type Env } from '#config';
 import { CognitoPoolReader, createCognitoClient, type MeteredCognitoClient } from '#cognito';
-import { createEvent, type LedgerEvent } from '#events';
+import { createEvent } from '#events';
 import { PoolExport } from '#exporter';
-import { ImporterModule, ImportRun } from '#importer';
 import { ensureDirectGrantClient, ensurePasswordMigrationStorage, KeycloakRealm } from '#keycloak';
-import { decodeRecord, Ledger } from '#ledger';
+import { Ledger } from '#ledger';
 import { projectUntilCaughtUp } from '#projector';
 import { CognitoComponent, keycloakAdminLogin, KeycloakServer, projectRoot } from '#stack';
-import { TargetWatch, WatcherModule, watcherSettingsOf } from '#watcher';
+import { createBridgePool, distinctFacts, eventually, importFromLedger, userFacts, watcherPass } from '#test-support';
 import { startBridge, type RunningBridge } from './bridge-runtime.js';
 import { runDemoLoginWave } from './demo-login-wave.js';
 import { passwordGrant, type PasswordGrant } from './keycloak-password-grant.js';
@@ -126,48 +114,8 @@ async function startProxy(): Promise<void> {
 }
 
 async function subOf(username: string): Promise<string> {
-  const exported = (await facts()).find((e) => e.type === 'UserExported' && e.data.username === username);
+  const exported = (await userFacts(env)).find((e) => e.type === 'UserExported' && e.data.username === username);
   return exported!.subject;
-}
-
-/** Distinct PasswordMigrated facts about one user; every record of one id must carry the same bytes. */
-async function passwordFacts(sub: string): Promise<LedgerEvent[]> {
-  const byId = new Map<string, string>();
-  const distinct: LedgerEvent[] = [];
-  const ledger = new Ledger({ kafka: kafkaConfig(env) });
-  await ledger.scan([ledger.topics.userEvents], (record) => {
-    const event = decodeRecord(record);
-    if (event.type !== 'PasswordMigrated' || event.subject !== sub) return;
-    const bytes = record.value?.toString('utf8') ?? '';
-    const known = byId.get(event.id);
-    if (known === undefined) {
-      byId.set(event.id, bytes);
-      distinct.push(event);
-    } else assert.equal(bytes, known, `event ${event.id} recorded with other bytes`);
-  });
-  return distinct;
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await sleep(250);
-  }
-}
-
-/** One watcher run over the realm: the events, then one reconciliation pass. */
-async function watcherPass(): Promise<void> {
-  const settings = watcherSettingsOf(env, await keycloakAdminLogin(env));
-  const app = await NestFactory.createApplicationContext(WatcherModule.register(settings), { logger: false });
-  try {
-    await app
-      .get(TargetWatch)
-      .run({ follow: false, reconcile: true, pollIntervalMs: 200, reconcileIntervalMs: 60_000 });
-  } finally {
-    await app.close();
-  }
 }
 
 /** The verify log lines the bridge wrote for one user. */
@@ -177,25 +125,9 @@ function verifyLines(sub: string): Record<string, unknown>[] {
     .filter((line) => line.msg === 'password verify' && line.sub === sub);
 }
 
-async function facts(): Promise<LedgerEvent[]> {
-  const ledger = new Ledger({ kafka: kafkaConfig(env) });
-  const events: LedgerEvent[] = [];
-  await ledger.scan([ledger.topics.userEvents], (record) => void events.push(decodeRecord(record)));
-  return events;
-}
-
 async function seedCognito(): Promise<void> {
   cognito = createCognitoClient({ ...cognitoConfig(env), maxAttempts: 1 }, { paced: false });
-  const pool = await cognito.client.send(new CreateUserPoolCommand({ PoolName: `jit-${run}` }));
-  poolId = pool.UserPool!.Id!;
-  const client = await cognito.client.send(
-    new CreateUserPoolClientCommand({
-      UserPoolId: poolId,
-      ClientName: 'migration-bridge',
-      ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-    }),
-  );
-  clientId = client.UserPoolClient!.ClientId!;
+  ({ poolId, clientId } = await createBridgePool(cognito, `jit-${run}`));
   for (const [username, password] of Object.entries(people)) {
     await cognito.client.send(
       new AdminCreateUserCommand({
@@ -259,7 +191,7 @@ async function seedResetRequiredUser(): Promise<void> {
   );
   const dave = await cognito.client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: resetUser.username }));
   const sub = dave.UserAttributes!.find((a) => a.Name === 'sub')!.Value!;
-  const template = (await facts()).find((e) => e.type === 'UserExported' && e.data.username === 'alice')!;
+  const template = (await userFacts(env)).find((e) => e.type === 'UserExported' && e.data.username === 'alice')!;
   if (template.type !== 'UserExported') throw new Error('no export of alice');
   const ledger = new Ledger({ kafka: kafkaConfig(env) });
   const publisher = await ledger.publisher();
@@ -291,14 +223,7 @@ async function exportAndImport(): Promise<void> {
   const ledger = new Ledger({ kafka: kafkaConfig(env) });
   await new PoolExport(ledger, new CognitoPoolReader(cognito, poolId), cognito).run({ totpLookup: false });
   await seedResetRequiredUser();
-  const admin = await keycloakAdminLogin(env);
-  const settings = { kafka: kafkaConfig(env), keycloak: keycloakConfig(env), importer: importerConfig(env), admin };
-  const app = await NestFactory.createApplicationContext(ImporterModule.register(settings), { logger: false });
-  try {
-    await app.get(ImportRun).run({ groupId: `test-jit-import-${run}`, follow: false, identityProviders: [] });
-  } finally {
-    await app.close();
-  }
+  await importFromLedger(env, `test-jit-import-${run}`);
 }
 
 async function userId(username: string): Promise<string> {
@@ -367,7 +292,7 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
   it('records PasswordMigrated (via jit) in the ledger once Keycloak has confirmed the store', async () => {
     const alice = await subOf('alice');
     const migrated = await eventually(
-      () => passwordFacts(alice),
+      () => distinctFacts(env, 'PasswordMigrated', alice),
       (found) => found.length > 0,
     );
     assert.equal(migrated.length, 1);
@@ -382,8 +307,8 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
     const result = await passwordGrant(target, 'bob', wrongPassword);
     assert.equal(result.kind, 'invalid-credentials');
     assert.equal(await hasPassword('bob'), false);
-    const bob = (await facts()).find((e) => e.type === 'UserExported' && e.data.username === 'bob')!;
-    assert.ok(!(await facts()).some((e) => e.type === 'PasswordMigrated' && e.subject === bob.subject));
+    const bob = (await userFacts(env)).find((e) => e.type === 'UserExported' && e.data.username === 'bob')!;
+    assert.ok(!(await userFacts(env)).some((e) => e.type === 'PasswordMigrated' && e.subject === bob.subject));
   });
 
   it('a broker stall during a first login strands nobody: the password signs in later and the ledger gets one fact', async () => {
@@ -407,11 +332,11 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
     assert.equal(later.kind, 'tokens', 'the right password signs in after the stall');
     assert.equal(await hasPassword('erin'), true);
     await eventually(
-      () => passwordFacts(erin),
+      () => distinctFacts(env, 'PasswordMigrated', erin),
       (found) => found.length > 0,
     );
-    await watcherPass();
-    const migrated = await passwordFacts(erin);
+    await watcherPass(env);
+    const migrated = await distinctFacts(env, 'PasswordMigrated', erin);
     assert.equal(migrated.length, 1);
     assert.equal(migrated[0]!.type === 'PasswordMigrated' && migrated[0]!.data.via, 'jit');
   });
@@ -428,11 +353,15 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
     }
     assert.equal(first.kind, 'unavailable');
     assert.equal(await hasPassword('frank'), false);
-    assert.deepEqual(await passwordFacts(frank), [], 'no PasswordMigrated while Keycloak holds no password');
+    assert.deepEqual(
+      await distinctFacts(env, 'PasswordMigrated', frank),
+      [],
+      'no PasswordMigrated while Keycloak holds no password',
+    );
     assert.equal((await passwordGrant(target, 'frank', people.frank)).kind, 'tokens');
     assert.equal(await hasPassword('frank'), true);
     const migrated = await eventually(
-      () => passwordFacts(frank),
+      () => distinctFacts(env, 'PasswordMigrated', frank),
       (found) => found.length > 0,
     );
     assert.equal(migrated.length, 1);
@@ -448,9 +377,9 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
       proxyMode.dropConfirmations = false;
     }
     assert.equal(await hasPassword('gina'), true);
-    assert.deepEqual(await passwordFacts(gina), []);
-    await watcherPass();
-    const migrated = await passwordFacts(gina);
+    assert.deepEqual(await distinctFacts(env, 'PasswordMigrated', gina), []);
+    await watcherPass(env);
+    const migrated = await distinctFacts(env, 'PasswordMigrated', gina);
     assert.equal(migrated.length, 1);
     const fact = migrated[0]!;
     assert.deepEqual(fact.data, { sub: gina, target: { kind: 'keycloak', realm: realm.name }, via: 'jit' });
@@ -461,7 +390,7 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
       body: JSON.stringify({ sub: gina, userId: await userId('gina') }),
     });
     assert.equal(confirmed.status, 200);
-    assert.equal((await passwordFacts(gina)).length, 1);
+    assert.equal((await distinctFacts(env, 'PasswordMigrated', gina)).length, 1);
   });
 
   it('a RESET_REQUIRED user is not migrated with the right password, and Cognito is not asked', async () => {
@@ -469,7 +398,7 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
     const result = await passwordGrant(target, resetUser.username, resetUser.password);
     assert.equal(result.kind, 'invalid-credentials');
     assert.equal(await hasPassword(resetUser.username), false);
-    assert.deepEqual(await passwordFacts(dave), []);
+    assert.deepEqual(await distinctFacts(env, 'PasswordMigrated', dave), []);
     const lines = verifyLines(dave);
     assert.ok(lines.length > 0, 'the bridge was asked');
     for (const line of lines) {
@@ -487,7 +416,7 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
     const [user] = await realm.call('user', (c) => c.users.find({ username: unconfirmedUser.username, exact: true }));
     assert.ok(user!.requiredActions?.includes('VERIFY_EMAIL'));
     const migrated = await eventually(
-      () => passwordFacts(una),
+      () => distinctFacts(env, 'PasswordMigrated', una),
       (found) => found.length > 0,
     );
     assert.equal(migrated.length, 1);
@@ -516,7 +445,7 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
     assert.equal(counts['invalid-credentials'], 1);
     assert.equal(await hasPassword('carol'), true);
     // The wave returns once Keycloak's store confirmations are recorded.
-    assert.equal((await passwordFacts(await subOf('carol'))).length, 1);
+    assert.equal((await distinctFacts(env, 'PasswordMigrated', await subOf('carol'))).length, 1);
   });
 
   it('no password used in this run is in any topic, log line (bridge and Keycloak) or table of the run', async () => {

@@ -30,7 +30,9 @@ export function bridgeCommand(): Command {
             verifyUrl: `${(options.publicUrl ?? running.url).replace(/\/+$/, '')}/v1/verify`,
             sharedSecret: running.config.sharedSecret,
           });
-          process.stdout.write(`realm ${realm.name}: every sign-in of a user imported from Cognito now checks the password through the bridge\n`);
+          process.stdout.write(
+            `realm ${realm.name}: every sign-in of a user imported from Cognito now checks the password through the bridge\n`,
+          );
         }
         process.stdout.write(`bridge listening on ${running.url} (Ctrl-C stops it)\n`);
         await stopRequested();

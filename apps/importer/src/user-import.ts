@@ -337,7 +337,9 @@ export class UserImport {
   private async writeChunk(
     chunk: readonly MappedUser[],
   ): Promise<{ user: MappedUser; outcome: 'added' | 'written-before' | 'look-closer' }[]> {
-    const results = await this.target.writer.write(chunk.map((user) => ({ key: user.sub, user: this.forTarget(user) })));
+    const results = await this.target.writer.write(
+      chunk.map((user) => ({ key: user.sub, user: this.forTarget(user) })),
+    );
     return results.map((result, index) => {
       const user = chunk[index]!;
       if (result.outcome === 'refused' || result.id !== user.id) return { user, outcome: 'look-closer' };
@@ -387,7 +389,9 @@ export class UserImport {
    * default roles, which partialImport (unlike `POST /users`) does not grant: without them the
    * account console refuses the user (measured on 26.7.3).
    */
-  private forTarget(user: MappedUser): MappedUser['representation'] & { federationLink?: string; realmRoles: string[] } {
+  private forTarget(
+    user: MappedUser,
+  ): MappedUser['representation'] & { federationLink?: string; realmRoles: string[] } {
     return {
       ...user.representation,
       ...(this.passwordStorageId ? { federationLink: this.passwordStorageId } : {}),

@@ -13,3 +13,4 @@ export { loadPolicy } from './policy-file.js';
 export { formatCriteriaReport } from './criteria-report.js';
 export { formatRollbackReport } from './rollback-report-text.js';
 export { serveCutoverStatus } from './status-api.js';
+export { ResetMailer, type TargetAccount } from './reset-mailer.js';

@@ -47,6 +47,14 @@ export async function bootstrapRealm(realm: KeycloakRealm, spec: RealmSpec): Pro
   return { realmCreated, attributesDeclared, requirementsChanged, requiredActionsEnabled, identityProvidersCreated };
 }
 
+/**
+ * Set when the realm is created, left to the operator afterwards. Cognito locks a user out for a
+ * while after 5 wrong passwords; Keycloak counts nothing unless told to. Wrong passwords of users
+ * not migrated yet are counted exactly like native ones (the provider answers them as Keycloak's
+ * own validator does), while bridge outages are not counted at all.
+ */
+const bruteForceLikeCognito = { bruteForceProtected: true, failureFactor: 5, permanentLockout: false } as const;
+
 async function ensureRealm(realm: KeycloakRealm, spec: RealmSpec): Promise<boolean> {
   const settings = {
     displayName: spec.displayName,
@@ -58,7 +66,9 @@ async function ensureRealm(realm: KeycloakRealm, spec: RealmSpec): Promise<boole
   const existing = await realm.call('realm lookup', (c) => c.realms.findOne({ realm: realm.name }));
   if (!existing) {
     try {
-      await realm.call('realm creation', (c) => c.realms.create({ realm: realm.name, enabled: true, ...settings }));
+      await realm.call('realm creation', (c) =>
+        c.realms.create({ realm: realm.name, enabled: true, ...settings, ...bruteForceLikeCognito }),
+      );
       return true;
     } catch (error) {
       // Another importer created it in the meantime: fall through to the update.

@@ -1,0 +1,6 @@
+export { launchChromium, withPage } from './chromium.js';
+export { eventually } from './eventually.js';
+export { distinctFacts, userFacts } from './ledger-facts.js';
+export { watcherPass } from './watcher-pass.js';
+export { createBridgePool, createPoolUser } from './bridge-pool.js';
+export { importFromLedger } from './import-from-ledger.js';

@@ -1,0 +1,17 @@
+import { NestFactory } from '@nestjs/core';
+import type { Env } from '#config';
+import { keycloakAdminLogin } from '#stack';
+import { TargetWatch, WatcherModule, watcherSettingsOf } from '#watcher';
+
+/** One watcher run over the realm of `env`: the events, then one reconciliation pass. */
+export async function watcherPass(env: Env): Promise<void> {
+  const settings = watcherSettingsOf(env, await keycloakAdminLogin(env));
+  const app = await NestFactory.createApplicationContext(WatcherModule.register(settings), { logger: false });
+  try {
+    await app
+      .get(TargetWatch)
+      .run({ follow: false, reconcile: true, pollIntervalMs: 200, reconcileIntervalMs: 60_000 });
+  } finally {
+    await app.close();
+  }
+}
