@@ -12,6 +12,7 @@ export {
   bridgeConfig,
   watcherConfig,
   reconcilerConfig,
+  signInAppConfig,
   type KafkaConfig,
   type DatabaseConfig,
   type CognitoConfig,
@@ -24,4 +25,5 @@ export {
   type BridgeConfig,
   type WatcherConfig,
   type ReconcilerConfig,
+  type SignInAppConfig,
 } from './sections.js';

@@ -404,3 +404,23 @@ export function reconcilerConfig(env: Env): ReconcilerConfig {
     },
   };
 }
+
+/** The demo's sign-in application (apps/sign-in-app): where it listens and which Keycloak client it signs in with. */
+export interface SignInAppConfig {
+  readonly host: string;
+  /** 0: any free port. */
+  readonly port: number;
+  readonly clientId: string;
+}
+
+export function signInAppConfig(env: Env): SignInAppConfig {
+  const v = readEnv(env, {
+    SIGN_IN_APP_HOST: z.string().min(1).default('127.0.0.1'),
+    SIGN_IN_APP_PORT: z.coerce.number().int().min(0).max(65535).default(18095),
+    SIGN_IN_APP_CLIENT_ID: z
+      .string()
+      .regex(/^[\w.-]+$/, 'must be a Keycloak client id of letters, digits, ".", "_" or "-"')
+      .default('migration-sign-in'),
+  });
+  return { host: v.SIGN_IN_APP_HOST, port: v.SIGN_IN_APP_PORT, clientId: v.SIGN_IN_APP_CLIENT_ID };
+}

@@ -23,4 +23,19 @@ export {
   PASSWORD_MIGRATION_PROVIDER,
   type PasswordMigrationBridge,
 } from './password-migration-storage.js';
-export { ensureDirectGrantClient } from './sign-in-clients.js';
+export { ensureDirectGrantClient, ensureSignInClient, type SignInClientSettings } from './sign-in-clients.js';
+export { readLoginPage, type LoginPage, type RequiredActionPage, type FeedbackMessage } from './login-page.js';
+export {
+  outcomeOfPage,
+  TEMPORARILY_UNAVAILABLE_MESSAGE,
+  type LoginPageOutcome,
+  type LoginPageVerdict,
+  type LoginPageTimings,
+  type IdTokenClaims,
+} from './login-page-outcome.js';
+export { BrowserSession, type BrowserResponse } from './browser-session.js';
+export {
+  signInThroughLoginPage,
+  type LoginPageClient,
+  type SignInThroughLoginPageOptions,
+} from './login-page-sign-in.js';

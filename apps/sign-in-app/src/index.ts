@@ -1,0 +1,1 @@
+export { startSignInApp, type SignInAppOptions, type RunningSignInApp } from './sign-in-app.js';
