@@ -441,7 +441,7 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
       ],
       { clientId: 'app' },
     );
-    assert.equal(counts.tokens, 1);
+    assert.equal(counts['signed-in'], 1);
     assert.equal(counts['invalid-credentials'], 1);
     assert.equal(await hasPassword('carol'), true);
     // The wave returns once Keycloak's store confirmations are recorded.

@@ -24,10 +24,11 @@ import {
 import { CognitoPoolReader, createCognitoClient, type MeteredCognitoClient } from '#cognito';
 import { createEvent, type UserExportedData } from '#events';
 import { PoolExport } from '#exporter';
-import { ensurePasswordMigrationStorage, KeycloakRealm } from '#keycloak';
+import { ensurePasswordMigrationStorage, ensureSignInClient, KeycloakRealm } from '#keycloak';
 import { Ledger } from '#ledger';
 import { projectUntilCaughtUp } from '#projector';
 import { ResetMailer } from '#reconciler';
+import { startSignInApp, type RunningSignInApp } from '#sign-in-app';
 import { CognitoComponent, keycloakAdminLogin, MailCatcher, projectRoot } from '#stack';
 import {
   createBridgePool,
@@ -46,8 +47,8 @@ import { startBridge, type RunningBridge } from './bridge-runtime.js';
  * A person at Keycloak's real login page, in a real Chromium, for each thing Cognito can say about
  * their password: users of a cognito-local pool exported, imported (federation-linked to the
  * password-migration component) and projected; the bridge in front of cognito-local, behind a
- * proxy that counts its calls and can play an outage. The client application is Keycloak's
- * account console (an OIDC public client with PKCE).
+ * proxy that counts its calls and can play an outage. The client application is the project's
+ * sign-in app (apps/sign-in-app: authorization code with PKCE), which shows the ID token's claims.
  */
 
 const run = randomUUID().slice(0, 8);
@@ -85,7 +86,6 @@ const env: Env = {
   BRIDGE_ATTEMPTS_PER_IP_PER_MINUTE: '100000',
 };
 const keycloakUrl = keycloakConfig(env).url;
-const accountUrl = `${keycloakUrl}/realms/${env.KEYCLOAK_REALM}/account/`;
 const logLines: string[] = [];
 const db = new pg.Client({ connectionString: databaseConfig(env).url });
 let cognito: MeteredCognitoClient;
@@ -94,6 +94,7 @@ let clientId: string;
 let realm: KeycloakRealm;
 let bridge: RunningBridge | undefined;
 let browser: Browser;
+let app: RunningSignInApp;
 let proxy: Server;
 let proxyUrl: string;
 /** Verify calls that reached the bridge, by the `sub` they asked about. */
@@ -227,21 +228,18 @@ async function exportAndImport(): Promise<void> {
 
 /** Opens the client application, which sends the browser to Keycloak's login page, and submits the form. */
 async function submitLogin(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(accountUrl);
+  await page.goto(`${app.url}/login`);
   await page.locator('#username').fill(username);
   await page.locator('#password').fill(password);
   await Promise.all([page.waitForLoadState('load'), page.locator('#kc-login').click()]);
 }
 
-/** The client application shows the signed-in user: the account console at its own URL, not a Keycloak page. */
+/** Back at the client application, signed in: its page names the user and shows the Cognito sub from the ID token. */
 async function assertSignedIn(page: Page, username: string): Promise<void> {
-  await page.waitForURL((url) => url.href.startsWith(accountUrl) && !url.href.includes('login-actions'), {
-    timeout: 15_000,
-  });
-  await page
-    .getByText(`${username[0]!.toUpperCase()}${username.slice(1)}`, { exact: false })
-    .first()
-    .waitFor();
+  await page.waitForURL((url) => url.href.startsWith(app.redirectUri), { timeout: 15_000 });
+  assert.equal(await page.locator('#signed-in-as').getAttribute('data-username'), username);
+  const sub = (await targetUser(username)).attributes?.cognito_sub?.[0];
+  if (sub) assert.equal(await page.locator('[data-claim="cognito_sub"]').innerText(), sub);
 }
 
 /** With SIGN_IN_SCREENSHOTS set to a folder, the pages a migrating user sees are saved there (docs/bridge.md). */
@@ -281,6 +279,8 @@ describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and
     realm = new KeycloakRealm(keycloakConfig(env), await keycloakAdminLogin(env));
     await startProxy();
     await ensurePasswordMigrationStorage(realm, { verifyUrl: `${proxyUrl}/v1/verify`, sharedSecret, timeoutMs: 3000 });
+    app = await startSignInApp({ keycloakUrl, realm: realm.name, clientId: 'sign-in-app', port: 0, host: '127.0.0.1' });
+    await ensureSignInClient(realm, { clientId: 'sign-in-app', redirectUris: [app.redirectUri] });
     // E-mail for VERIFY_EMAIL and the reset link, as the reconciler sets it up.
     await new ResetMailer(realm).prepareRealm(reconcilerConfig(env).smtp);
     await realm.call('native user', (c) =>
@@ -298,6 +298,7 @@ describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and
 
   after(async () => {
     await browser?.close();
+    await app?.close();
     await bridge?.close();
     await new Promise((done) => proxy?.close(done));
     await realm?.call('realm deletion', (c) => c.realms.del({ realm: realm.name })).catch(() => undefined);
@@ -315,7 +316,7 @@ describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and
 
   it('the Cognito password signs in to the client application, Keycloak keeps it and the ledger says so', async () => {
     await withPage(browser, outputDir, 'valid', async (page) => {
-      await page.goto(accountUrl);
+      await page.goto(`${app.url}/login`);
       await page.locator('#username').waitFor();
       await capture(page, 'login-page');
       await submitLogin(page, 'ann', people.ann);
@@ -503,7 +504,7 @@ describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and
     const pages = await Promise.all([0, 1, 2].map(async () => (await browser.newContext()).newPage()));
     try {
       for (const page of pages) {
-        await page.goto(accountUrl);
+        await page.goto(`${app.url}/login`);
         await page.locator('#username').fill('cat');
         await page.locator('#password').fill(people.cat);
       }

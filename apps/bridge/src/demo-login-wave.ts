@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { keycloakConfig, type Env } from '#config';
-import { ensureDirectGrantClient, ensurePasswordMigrationStorage, KeycloakRealm } from '#keycloak';
+import { ensurePasswordMigrationStorage, ensureSignInClient, KeycloakRealm } from '#keycloak';
 import { keycloakAdminLogin, type SyntheticPool } from '#stack';
 import { startBridge } from './bridge-runtime.js';
 import { runLoginWave, type LoginWaveCounts, type WaveLogin } from './login-wave.js';
@@ -10,15 +10,16 @@ import type { MigrationUserDirectory } from './migration-user.js';
 export interface DemoLoginWaveOptions {
   /** Default: the projector's table (PROJECTION_SCHEMA). */
   readonly users?: MigrationUserDirectory;
-  /** The direct-grant client users log in with; created when missing. */
+  /** The public client (standard flow, PKCE) users sign in to; created when missing. */
   readonly clientId?: string;
   readonly concurrency?: number;
 }
 
 /**
  * For `ledger demo`: starts a bridge for the pool (COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID,
- * COGNITO_ENDPOINT from `env`), points the realm's password-migration component at it, lets `logins` log in to
- * Keycloak with their Cognito passwords and stops the bridge again once Keycloak's store
+ * COGNITO_ENDPOINT from `env`), points the realm's password-migration component at it, lets `logins`
+ * sign in through Keycloak's login page with their Cognito passwords (authorization code with
+ * PKCE, as a browser does) and stops the bridge again once Keycloak's store
  * confirmations have been recorded (at most 10 s after the last login). Every login comes from this
  * machine, so the per-IP limit is lifted unless `env` sets it.
  */
@@ -44,9 +45,11 @@ export async function runDemoLoginWave(
       verifyUrl: `${bridge.url}/v1/verify`,
       sharedSecret: bridge.config.sharedSecret,
     });
-    await ensureDirectGrantClient(realm, clientId);
+    // The wave stops at the redirect URI with a code and exchanges it itself: nothing needs to listen there.
+    const redirectUri = 'http://127.0.0.1/demo-login-wave/callback';
+    await ensureSignInClient(realm, { clientId, redirectUris: [redirectUri] });
     const counts = await runLoginWave({
-      target: { keycloakUrl: config.url, realm: config.realm, clientId },
+      client: { keycloakUrl: config.url, realm: config.realm, clientId, redirectUri },
       logins,
       concurrency: options.concurrency ?? 4,
     });

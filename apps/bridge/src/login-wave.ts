@@ -1,43 +1,45 @@
 import pMap from 'p-map';
-import { passwordGrant, type GrantResult, type PasswordGrant } from './keycloak-password-grant.js';
+import { signInThroughLoginPage, type LoginPageClient, type LoginPageVerdict } from '#keycloak';
 
 export interface WaveLogin {
   readonly username: string;
-  /** The user's Cognito password; held only for the grant. */
+  /** The user's Cognito password; held only for the form POST. */
   readonly password: string;
 }
 
 export interface LoginWaveOptions {
-  readonly target: PasswordGrant;
+  /** A public client with the standard flow (`ensureSignInClient`) and one of its redirect URIs. */
+  readonly client: LoginPageClient;
   readonly logins: readonly WaveLogin[];
   readonly concurrency?: number;
 }
 
-export type LoginWaveCounts = Readonly<Record<GrantResult['kind'], number>>;
+/** Sign-ins by how they ended (`no-answer`: Keycloak did not answer at all). */
+export type LoginWaveCounts = Readonly<Record<LoginPageVerdict['kind'] | 'no-answer', number>>;
 
 /**
- * Users log in to the target with their Cognito passwords (password grant), as they would after
- * the cutover: the first login of each moves the password through the bridge. Returns how many
- * logins ended how.
+ * Users sign in to the target through its real login page with their Cognito passwords, as they
+ * will after the cutover (authorization code with PKCE, the login form, the code exchange; no
+ * browser, the same HTTP a browser sends): the first sign-in of each moves the password through the
+ * bridge. Returns how many sign-ins ended how.
  */
 export async function runLoginWave(options: LoginWaveOptions): Promise<LoginWaveCounts> {
-  const counts: Record<GrantResult['kind'], number> = {
-    tokens: 0,
-    'invalid-credentials': 0,
+  const counts: Record<LoginPageVerdict['kind'] | 'no-answer', number> = {
+    'signed-in': 0,
+    authorized: 0,
     'required-action': 0,
-    disabled: 0,
-    unavailable: 0,
-    other: 0,
+    'invalid-credentials': 0,
+    'temporarily-unavailable': 0,
+    'account-disabled': 0,
+    message: 0,
+    'error-page': 0,
+    'no-answer': 0,
   };
   await pMap(
     options.logins,
     async (login) => {
-      const result = await passwordGrant(options.target, login.username, login.password).catch((): GrantResult => ({
-        kind: 'other',
-        status: 0,
-        error: 'no answer',
-      }));
-      counts[result.kind]++;
+      const outcome = await signInThroughLoginPage({ ...options.client, ...login }).catch(() => undefined);
+      counts[outcome?.kind ?? 'no-answer']++;
     },
     { concurrency: options.concurrency ?? 4 },
   );

@@ -114,7 +114,7 @@ async function runStages(users: number, out: (text: string) => void): Promise<vo
   });
 
   const logins = waveLoginsOf(pool, 0.1);
-  out(`\n== 6. login wave: ${logins.length} users sign in to Keycloak with their Cognito password (JIT bridge)\n`);
+  out(`\n== 6. login wave: ${logins.length} users sign in through Keycloak's login page with their Cognito password (JIT bridge)\n`);
   const wave = await runDemoLoginWave({ ...env, COGNITO_CLIENT_ID: pool.clientId }, logins);
   out(
     `   ${Object.entries(wave)
@@ -123,7 +123,7 @@ async function runStages(users: number, out: (text: string) => void): Promise<vo
   );
   check({
     ...figures,
-    wave: { logins: logins.length, tokens: wave.tokens, requiredAction: wave['required-action'] },
+    wave: { logins: logins.length, signedIn: wave['signed-in'], requiredAction: wave['required-action'] },
   });
 
   out('\n== 7. users act in Keycloak; the watcher records what they did\n');
@@ -181,7 +181,10 @@ async function runStages(users: number, out: (text: string) => void): Promise<vo
     `   watched    ${watched.watch.emitted.MfaReenrolled} MfaReenrolled, ${watched.watch.emitted.FederationRebound} FederationRebound (first login), ` +
       `${watched.watch.emitted.PasswordMigrated} PasswordMigrated (reset, or jit unconfirmed)\n`,
   );
-  out(`   logins     ${wave.tokens} of ${logins.length} signed in with their Cognito password and were migrated\n`);
+  out(
+    `   logins     ${wave['signed-in']} of ${logins.length} signed in through the login page with their Cognito password and were migrated, ` +
+      `${wave['required-action']} more on a required-action page\n`,
+  );
   out(
     `   long tail  ${reconciled.resetsSent} reset e-mails in ${reconciled.passes} passes, ${reconciled.skipped} skipped; ` +
       `phase ${reconciled.last.cutover.phase}${reconciled.decisions.length ? ` (${reconciled.decisions.length} decisions)` : ''}\n`,

@@ -12,7 +12,7 @@ export interface DemoFigures {
     /** Users exported but neither imported nor refused by the target (status `exported`). */
     readonly neitherImportedNorFailed: number;
   };
-  readonly wave?: { readonly logins: number; readonly tokens: number; readonly requiredAction: number };
+  readonly wave?: { readonly logins: number; readonly signedIn: number; readonly requiredAction: number };
   readonly watched?: { readonly totpEnrolled: number; readonly mfaReenrolledRecorded: number };
   readonly completion?: { readonly users: number; readonly migrated: number; readonly disagreements: number };
   /** Event ids the namespace's ledger holds with more than one content, and where. */
@@ -57,7 +57,7 @@ export function demoStageContradictions(figures: DemoFigures): StageContradictio
         problem: `${projected.neitherImportedNorFailed} exported users were neither imported nor recorded as failed`,
       });
   }
-  if (wave && wave.logins > 0 && wave.tokens + wave.requiredAction === 0)
+  if (wave && wave.logins > 0 && wave.signedIn + wave.requiredAction === 0)
     found.push({ stage: '6. login wave', problem: `${wave.logins} users tried to sign in and none did` });
   if (watched && watched.mfaReenrolledRecorded < watched.totpEnrolled)
     found.push({
@@ -70,10 +70,10 @@ export function demoStageContradictions(figures: DemoFigures): StageContradictio
         stage: '9. completion',
         problem: `the projection held ${projected.users} users, now ${completion.users}`,
       });
-    if (wave && completion.migrated < wave.tokens)
+    if (wave && completion.migrated < wave.signedIn)
       found.push({
         stage: '9. completion',
-        problem: `${wave.tokens} users signed in with their Cognito password, but only ${completion.migrated} count as migrated`,
+        problem: `${wave.signedIn} users signed in with their Cognito password, but only ${completion.migrated} count as migrated`,
       });
     if (completion.disagreements > 0)
       found.push({

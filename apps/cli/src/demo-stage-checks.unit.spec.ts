@@ -6,7 +6,7 @@ const clean: DemoFigures = {
   seeded: 2000,
   exported: { users: 2000, published: 2000, rejected: 0 },
   projected: { facts: 6100, users: 2000, neitherImportedNorFailed: 0 },
-  wave: { logins: 180, tokens: 120, requiredAction: 50 },
+  wave: { logins: 180, signedIn: 120, requiredAction: 50 },
   watched: { totpEnrolled: 5, mfaReenrolledRecorded: 5 },
   completion: { users: 2000, migrated: 340, disagreements: 0 },
   identity: { conflicts: [] },
@@ -44,7 +44,7 @@ describe('demoStageContradictions', () => {
   });
 
   it('given a login wave, when nobody signs in, then the login wave stage fails', () => {
-    const wave = { logins: 180, tokens: 0, requiredAction: 0 };
+    const wave = { logins: 180, signedIn: 0, requiredAction: 0 };
     assert.deepEqual(stagesOf({ ...clean, wave, completion: { ...clean.completion!, migrated: 340 } }), [
       '6. login wave',
     ]);
