@@ -114,7 +114,9 @@ async function runStages(users: number, out: (text: string) => void): Promise<vo
   });
 
   const logins = waveLoginsOf(pool, 0.1);
-  out(`\n== 6. login wave: ${logins.length} users sign in through Keycloak's login page with their Cognito password (JIT bridge)\n`);
+  out(
+    `\n== 6. login wave: ${logins.length} users sign in through Keycloak's login page with their Cognito password (JIT bridge)\n`,
+  );
   const wave = await runDemoLoginWave({ ...env, COGNITO_CLIENT_ID: pool.clientId }, logins);
   out(
     `   ${Object.entries(wave)
