@@ -452,6 +452,7 @@ describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and
     await withPage(browser, outputDir, 'reset-required', async (page) => {
       await submitLogin(page, 'rex', shaped.rex.password);
       assert.match(await pageText(page), /has to be reset/);
+      assert.equal(await page.getByRole('link', { name: 'Forgot Password?' }).count(), 1, 'the page offers the reset');
       await capture(page, 'reset-required');
     });
     assert.equal(await passwordCredentials('rex'), 0);

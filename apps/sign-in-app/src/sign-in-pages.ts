@@ -10,7 +10,13 @@ function escape(value: string): string {
 function layout(title: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
-<head><meta charset="utf-8"><title>${escape(title)}</title></head>
+<head><meta charset="utf-8"><title>${escape(title)}</title>
+<style>
+body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; color: #1f2328; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
+dt { font-weight: 600; } dd { margin: 0; font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
+#claim-cognito_sub { background: #fff8c5; }
+</style></head>
 <body>
 <h1 id="title">${escape(title)}</h1>
 ${body}

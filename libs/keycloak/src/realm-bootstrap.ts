@@ -48,12 +48,19 @@ export async function bootstrapRealm(realm: KeycloakRealm, spec: RealmSpec): Pro
 }
 
 /**
- * Set when the realm is created, left to the operator afterwards. Cognito locks a user out for a
- * while after 5 wrong passwords; Keycloak counts nothing unless told to. Wrong passwords of users
- * not migrated yet are counted exactly like native ones (the provider answers them as Keycloak's
- * own validator does), while bridge outages are not counted at all.
+ * Set when the realm is created, left to the operator afterwards; both as a Cognito pool has them.
+ * - Cognito locks a user out for a while after 5 wrong passwords; Keycloak counts nothing unless
+ *   told to. Wrong passwords of users not migrated yet are counted exactly like native ones (the
+ *   provider answers them as Keycloak's own validator does); bridge outages are not counted.
+ * - "Forgot password?" on the login page: users whose reset the ledger requires are sent there by
+ *   the provider's message, and without the link that page would be a dead end.
  */
-const bruteForceLikeCognito = { bruteForceProtected: true, failureFactor: 5, permanentLockout: false } as const;
+const asCognitoHasIt = {
+  bruteForceProtected: true,
+  failureFactor: 5,
+  permanentLockout: false,
+  resetPasswordAllowed: true,
+} as const;
 
 async function ensureRealm(realm: KeycloakRealm, spec: RealmSpec): Promise<boolean> {
   const settings = {
@@ -67,7 +74,7 @@ async function ensureRealm(realm: KeycloakRealm, spec: RealmSpec): Promise<boole
   if (!existing) {
     try {
       await realm.call('realm creation', (c) =>
-        c.realms.create({ realm: realm.name, enabled: true, ...settings, ...bruteForceLikeCognito }),
+        c.realms.create({ realm: realm.name, enabled: true, ...settings, ...asCognitoHasIt }),
       );
       return true;
     } catch (error) {
