@@ -2,11 +2,12 @@ import { Command, InvalidArgumentError } from 'commander';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { databaseConfig, kafkaConfig, keycloakConfig, stackConfig } from '#config';
+import { databaseConfig, kafkaConfig, keycloakConfig, reconcilerConfig, stackConfig } from '#config';
 import { KeycloakRealm } from '#keycloak';
 import { EventIdentityAudit, Ledger, StoredPositionMismatchError, type EventIdentityFindings } from '#ledger';
 import { runDemoLoginWave, waveLoginsOf } from '#bridge';
 import { formatCompletion, formatRunSummary, projectUntilCaughtUp } from '#projector';
+import { ResetMailer } from '#reconciler';
 import { keycloakAdminLogin, localStack, projectRoot } from '#stack';
 import { exportPool, formatExportSummary } from './export-command.js';
 import { formatImportReport, importUsers } from './import-command.js';
@@ -116,6 +117,12 @@ async function runStages(users: number, out: (text: string) => void): Promise<vo
   const logins = waveLoginsOf(pool, 0.1);
   out(
     `\n== 6. login wave: ${logins.length} users sign in through Keycloak's login page with their Cognito password (JIT bridge)\n`,
+  );
+  // Keycloak e-mails an address check (VERIFY_EMAIL) at the sign-in of a user Cognito had not
+  // confirmed: the realm sends through the local catcher from the first sign-in on, not only once
+  // the reconciler has set it up.
+  await new ResetMailer(new KeycloakRealm(keycloakConfig(env), await keycloakAdminLogin(env))).prepareRealm(
+    reconcilerConfig(env).smtp,
   );
   const wave = await runDemoLoginWave({ ...env, COGNITO_CLIENT_ID: pool.clientId }, logins);
   out(
