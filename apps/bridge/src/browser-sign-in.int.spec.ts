@@ -17,7 +17,8 @@ import {
   databaseConfig,
   kafkaConfig,
   keycloakConfig,
-  reconcilerConfig,
+  loadConfig,
+  resetMailConfig,
   stackConfig,
   type Env,
 } from '#config';
@@ -26,10 +27,10 @@ import { createEvent, type UserExportedData } from '#events';
 import { PoolExport } from '#exporter';
 import { ensurePasswordMigrationStorage, ensureSignInClient, KeycloakRealm } from '#keycloak';
 import { Ledger } from '#ledger';
-import { projectUntilCaughtUp } from '#projector';
+import { projectorSections, projectUntilCaughtUp } from '#projector';
 import { ResetMailer } from '#reconciler';
 import { startSignInApp, type RunningSignInApp } from '#sign-in-app';
-import { CognitoComponent, keycloakAdminLogin, MailCatcher, projectRoot } from '#stack';
+import { CognitoComponent, keycloakAdminLogin, localConfig, MailCatcher, projectRoot } from '#stack';
 import {
   createBridgePool,
   createPoolUser,
@@ -41,7 +42,7 @@ import {
   watcherPass,
   withPage,
 } from '#test-support';
-import { startBridge, type RunningBridge } from './bridge-runtime.js';
+import { bridgeSections, startBridge, type RunningBridge } from './bridge-runtime.js';
 
 /*
  * A person at Keycloak's real login page, in a real Chromium, for each thing Cognito can say about
@@ -265,7 +266,9 @@ describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and
     await db.connect();
     await seedCognito();
     await exportAndImport();
-    await projectUntilCaughtUp({ ...env, PROJECTOR_GROUP_ID: `test-browser-project-${run}` });
+    await projectUntilCaughtUp(
+      loadConfig({ ...env, PROJECTOR_GROUP_ID: `test-browser-project-${run}` }, projectorSections),
+    );
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
         logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -273,7 +276,10 @@ describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and
       },
     });
     bridge = await startBridge(
-      { ...env, COGNITO_USER_POOL_ID: poolId, COGNITO_CLIENT_ID: clientId, BRIDGE_COGNITO_MAX_ATTEMPTS: '1' },
+      await localConfig(
+        { ...env, COGNITO_USER_POOL_ID: poolId, COGNITO_CLIENT_ID: clientId, BRIDGE_COGNITO_MAX_ATTEMPTS: '1' },
+        bridgeSections,
+      ),
       { logger: pino({ level: 'debug' }, sink) },
     );
     realm = new KeycloakRealm(keycloakConfig(env), await keycloakAdminLogin(env));
@@ -282,7 +288,7 @@ describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and
     app = await startSignInApp({ keycloakUrl, realm: realm.name, clientId: 'sign-in-app', port: 0, host: '127.0.0.1' });
     await ensureSignInClient(realm, { clientId: 'sign-in-app', redirectUris: [app.redirectUri] });
     // E-mail for VERIFY_EMAIL and the reset link, as the reconciler sets it up.
-    await new ResetMailer(realm).prepareRealm(reconcilerConfig(env).smtp);
+    await new ResetMailer(realm).prepareRealm(resetMailConfig(env));
     await realm.call('native user', (c) =>
       c.users.create({
         username: native.username,
