@@ -103,6 +103,16 @@ describe('loadConfig: the local profile and production', () => {
     assert.doesNotMatch(error.message, /127\.0\.0\.1/);
   });
 
+  it('given production, then `ledger status` (the reconciler section) needs no SMTP or Keycloak settings', () => {
+    const config = loadConfig({ KEYCLOAK_REALM: 'customers' }, ['reconciler']);
+    assert.deepEqual(config.reconciler, {
+      policyFile: undefined,
+      schema: 'reconciler',
+      projectionSchema: 'projection',
+      realm: 'customers',
+    });
+  });
+
   it('given production settings, then they are used as given and nothing points at the local stack', () => {
     const config = loadConfig(production, ['kafka', 'database', 'keycloak', 'keycloakAdmin', 'resetMail']);
     assert.deepEqual(config.kafka.brokers, ['kafka-1.internal:9092', 'kafka-2.internal:9092']);
