@@ -4,3 +4,10 @@ export { distinctFacts, userFacts } from './ledger-facts.js';
 export { watcherPass } from './watcher-pass.js';
 export { createBridgePool, createPoolUser } from './bridge-pool.js';
 export { importFromLedger } from './import-from-ledger.js';
+export {
+  DeciderSpecification,
+  type EventSourcedDecider,
+  type StateDecider,
+  type Then,
+  type When,
+} from './decider-specification.js';

@@ -106,3 +106,27 @@ export {
   type RecordedDisagreement,
   type AgreementDecision,
 } from './target-agreement.js';
+export { loginPolicyOf, type LoginPolicy } from './login-policy.js';
+export {
+  aloneWriteVia,
+  decideBatchWrite,
+  decideCaseVariantLoginName,
+  decideImportPath,
+  decideMatchLinks,
+  decideStoredOutcome,
+  decideUnbatchedImport,
+  linkHeldElsewhere,
+  linksClaimedEarlierInBatch,
+  linksToAdd,
+  routeImportBatch,
+  type BatchWriteOutcome,
+  type BatchWriteResult,
+  type IdentityLink,
+  type ImportCandidate,
+  type ImportPath,
+  type ImportRoute,
+  type StoredOutcome,
+  type TargetAccount,
+  type TargetLookups,
+  type UnbatchedImportDecision,
+} from './import-matching.js';
