@@ -130,3 +130,15 @@ export {
   type TargetLookups,
   type UnbatchedImportDecision,
 } from './import-matching.js';
+export {
+  initialResetPass,
+  evolveResetPass,
+  decideDueReset,
+  decideOpenAttempt,
+  type ResetPassState,
+  type ResetPassEvent,
+  type DueResetFacts,
+  type DueResetDecision,
+  type OpenAttemptFacts,
+  type OpenAttemptDecision,
+} from './reset-pass.js';
