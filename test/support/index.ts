@@ -11,3 +11,4 @@ export {
   type Then,
   type When,
 } from './decider-specification.js';
+export { generatedLedger, type GeneratedLedger, type GeneratedUser } from './generated-ledger.js';

@@ -55,6 +55,7 @@ export { PolicyError } from './policy-error.js';
 export {
   planLongTailResets,
   longTailCutoff,
+  resetCandidateOf,
   type ResetCandidate,
   type DueReset,
   type SkippedReset,
@@ -64,6 +65,7 @@ export {
 export {
   measureUsers,
   measurementCutoffs,
+  criteriaRowOf,
   evaluateDoneCriteria,
   projectDoneDate,
   type Criterion,
@@ -142,3 +144,16 @@ export {
   type OpenAttemptFacts,
   type OpenAttemptDecision,
 } from './reset-pass.js';
+export {
+  doneStatuses,
+  isDone,
+  resetCandidateStatuses,
+  isResetCandidate,
+  isFederated,
+  isFederationRebound,
+  userCompletionOf,
+  completionFigures,
+  type CompletionSubject,
+  type UserCompletion,
+  type CompletionFigures,
+} from './done-definition.js';
