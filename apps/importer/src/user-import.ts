@@ -101,6 +101,7 @@ type Settled =
   | { readonly kind: 'unchanged'; readonly user: MappedUser }
   | { readonly kind: 'failed'; readonly user: MappedUser; readonly failure: KeycloakRequestError };
 
+type Imported = Extract<Settled, { kind: 'imported' }>;
 type UserExportedEvent = LedgerEventOf<'UserExported'>;
 
 /** Reasons that must read the same on every run: a re-delivered user re-emits an identical fact. */
@@ -275,7 +276,6 @@ export class UserImport {
     const present = candidate.links.length > 0 ? await this.target.users.links(stored.id) : [];
     const newLinks = linksToAdd(importCandidateOf(candidate), present).map((l) => linkOf(candidate, l));
     const proposed = this.asStored(candidate, stored, present, newLinks);
-    if (proposed.kind !== 'imported') return proposed;
     const outcome = outcomeOf(proposed);
     const decision = decideImportRevision(record, outcome);
     if (decision.kind === 'unchanged') return { kind: 'unchanged', user };
@@ -345,7 +345,7 @@ export class UserImport {
     storedLinks: readonly FederatedLink[],
     /** Links the caller makes right after; counted as held. */
     making: readonly FederatedLink[] = [],
-  ): Settled {
+  ): Imported {
     const decided = decideStoredOutcome(importCandidateOf(user), targetAccountOf(stored), storedLinks, making);
     let result = decided.withoutEmail ? withoutEmail(user, emailHeld) : user;
     for (const link of decided.linksNotHeld) result = withoutLink(result, link, linkHeld);
@@ -569,7 +569,7 @@ function withoutSharedLinks(users: readonly MappedUser[]): MappedUser[] {
 }
 
 /** What UserImported (and a revision) says of a settled user. */
-function outcomeOf(settled: Extract<Settled, { kind: 'imported' }>): ImportOutcome {
+function outcomeOf(settled: Imported): ImportOutcome {
   const { user } = settled;
   return {
     outcome: settled.outcome,
