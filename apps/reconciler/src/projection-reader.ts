@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
 import {
+  doneStatuses,
   longTailCutoff,
+  resetCandidateStatuses,
   measurementCutoffs,
   type BridgeTraffic,
   type MigrationMeasurements,
@@ -28,7 +30,12 @@ export class ProjectionReader {
     return `"${this.schema}".migration_user`;
   }
 
-  /** Imported, not migrated users old enough to be due now; `planLongTailResets` decides the rest. */
+  /**
+   * Imported, not migrated users who may be due now; `planLongTailResets` decides. A first reset
+   * waits for the import to be old enough; a reminder counts from the last reset only, so a user
+   * already reset stays a candidate whatever the import time (a policy whose `afterDays` grew
+   * since must not hold their reminders back).
+   */
   async resetCandidates(policy: ReconcilerPolicy, now: Date): Promise<TargetedCandidate[]> {
     const { rows } = await this.pool.query<{
       sub: string;
@@ -42,9 +49,9 @@ export class ProjectionReader {
     }>(
       `select sub, status, imported_at, resets_sent, last_reset_at, target, target_user_id, email
          from ${this.table}
-        where status in ('imported', 'disabled') and imported_at <= $1 and resets_sent < $2
+        where status = any($3::text[]) and (imported_at <= $1 or resets_sent > 0) and resets_sent < $2
         order by imported_at, sub`,
-      [longTailCutoff(policy, now), policy.resets.maxPerUser],
+      [longTailCutoff(policy, now), policy.resets.maxPerUser, resetCandidateStatuses],
     );
     return rows.map((r) => ({
       sub: r.sub,
@@ -60,26 +67,27 @@ export class ProjectionReader {
 
   /**
    * The counts of `measureUsers` (libs/domain) in one aggregate query: the same definitions,
-   * computed where the rows are. The integration test holds the two equal.
+   * computed where the rows are, with the domain's `doneStatuses` as a parameter.
+   * test/done-definition.int.spec.ts holds the two equal over generated ledgers.
    */
   async measurements(policy: ReconcilerPolicy, now: Date): Promise<MigrationMeasurements> {
     const { resetBefore, windowStart } = measurementCutoffs(policy, now);
     const { rows } = await this.pool.query<Record<string, string | Date | null>>(
       `select
          count(*) filter (where active) as active,
-         count(*) filter (where active and status = 'migrated') as active_migrated,
+         count(*) filter (where active and status = any($3::text[])) as active_migrated,
          count(*) filter (where active and mfa_required) as mfa_required,
          count(*) filter (where active and mfa_required and mfa_reenrolled_at is not null) as mfa_reenrolled,
          count(*) filter (where active and cardinality(expected_providers) > 0) as federated,
          count(*) filter (where active and cardinality(expected_providers) > 0
                             and expected_providers <@ rebound_providers) as federated_rebound,
-         count(*) filter (where active and status <> 'migrated') as remaining,
-         count(*) filter (where active and status <> 'migrated' and last_reset_at <= $1) as remaining_reset_long_ago,
-         count(*) filter (where active and status = 'migrated' and migrated_at >= $2) as migrated_in_window,
+         count(*) filter (where active and not status = any($3::text[])) as remaining,
+         count(*) filter (where active and not status = any($3::text[]) and last_reset_at <= $1) as remaining_reset_long_ago,
+         count(*) filter (where active and status = any($3::text[]) and migrated_at >= $2) as migrated_in_window,
          min(imported_at) as first_imported_at,
          coalesce(sum(open_disagreements), 0) as open_disagreements
        from ${this.table}`,
-      [resetBefore, windowStart],
+      [resetBefore, windowStart, doneStatuses],
     );
     const r = rows[0]!;
     const n = (key: string) => Number(r[key] ?? 0);
