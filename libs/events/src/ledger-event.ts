@@ -13,13 +13,17 @@ export interface LedgerEventOf<T extends EventType> {
   readonly subject: string;
   readonly time: string;
   readonly datacontenttype: 'application/json';
+  /** `urn:cognito-migration-ledger:event:<type>:v<version>`: the version the record was written at. */
   readonly dataschema: string;
+  /** The version the record was written at; `data` is in the current version's shape whatever it says. */
   readonly schemaversion: number;
   /** The run or request this fact belongs to. */
   readonly correlationid: string;
   /** The id of the event that caused this one, when there is one. */
   readonly causationid?: string;
+  /** Over the data as written (its canonical JSON), never over an upcast form of it. */
   readonly contenthash: string;
+  /** Always the current version's shape: data written at an older version arrives upcast. */
   readonly data: EventData<T>;
 }
 

@@ -6,6 +6,7 @@ import { eventId } from './event-id.js';
 import { InvalidEventError } from './invalid-event-error.js';
 import type { LedgerEvent } from './ledger-event.js';
 import { schemaIssueToError } from './schema-issue.js';
+import { readableVersionsOf, upcastToCurrent } from './versioning/upcast-to-current.js';
 
 const envelope = z.object({
   specversion: z.literal('1.0'),
@@ -28,6 +29,12 @@ const envelope = z.object({
  * data was altered after it was written fails the hash; one whose id does not follow from its data
  * fails the id check. Either way the error names the field.
  *
+ * Every version the type ever wrote is readable: the data is checked against the schema of the
+ * version it names (`schemaversion`, and `dataschema` must name the same), then upcast to the
+ * current shape. The result keeps the envelope as written (`schemaversion`, `dataschema`,
+ * `contenthash` describe the stored bytes) and carries the data in the current shape; the id is
+ * checked against the upcast data, so an upcaster that changed what the fact is would fail here.
+ *
  * `dataBytes`: the bytes `data` was parsed from, when the caller has them. The ledger writes data
  * in canonical form, so hashing those bytes proves the hash without re-serialising the data
  * (which is most of a consumer's work per event); other bytes fall back to canonicalising.
@@ -39,23 +46,24 @@ export function parseEvent(input: unknown, dataBytes?: Uint8Array): LedgerEvent 
   if (!isEventType(raw.type)) throw new InvalidEventError('type', `unknown event type "${raw.type}"`);
   const type: EventType = raw.type;
   const definition = eventCatalog[type];
-  if (raw.schemaversion !== definition.version) {
+  const version = raw.schemaversion;
+  const readable = readableVersionsOf(definition);
+  if (!readable.includes(version)) {
     throw new InvalidEventError(
       'schemaversion',
-      `version ${raw.schemaversion} is not readable (known: ${definition.version})`,
+      `version ${version} is not readable (known: ${readable.join(', ')})`,
       type,
     );
   }
-  if (raw.dataschema !== dataschemaOf(type, definition.version)) {
-    throw new InvalidEventError('dataschema', `expected ${dataschemaOf(type, definition.version)}`, type);
+  if (raw.dataschema !== dataschemaOf(type, version)) {
+    throw new InvalidEventError('dataschema', `expected ${dataschemaOf(type, version)}`, type);
   }
-  const data = definition.schema.safeParse(raw.data);
-  if (!data.success) throw schemaIssueToError(data.error, type, 'data');
+  const value = upcastToCurrent(definition, version, raw.data) as EventData<typeof type>;
+  // The hash is over the data as written, never over its upcast form.
   const hash =
     dataBytes !== undefined && hashOfCanonical(dataBytes) === raw.contenthash ? raw.contenthash : contentHash(raw.data);
   if (hash !== raw.contenthash)
     throw new InvalidEventError('contenthash', `does not match the data (computed ${hash})`, type);
-  const value = data.data as EventData<typeof type>;
   const subject = (definition.subjectOf as (d: typeof value) => string)(value);
   if (subject !== raw.subject) throw new InvalidEventError('subject', `expected "${subject}" from the data`, type);
   const expectedId = eventId(

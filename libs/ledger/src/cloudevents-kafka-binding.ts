@@ -1,4 +1,4 @@
-import { canonicalJson, InvalidEventError, parseEvent, type LedgerEvent } from '#events';
+import { canonicalJson, eventCatalog, InvalidEventError, parseEvent, type LedgerEvent } from '#events';
 
 /**
  * CloudEvents Kafka protocol binding, binary content mode
@@ -37,7 +37,21 @@ const attributes = [
   'contenthash',
 ] as const;
 
+/**
+ * The record for a new event, always at its type's current version. An event read at an older
+ * version carries its data upcast under the envelope it was written with: encoding it would make
+ * a record whose hash and headers no longer describe its value, so it is refused. A stored record
+ * is copied as its bytes (as the dead-letter topic does), never re-encoded.
+ */
 export function encodeEvent(event: LedgerEvent): EncodedRecord {
+  const current = eventCatalog[event.type].version;
+  if (event.schemaversion !== current) {
+    throw new InvalidEventError(
+      'schemaversion',
+      `read at version ${event.schemaversion}: only a new event is encoded, at version ${current}`,
+      event.type,
+    );
+  }
   const headers: Record<string, string> = { 'content-type': event.datacontenttype };
   for (const name of attributes) {
     const value = event[name];
@@ -46,6 +60,10 @@ export function encodeEvent(event: LedgerEvent): EncodedRecord {
   return { key: event.subject, value: canonicalJson(event.data), headers };
 }
 
+/**
+ * The event a record holds, whichever version of its type it was written at: the data arrives in
+ * the current shape (upcast by `parseEvent`), the envelope as written.
+ */
 export function decodeRecord(record: LedgerRecord): LedgerEvent {
   const envelope: Record<string, unknown> = { datacontenttype: record.headers['content-type'] };
   for (const name of attributes) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-definition.js';
+import { federationReboundV1 } from './federation-rebound-v1.js';
 import { cognitoSub, target } from './shared-fields.js';
 
 export const passwordMigrated = defineEvent({
@@ -25,20 +26,27 @@ export const mfaReenrolled = defineEvent({
   factKeyOf: (data) => `${data.target.kind}/${data.target.realm}/${data.method}`,
 });
 
+const federationReboundSchema = z.object({
+  sub: cognitoSub,
+  target,
+  /** The target's identity provider (a Keycloak alias). */
+  provider: z.string().min(1),
+  /** The Cognito provider name (as in UserExported.identities) this link re-binds; progress is counted against it. */
+  cognitoProvider: z.string().min(1),
+  providerUserId: z.string().min(1),
+  via: z.enum(['pre-linked', 'first-login']),
+});
+
+/**
+ * v2: `cognitoProvider` is required. v1 (without it, or with it once writers added it without a
+ * new version) is read through `federationReboundV1ToV2`.
+ */
 export const federationRebound = defineEvent({
   type: 'FederationRebound',
-  version: 1,
+  version: 2,
   stream: 'user',
-  schema: z.object({
-    sub: cognitoSub,
-    target,
-    /** The target's identity provider (a Keycloak alias). */
-    provider: z.string().min(1),
-    /** The Cognito provider name (as in UserExported.identities) this link re-binds; progress is counted against it. */
-    cognitoProvider: z.string().min(1),
-    providerUserId: z.string().min(1),
-    via: z.enum(['pre-linked', 'first-login']),
-  }),
+  schema: federationReboundSchema,
+  olderVersions: [federationReboundV1],
   subjectOf: (data) => data.sub,
   // One fact per provider link, however it was made: a pre-link and a later first login are the same binding.
   factKeyOf: (data) => `${data.target.kind}/${data.target.realm}/${data.provider}/${data.providerUserId}`,
@@ -61,5 +69,5 @@ export const resetSent = defineEvent({
 
 export type PasswordMigratedData = z.infer<typeof passwordMigrated.schema>;
 export type MfaReenrolledData = z.infer<typeof mfaReenrolled.schema>;
-export type FederationReboundData = z.infer<typeof federationRebound.schema>;
+export type FederationReboundData = z.infer<typeof federationReboundSchema>;
 export type ResetSentData = z.infer<typeof resetSent.schema>;
