@@ -1,11 +1,11 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
 import { databaseConfig, kafkaConfig, keycloakConfig, reconcilerConfig, stackConfig } from '#config';
 import { KeycloakRealm } from '#keycloak';
 import { EventIdentityAudit, Ledger, StoredPositionMismatchError, type EventIdentityFindings } from '#ledger';
 import { runDemoLoginWave, waveLoginsOf } from '#bridge';
+import { dropSchemas } from '#projections';
 import { formatCompletion, formatRunSummary, projectUntilCaughtUp } from '#projector';
 import { ResetMailer } from '#reconciler';
 import { keycloakAdminLogin, localStack, projectRoot } from '#stack';
@@ -235,13 +235,7 @@ const demoSchemas = [demoNamespace.PROJECTION_SCHEMA, demoNamespace.RECONCILER_S
 
 async function dropDemoSchemas(env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<void> {
   out(`   dropping ${demoSchemas.join(', ')}: they are rebuilt from this ledger\n`);
-  const client = new pg.Client({ connectionString: databaseConfig(env).url });
-  await client.connect();
-  try {
-    for (const schema of demoSchemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
+  await dropSchemas(databaseConfig(env).url, demoSchemas);
 }
 
 /**

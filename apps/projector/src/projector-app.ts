@@ -8,12 +8,13 @@ import { ConfigError, databaseConfig, kafkaConfig, projectorConfig, type Env } f
 import { Ledger, topicsWithPrefix, type LedgerTopics } from '#ledger';
 import {
   firstDifferences,
+  ProjectionQueries,
   projectionSnapshot,
+  replaceProjection,
+  type CompletionMetrics,
   type ProjectionSnapshot,
   type RowDifference,
-} from './projection-digest.js';
-import { ProjectionQueries, type CompletionMetrics } from './projection-queries.js';
-import { replaceProjection } from './projection-swap.js';
+} from '#projections';
 import { Projector, type ProjectionRunSummary } from './projector.js';
 import { ProjectorModule, type ProjectorSettings } from './projector.module.js';
 

@@ -1,9 +1,9 @@
 import { pino, type Logger } from 'pino';
-import pg from 'pg';
 import { databaseConfig, kafkaConfig, keycloakConfig, reconcilerConfig, type Env } from '#config';
 import type { BridgeTraffic, ReconcilerPolicy } from '#domain';
 import { KeycloakRealm, type AdminCredentials } from '#keycloak';
 import { Ledger, type LedgerTopics } from '#ledger';
+import { openPostgres } from '#projections';
 import { MigrationStatusReader } from './migration-status-reader.js';
 import { loadPolicy } from './policy-file.js';
 import { Reconciler } from './reconciler.js';
@@ -45,11 +45,16 @@ export async function openReconciler(env: Env, options: ReconcilerRuntimeOptions
   // Only `export` creates the ledger's topics: a wrong prefix or an unreachable broker is refused here.
   await ledger.requireTopics();
   const publisher = await ledger.publisher();
-  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  const db = await openPostgres({
+    url: database.url,
+    schema: config.projectionSchema,
+    application: 'reconciler',
+    maxConnections: 2,
+  });
   const reconciler = new Reconciler({
     ledger,
     publisher,
-    pool,
+    db,
     mailer: new ResetMailer(new KeycloakRealm(keycloak, options.admin)),
     config,
     policy,
@@ -62,7 +67,7 @@ export async function openReconciler(env: Env, options: ReconcilerRuntimeOptions
     policy,
     close: async () => {
       await publisher.close();
-      await pool.end();
+      await db.destroy();
     },
   };
 }
@@ -83,14 +88,19 @@ export async function openStatusReader(
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' });
   const ledger = new Ledger({ kafka, logger, ...(options.topics ? { topics: options.topics } : {}) });
   await ledger.requireTopics();
-  const pool = new pg.Pool({ connectionString: database.url, max: 3 });
+  const db = await openPostgres({
+    url: database.url,
+    schema: config.projectionSchema,
+    application: 'ledger-status',
+    maxConnections: 3,
+  });
   const status = new MigrationStatusReader({
     ledger,
-    pool,
+    db,
     config,
     policy,
     realm,
     ...(options.bridgeTraffic ? { bridgeTraffic: options.bridgeTraffic } : {}),
   });
-  return { status, policy, close: () => pool.end() };
+  return { status, policy, close: () => db.destroy() };
 }
