@@ -2,7 +2,7 @@
 // the queries over it. Apps reach PostgreSQL only through what this file exports.
 export { openPostgres, type PostgresOptions } from './postgres-data-source.js';
 export { migrateSchema, schemaKinds, type SchemaKind } from './schema-migrations.js';
-export { dropSchemas } from './drop-schemas.js';
+export { dropSchemas, schemaExists } from './drop-schemas.js';
 export { quoteIdentifier } from './schema-name.js';
 export { entityColumns, selectColumns, type EntityColumn, type StoredRow } from './entity-columns.js';
 

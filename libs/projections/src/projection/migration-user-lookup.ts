@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { selectColumns } from '../entity-columns.js';
+import { preparedQuery } from '../prepared-query.js';
 import { quoteIdentifier } from '../schema-name.js';
 import { MigrationUser } from './entities/index.js';
 
@@ -29,7 +30,8 @@ export type SignInUser = Pick<MigrationUser, (typeof signInColumns)[number]>;
  * case-insensitively like Cognito's default (`UsernameConfiguration.CaseSensitive` false); in a
  * case-sensitive pool `user.19` and `USER.19` are two users, so the exact spelling wins and the
  * sub breaks any remaining tie. Each name has its index (see the migration), so the OR-ed
- * condition is one bitmap OR.
+ * condition is one bitmap OR. Both statements are prepared once per connection: on the login
+ * path, planning the OR-ed query cost more than running it.
  */
 export class MigrationUserLookup {
   private readonly byName: string;
@@ -37,7 +39,7 @@ export class MigrationUserLookup {
 
   constructor(
     private readonly db: DataSource,
-    schema: string,
+    private readonly schema: string,
   ) {
     const table = `${quoteIdentifier(schema)}.migration_user`;
     const columns = selectColumns(MigrationUser, signInColumns);
@@ -59,13 +61,21 @@ export class MigrationUserLookup {
 
   /** By what the user types at login: username, login name, e-mail or phone number (or sub, target id). */
   async bySignInName(login: string): Promise<SignInUser | undefined> {
-    const rows: SignInUser[] = await this.db.query(this.byName, [login.toLowerCase(), login]);
+    const rows = await preparedQuery<SignInUser>(this.db, `migration-user-by-login:${this.schema}`, this.byName, [
+      login.toLowerCase(),
+      login,
+    ]);
     return rows[0];
   }
 
   /** Exactly: by sub, else (no sub given) by the target's user id; never by a name. */
   async byIds(sub: string | null, targetUserId: string | null): Promise<SignInUser | undefined> {
-    const rows: SignInUser[] = await this.db.query(this.byIdentity, [sub, targetUserId]);
+    const rows = await preparedQuery<SignInUser>(
+      this.db,
+      `migration-user-by-identity:${this.schema}`,
+      this.byIdentity,
+      [sub, targetUserId],
+    );
     return rows[0];
   }
 }
