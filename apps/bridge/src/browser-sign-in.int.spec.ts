@@ -528,6 +528,13 @@ describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and
     assert.equal((await distinctFacts(env, 'PasswordMigrated', await subOf('cat'))).length, 1);
   });
 
+  it('an administrator can delete a user who is still linked (not migrated yet)', async () => {
+    const { id, federationLink } = await targetUser('wes');
+    assert.ok(federationLink, 'wes is still linked');
+    await realm.call('user deletion', (c) => c.users.del({ id: id! }));
+    assert.equal((await realm.call('user', (c) => c.users.find({ username: 'wes', exact: true }))).length, 0);
+  });
+
   it('no password used in this run is in any topic, log line, table or saved page', async () => {
     const secrets = [
       ...Object.values(people),

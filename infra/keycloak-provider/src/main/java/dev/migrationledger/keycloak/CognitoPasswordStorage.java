@@ -16,6 +16,7 @@ import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.services.ErrorResponseException;
 import org.keycloak.storage.UserStorageProvider;
+import org.keycloak.storage.user.UserRegistrationProvider;
 
 /**
  * Validates the password of a user imported from Cognito who has none in Keycloak yet. Keycloak
@@ -28,7 +29,8 @@ import org.keycloak.storage.UserStorageProvider;
  * (POST {bridgeUrl}/stored), which reads the credential back and records PasswordMigrated; a lost
  * confirmation is found later by the watcher's reconciliation pass.
  */
-public final class CognitoPasswordStorage implements UserStorageProvider, CredentialInputValidator {
+public final class CognitoPasswordStorage
+    implements UserStorageProvider, CredentialInputValidator, UserRegistrationProvider {
   private static final Logger LOG = Logger.getLogger(CognitoPasswordStorage.class);
   static final String SUB_ATTRIBUTE = "cognito_sub";
   /** Shown on the login form (and as the token endpoint's description) when the check cannot be made now. */
@@ -178,6 +180,25 @@ public final class CognitoPasswordStorage implements UserStorageProvider, Creden
   private RuntimeException refused(String message, String grantDescription) {
     if (tokenEndpoint()) return new ErrorResponseException("invalid_grant", grantDescription, Response.Status.BAD_REQUEST);
     return new ForkFlowException(null, new FormMessage(message));
+  }
+
+  /**
+   * Users are created by Keycloak itself (null: "not here, store it locally"); this provider holds
+   * no users of its own.
+   */
+  @Override
+  public UserModel addUser(RealmModel realm, String username) {
+    return null;
+  }
+
+  /**
+   * Keycloak deletes a federation-linked user only when the linked provider agrees (measured on
+   * 26.7.3: without UserRegistrationProvider an admin DELETE answers 400 "User couldn't be deleted"
+   * and rolls back). There is nothing to delete on this side, so the local user may always go.
+   */
+  @Override
+  public boolean removeUser(RealmModel realm, UserModel user) {
+    return true;
   }
 
   @Override
