@@ -13,6 +13,7 @@
  * the data source's own connection, because it is the fastest way to load 300,000 rows and the
  * load is not what is measured here.
  */
+import './local-profile.js';
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';

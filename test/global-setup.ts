@@ -4,7 +4,12 @@ import { localStack, type ComponentStatus } from '#stack';
  * `node --test --test-global-setup=dist/test/global-setup.js`: the runner calls globalSetup once
  * before the first test file and globalTeardown once after the last, both in the runner's own
  * process, so this module's state carries from one to the other.
+ *
+ * The tests run on the local stack: the local profile is set here, in the runner's environment,
+ * which every test file's process (and every `ledger` command a test starts) inherits, so that
+ * `npm test` needs nothing set on a fresh clone.
  */
+process.env.LEDGER_PROFILE = 'local';
 const stack = localStack(process.env);
 let startedHere: ReadonlySet<string> = new Set();
 

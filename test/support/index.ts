@@ -4,3 +4,11 @@ export { distinctFacts, userFacts } from './ledger-facts.js';
 export { watcherPass } from './watcher-pass.js';
 export { createBridgePool, createPoolUser } from './bridge-pool.js';
 export { importFromLedger } from './import-from-ledger.js';
+export {
+  DeciderSpecification,
+  type EventSourcedDecider,
+  type StateDecider,
+  type Then,
+  type When,
+} from './decider-specification.js';
+export { generatedLedger, type GeneratedLedger, type GeneratedUser } from './generated-ledger.js';

@@ -7,8 +7,9 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { databaseConfig, kafkaConfig, type Env } from '#config';
 import { decodeRecord, Ledger } from '#ledger';
+import { localConfig } from '#stack';
 import { createBridgeLedger, projectExportedUsers, type ExportedUser } from '../test/exported-users.js';
-import { startBridge, type RunningBridge } from './bridge-runtime.js';
+import { bridgeSections, startBridge, type RunningBridge } from './bridge-runtime.js';
 import { FakeCognito, type FakeAnswer } from './fake-cognito.js';
 
 /*
@@ -31,6 +32,7 @@ const behaviours: [username: string, behaviour: string, answer: FakeAnswer | und
   ['valid-user', 'a CONFIRMED user signs in: tokens', undefined],
   ['contract-kc', 'a CONFIRMED user, via the Keycloak plugin contract', undefined],
   ['contract-fa', 'a CONFIRMED user, via the FusionAuth connector contract', undefined],
+  ['contract-fa-only', 'a CONFIRMED user who signs in through FusionAuth only', undefined],
   ['budget-user', 'a CONFIRMED user someone guesses passwords for', undefined],
   [
     'sms-user',
@@ -299,7 +301,10 @@ describe('bridge against documented Cognito behaviours', () => {
       },
     });
     await createBridgeLedger(env);
-    bridge = await startBridge(env, { logger: pino({ level: 'debug' }, sink), stored });
+    bridge = await startBridge(await localConfig(env, bridgeSections), {
+      logger: pino({ level: 'debug' }, sink),
+      stored,
+    });
   });
 
   after(async () => {
@@ -582,6 +587,21 @@ describe('bridge against documented Cognito behaviours', () => {
       assert.deepEqual(user.registrations, [{ applicationId: '85a03867-dccf-4882-adde-1a79aeec50df' }]);
       assert.equal((user.data as Record<string, unknown>).migratedFrom, 'cognito');
       assert.equal(fake.calls.at(-1)!.ipAddress, userIp);
+    });
+
+    it('FusionAuth keeps the password itself: nothing is recorded for it (no Keycloak fact) and no confirmation awaited', async () => {
+      const sub = subOf('contract-fa-only');
+      const awaiting = await bridge.bridge.settled(0);
+      const { status } = await post('/fusionauth/connector', request('contract-fa-only', password));
+      assert.equal(status, 200);
+      assert.equal(await bridge.bridge.settled(0), awaiting, 'no store confirmation is awaited for a FusionAuth login');
+      const line = logLines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.msg === 'password verify' && l.sub === sub);
+      assert.equal(line?.contract, 'fusionauth-connector');
+      assert.equal(line?.outcome, 'valid');
+      const migrated = (await ledgerFacts()).filter((f) => f.type === 'PasswordMigrated' && f.subject === sub);
+      assert.deepEqual(migrated, []);
     });
 
     it('404 for everything else: wrong password, unknown user, Cognito unavailable', async () => {

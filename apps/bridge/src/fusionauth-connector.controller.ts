@@ -30,6 +30,7 @@ export class FusionAuthConnectorController {
   async login(@Body() body: unknown, @Req() request: Request, @Res() response: Response): Promise<void> {
     const { loginId, password, applicationId, eventInfo } = parseBody(connectorRequest, body);
     const result = await this.bridge.verify(loginId, password, {
+      contract: 'fusionauth-connector',
       ip: eventInfo?.ipAddress,
       userAgent: eventInfo?.userAgent,
       callerIp: callerIpOf(request),

@@ -59,7 +59,10 @@ export class KeycloakUserMigrationController {
     @Res() response: Response,
   ): Promise<void> {
     const { password } = parseBody(passwordCheck, body);
-    const result = await this.bridge.verify(login, password, { callerIp: callerIpOf(request) });
+    const result = await this.bridge.verify(login, password, {
+      contract: 'keycloak-user-migration',
+      callerIp: callerIpOf(request),
+    });
     // The plugin stores the password on 200 and on nothing else.
     const status = result.decision.migrate ? 200 : statusOf(result.outcome);
     if (result.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(result.retryAfterSeconds));

@@ -11,7 +11,17 @@ import type { StoredPasswords } from './stored-passwords.js';
 
 export const BRIDGE_SOURCE = JIT_BRIDGE_SOURCE;
 
+/**
+ * The contract a verification came through. Only the bridge's own API, which the project's
+ * Keycloak provider speaks, has a store confirmation (`/v1/verify/stored`), on which
+ * `PasswordMigrated` is recorded for Keycloak. The Keycloak user-migration plugin and FusionAuth's
+ * Generic Connector keep the password without telling the bridge: nothing is recorded for them
+ * and no confirmation is awaited (docs/bridge.md).
+ */
+export type BridgeContract = 'bridge-api' | 'keycloak-user-migration' | 'fusionauth-connector';
+
 export interface VerifyContext extends LoginContext {
+  readonly contract: BridgeContract;
   /** The address the request came from; limits fall back to it when the caller passes no end-user IP. */
   readonly callerIp: string;
   /** Set by callers that know whom they ask about (the Keycloak provider): the user is found by it, not by the login. */
@@ -52,7 +62,7 @@ const noMigration: JitMigrationDecision = { migrate: false, requiredActions: [] 
 export class PasswordBridge {
   /** Typical Cognito answer time, so that an unknown user is not answered measurably faster than a known one. */
   private typicalCognitoMs = 50;
-  /** Subs told to migrate whose store the target has not confirmed (or refused) yet, in this process. */
+  /** Subs told to migrate through the bridge's own API whose store the target has not confirmed (or refused) yet, in this process. */
   private readonly unconfirmed = new Set<string>();
 
   constructor(private readonly deps: PasswordBridgeDeps) {}
@@ -70,6 +80,7 @@ export class PasswordBridge {
     this.deps.logger.info(
       {
         sub: user?.sub,
+        contract: context.contract,
         outcome: outcome.kind,
         ...('cause' in outcome ? { cause: outcome.cause } : {}),
         ...('scope' in outcome ? { scope: outcome.scope } : {}),
@@ -200,7 +211,7 @@ export class PasswordBridge {
       return { ...result(outcome, user), retryAfterSeconds: outcome.cause === 'throttled' ? 1 : 5 };
     }
     const decision = decideJitMigration(outcome, subject);
-    if (decision.migrate) this.unconfirmed.add(user.sub);
+    if (decision.migrate && context.contract === 'bridge-api') this.unconfirmed.add(user.sub);
     return { outcome, decision, user, retryAfterSeconds: undefined };
   }
 }

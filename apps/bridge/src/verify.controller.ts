@@ -32,6 +32,7 @@ export class VerifyController {
   async verify(@Body() body: unknown, @Req() request: Request, @Res() response: Response): Promise<void> {
     const { login, password, ip, userAgent, sub, userId } = parseBody(verifyRequest, body);
     const result = await this.bridge.verify(login, password, {
+      contract: 'bridge-api',
       ip,
       userAgent,
       callerIp: callerIpOf(request),

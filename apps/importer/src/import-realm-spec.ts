@@ -1,3 +1,4 @@
+import { loginPolicyOf } from '#domain';
 import type { PoolSettings } from '#events';
 import {
   requirableUserFields,
@@ -8,7 +9,6 @@ import {
   type RequirableUserField,
 } from '#keycloak';
 import { bookkeeping, type ImportMapping } from './import-mapping.js';
-import { loginPolicyOf } from './login-policy.js';
 
 /** Required actions the import may set; the realm must have them enabled. */
 export const importRequiredActions = ['CONFIGURE_TOTP', 'UPDATE_PASSWORD', 'VERIFY_EMAIL'];

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
-import { InvalidEventError, isEventOf, isEventType, type LedgerEventOf, type PoolSettings } from '#events';
+import { isEventOf, type LedgerEventOf, type PoolSettings } from '#events';
 import { KeycloakUnavailableError, type IdentityProviderRepresentation } from '#keycloak';
-import { decodeRecord, type EventBatch, type Ledger, type LedgerPublisher } from '#ledger';
+import type { EventBatch, Ledger, LedgerPublisher } from '#ledger';
 import { emptyTally, type ImportTally, type ImportTarget, type UserImport } from './user-import.js';
 
 /** The user facts UserImport.learn reads; the others are not even decoded. */
-const relevant = new Set(['UserExported', 'UserImported', 'UserImportRevised']);
+const relevant: ReadonlySet<string> = new Set(['UserExported', 'UserImported', 'UserImportRevised']);
+const exportRunStarted: ReadonlySet<string> = new Set(['ExportRunStarted']);
 
 export interface ImportRunOptions {
   /**
@@ -149,7 +150,8 @@ export class ImportRun {
     const onAbort = () => finish();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await done;
+      // A consumer that stopped for good would otherwise leave this run waiting forever.
+      await Promise.race([done, consumer.failed]);
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       await consumer.stop();
@@ -158,30 +160,14 @@ export class ImportRun {
 
   /** Everything the ledger holds about users and their imports, up to now. */
   private async learnLedger(): Promise<void> {
-    await this.ledger.scan([this.ledger.topics.userEvents], (record) => {
-      const type = record.headers.ce_type;
-      if (type === undefined || !relevant.has(type)) return;
-      try {
-        this.userImport.learn([decodeRecord(record)]);
-      } catch (error) {
-        // An invalid record is the consumers' dead-letter business; it tells nothing about an import.
-        if (!(error instanceof InvalidEventError)) throw error;
-      }
-    });
+    // An invalid record is the consumers' dead-letter business; the scan names it in a warning and goes on.
+    await this.ledger.scanEvents([this.ledger.topics.userEvents], relevant, (event) => this.userImport.learn([event]));
   }
 
   /** The pool of the latest export run in the ledger; its settings shape the realm and the usernames. */
   private async latestPool(): Promise<PoolSettings | undefined> {
     let latest: LedgerEventOf<'ExportRunStarted'> | undefined;
-    await this.ledger.scan([this.ledger.topics.controlEvents], (record) => {
-      const type = record.headers.ce_type;
-      if (type === undefined || !isEventType(type) || type !== 'ExportRunStarted') return;
-      let event;
-      try {
-        event = decodeRecord(record);
-      } catch {
-        return; // An invalid record is the consumers' dead-letter business; it carries no pool settings.
-      }
+    await this.ledger.scanEvents([this.ledger.topics.controlEvents], exportRunStarted, (event) => {
       if (isEventOf(event, 'ExportRunStarted') && (!latest || event.data.startedAt >= latest.data.startedAt))
         latest = event;
     });

@@ -9,4 +9,4 @@ export {
   type StatusTreatment,
 } from './import-mapping.js';
 export { mapUser, keycloakUserId } from './map-user.js';
-export { loginPolicyOf, type LoginPolicy } from './login-policy.js';
+export { loginPolicyOf, type LoginPolicy } from '#domain';

@@ -1,9 +1,8 @@
 import { v5 as uuidV5 } from 'uuid';
-import { hadMfaInCognito } from '#domain';
+import { hadMfaInCognito, type IdentityLink, type LoginPolicy } from '#domain';
 import type { CustomAttribute, UserExportedData } from '#events';
 import { GroupDirectory, type FederatedLink } from '#keycloak';
 import { bookkeeping, userFields, type ImportMapping, type UserField } from './import-mapping.js';
-import type { LoginPolicy } from './login-policy.js';
 import type { Adjustment, Finding, MappedUser } from './mapped-user.js';
 
 /** Namespace of the Keycloak user ids derived from `<realm>/<poolId>/<sub>` (UUID v5, RFC 9562). */
@@ -154,7 +153,7 @@ export function withLoginName(user: MappedUser, loginName: string, reason: strin
 }
 
 /** The link belongs to someone else in Keycloak; the user is imported without it. */
-export function withoutLink(user: MappedUser, link: FederatedLink, reason: string): MappedUser {
+export function withoutLink(user: MappedUser, link: IdentityLink, reason: string): MappedUser {
   const links = user.links.filter((l) => !(l.identityProvider === link.identityProvider && l.userId === link.userId));
   return {
     ...user,

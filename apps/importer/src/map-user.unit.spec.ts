@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { loginPolicyOf } from '#domain';
 import type { PoolSettings, UserExportedData } from '#events';
 import { defaultMapping, importMapping } from './import-mapping.js';
 import { importRealmSpec } from './import-realm-spec.js';
-import { loginPolicyOf } from './login-policy.js';
 import { keycloakUserId, mapUser, withoutEmail, type MappingContext } from './map-user.js';
 
 const pool = (usernameAttributes: string[], aliasAttributes: string[] = []): PoolSettings => ({

@@ -1,13 +1,26 @@
 import pMap from 'p-map';
 import {
+  aloneWriteVia,
+  decideBatchWrite,
+  decideCaseVariantLoginName,
+  decideImportPath,
   decideImportRevision,
-  decideLoginName,
+  decideMatchLinks,
+  decideStoredOutcome,
+  decideUnbatchedImport,
   evolveUserMigration,
   initialUserMigration,
+  linkHeldElsewhere,
+  linksClaimedEarlierInBatch,
+  linksToAdd,
+  loginPolicyOf,
+  routeImportBatch,
   targetKey,
   type ImportOutcome,
   type ImportRecord,
   type LoginNameClaim,
+  type LoginPolicy,
+  type TargetLookups,
   type UserMigrationState,
   UserStateConflictError,
 } from '#domain';
@@ -26,8 +39,8 @@ import {
   type UserDirectory,
 } from '#keycloak';
 import { bookkeeping, type ImportMapping } from './import-mapping.js';
+import { importCandidateOf, linkOf, targetAccountOf } from './import-candidate.js';
 import { importRealmSpec } from './import-realm-spec.js';
-import { loginPolicyOf, type LoginPolicy } from './login-policy.js';
 import { mapUser, withLoginName, withoutEmail, withoutLink } from './map-user.js';
 import type { MappedUser } from './mapped-user.js';
 
@@ -88,6 +101,7 @@ type Settled =
   | { readonly kind: 'unchanged'; readonly user: MappedUser }
   | { readonly kind: 'failed'; readonly user: MappedUser; readonly failure: KeycloakRequestError };
 
+type Imported = Extract<Settled, { kind: 'imported' }>;
 type UserExportedEvent = LedgerEventOf<'UserExported'>;
 
 /** Reasons that must read the same on every run: a re-delivered user re-emits an identical fact. */
@@ -181,19 +195,18 @@ export class UserImport {
     const reviews: { user: MappedUser; record: ImportRecord }[] = [];
     for (const fact of latest.values()) {
       const record = this.recordedImport(fact.data.sub);
-      // Imported from this very export: nothing can have changed.
-      if (record?.basedOn === fact.id) {
-        settled.push({ kind: 'unchanged', user: this.withLoginNameDecided(mapUser(fact.data, context)) });
-        continue;
-      }
       const user = this.withLoginNameDecided(mapUser(fact.data, context));
-      if (record) reviews.push({ user, record });
+      const path = decideImportPath(record, fact.id);
+      if (path === 'unchanged') settled.push({ kind: 'unchanged', user });
+      else if (path === 'review') reviews.push({ user, record: record! });
       else fresh.push(user);
     }
     settled.push(...(await pMap(reviews, ({ user, record }) => this.review(user, record), { concurrency: 8 })));
 
-    const mapped = this.withoutSharedLinks(fresh);
-    const { direct, alone } = this.route(mapped);
+    const mapped = withoutSharedLinks(fresh);
+    const routes = routeImportBatch(mapped.map(importCandidateOf), this.login);
+    const direct = mapped.filter((_, i) => routes[i] === 'batch');
+    const alone = mapped.filter((_, i) => routes[i] === 'alone');
     await this.target.groups.ensure(mapped.flatMap((u) => u.groups));
 
     // Users without links first: their chunks are written while the links of the others are checked.
@@ -233,7 +246,6 @@ export class UserImport {
    * that Keycloak would give one name: decideLoginName says who keeps it, from the ledger.
    */
   private withLoginNameDecided(user: MappedUser): MappedUser {
-    if (this.login.usernameAttribute !== null) return user;
     const claims: LoginNameClaim[] = [...(this.usernames.get(user.loginName.toLowerCase()) ?? new Map())].map(
       ([sub, username]: [string, string]) => ({
         sub,
@@ -241,7 +253,7 @@ export class UserImport {
         holds: this.recordedImport(sub)?.loginName === username.toLowerCase(),
       }),
     );
-    const decision = decideLoginName(user, claims);
+    const decision = decideCaseVariantLoginName(user, claims, this.login);
     return decision.heldBy === null
       ? user
       : withLoginName(user, decision.loginName, nameHeld(user.loginName, decision.heldBy));
@@ -262,11 +274,8 @@ export class UserImport {
       };
     const candidate = await this.withoutLinksHeldElsewhere(user);
     const present = candidate.links.length > 0 ? await this.target.users.links(stored.id) : [];
-    const newLinks = candidate.links.filter(
-      (l) => !present.some((p) => p.identityProvider === l.identityProvider && p.userId === l.userId),
-    );
-    const proposed = await this.asStored(candidate, stored, newLinks);
-    if (proposed.kind !== 'imported') return proposed;
+    const newLinks = linksToAdd(importCandidateOf(candidate), present).map((l) => linkOf(candidate, l));
+    const proposed = this.asStored(candidate, stored, present, newLinks);
     const outcome = outcomeOf(proposed);
     const decision = decideImportRevision(record, outcome);
     if (decision.kind === 'unchanged') return { kind: 'unchanged', user };
@@ -291,44 +300,13 @@ export class UserImport {
     };
   }
 
-  /** Users that would make a whole partialImport fail or need Keycloak's validation go alone. */
-  private route(users: readonly MappedUser[]): { direct: MappedUser[]; alone: MappedUser[] } {
-    const direct: MappedUser[] = [];
-    const alone: MappedUser[] = [];
-    const names = new Set<string>();
-    const emails = new Set<string>();
-    for (const user of users) {
-      const name = user.loginName.toLowerCase();
-      const email = this.login.emailSignIn && user.email ? user.email.toLowerCase() : null;
-      const collides = names.has(name) || (email !== null && emails.has(email));
-      (user.findings.length > 0 || collides ? alone : direct).push(user);
-      names.add(name);
-      if (email !== null) emails.add(email);
-    }
-    return { direct, alone };
-  }
-
-  /** Keycloak accepts one identity linked to several users (measured); the first user of a batch keeps it. */
-  private withoutSharedLinks(users: MappedUser[]): MappedUser[] {
-    const seen = new Set<string>();
-    return users.map((user) => {
-      let result = user;
-      for (const link of user.links) {
-        const key = `${link.identityProvider}/${link.userId}`;
-        if (seen.has(key)) result = withoutLink(result, link, linkHeld);
-        seen.add(key);
-      }
-      return result;
-    });
-  }
-
   /** Keycloak does not refuse a link another user already has (measured), so the import looks first. */
   private async withoutLinksHeldElsewhere(user: MappedUser): Promise<MappedUser> {
+    const candidate = importCandidateOf(user);
     let result = user;
     for (const link of user.links) {
       const holders = await this.target.users.byIdentity(link.identityProvider, link.userId);
-      if (holders.some((h) => h.id !== user.id && h.attributes[bookkeeping.sub]?.[0] !== user.sub))
-        result = withoutLink(result, link, linkHeld);
+      if (linkHeldElsewhere(candidate, holders.map(targetAccountOf))) result = withoutLink(result, link, linkHeld);
     }
     return result;
   }
@@ -342,8 +320,7 @@ export class UserImport {
     );
     return results.map((result, index) => {
       const user = chunk[index]!;
-      if (result.outcome === 'refused' || result.id !== user.id) return { user, outcome: 'look-closer' };
-      return { user, outcome: result.outcome === 'added' ? 'added' : 'written-before' };
+      return { user, outcome: decideBatchWrite(importCandidateOf(user), result) };
     });
   }
 
@@ -353,34 +330,33 @@ export class UserImport {
    */
   private async asWritten(user: MappedUser): Promise<Settled> {
     const stored = await this.target.users.byId(user.id);
-    return stored ? this.asStored(user, stored) : this.created(user, user.id);
+    return stored ? this.asFound(user, stored) : this.created(user, user.id);
   }
 
-  private async asStored(
+  /** A user the target already holds, settled by what its account holds (links read only when the user has some). */
+  private async asFound(user: MappedUser, stored: TargetUser): Promise<Settled> {
+    const links = user.links.length > 0 ? await this.target.users.links(stored.id) : [];
+    return this.asStored(user, stored, links);
+  }
+
+  private asStored(
     user: MappedUser,
     stored: TargetUser,
+    storedLinks: readonly FederatedLink[],
     /** Links the caller makes right after; counted as held. */
     making: readonly FederatedLink[] = [],
-  ): Promise<Settled> {
-    let result = user;
-    if (stored.attributes[bookkeeping.withheldEmail] !== undefined) result = withoutEmail(result, emailHeld);
-    if (result.links.length > 0) {
-      const links = [...(await this.target.users.links(stored.id)), ...making];
-      for (const link of result.links) {
-        if (!links.some((l) => l.identityProvider === link.identityProvider && l.userId === link.userId))
-          result = withoutLink(result, link, linkHeld);
-      }
-    }
-    const matchedBy = stored.attributes[bookkeeping.matchedBy]?.[0] as 'username' | 'email' | undefined;
-    const imported = {
+  ): Imported {
+    const decided = decideStoredOutcome(importCandidateOf(user), targetAccountOf(stored), storedLinks, making);
+    let result = decided.withoutEmail ? withoutEmail(user, emailHeld) : user;
+    for (const link of decided.linksNotHeld) result = withoutLink(result, link, linkHeld);
+    return {
       kind: 'imported',
       user: result,
       targetUserId: stored.id,
-      loginName: stored.username,
-    } as const;
-    return matchedBy
-      ? { ...imported, outcome: 'matched', matchedBy }
-      : { ...imported, outcome: 'created', matchedBy: null };
+      loginName: decided.loginName,
+      outcome: decided.outcome,
+      matchedBy: decided.matchedBy,
+    };
   }
 
   /**
@@ -411,40 +387,48 @@ export class UserImport {
   }
 
   /**
-   * A user that could not go in a batch: already imported (by id or by its `cognito_sub`), or its
-   * login name or e-mail is taken. Taken by a user that came from Cognito too (another sub): two
-   * Cognito users, one e-mail; this one is imported without it. Taken by a user that did not come
-   * from Cognito: the same person already has a Keycloak account, which is matched and marked.
+   * A user that could not go in a batch: the target is asked what decideUnbatchedImport needs,
+   * one lookup at a time, and its decision is carried out.
    */
   private async settleAlone(user: MappedUser): Promise<Settled> {
-    const mine = await this.findMine(user);
-    if (mine) return this.asStored(user, mine);
-    const byName = await this.target.users.byUsername(user.loginName);
-    if (byName) {
-      if (!isFromCognito(byName)) return this.match(user, byName, 'username');
-      if (user.email !== null && user.loginName === user.email) return this.writeAlone(withoutEmail(user, emailHeld));
-      // A case variant the ledger does not know as imported, yet the target holds: the holder keeps the name.
-      const holder = byName.attributes[bookkeeping.sub]![0]!;
-      if (this.login.usernameAttribute === null && holder !== user.sub)
-        return this.writeAlone(withLoginName(user, user.sub, nameHeld(user.loginName, holder)));
-      return this.writeAlone(user);
+    const command = { user: importCandidateOf(user), policy: this.login };
+    const accounts = new Map<string, TargetUser>();
+    let known: TargetLookups = {};
+    for (;;) {
+      const decision = decideUnbatchedImport(command, known);
+      switch (decision.kind) {
+        case 'look-up': {
+          const account = await this.lookUp(user, decision.by);
+          if (account) accounts.set(account.id, account);
+          known = { ...known, [lookupKey[decision.by]]: account ? targetAccountOf(account) : null };
+          continue;
+        }
+        case 'already-in-target':
+          return this.asFound(user, accounts.get(decision.account.id)!);
+        case 'match':
+          return this.match(user, accounts.get(decision.account.id)!, decision.by);
+        case 'write': {
+          const { adjust } = decision;
+          if (adjust.kind === 'none') return this.writeAlone(user);
+          if (adjust.kind === 'without-email') return this.writeAlone(withoutEmail(user, emailHeld));
+          return this.writeAlone(withLoginName(user, adjust.loginName, nameHeld(user.loginName, adjust.heldBy)));
+        }
+      }
     }
-    if (this.login.emailSignIn && user.email !== null) {
-      const [holder] = await this.target.users.byEmail(user.email);
-      if (holder)
-        return isFromCognito(holder)
-          ? this.writeAlone(withoutEmail(user, emailHeld))
-          : this.match(user, holder, 'email');
-    }
-    return this.writeAlone(user);
   }
 
-  private async findMine(user: MappedUser): Promise<TargetUser | undefined> {
-    const byId = await this.target.users.byId(user.id);
-    if (byId) return byId;
-    // Cognito subs are UUIDs, unique across pools: the sub alone identifies the user.
-    const [bySub] = await this.target.users.byAttribute(bookkeeping.sub, user.sub);
-    return bySub;
+  private async lookUp(user: MappedUser, by: 'id' | 'sub' | 'username' | 'email'): Promise<TargetUser | undefined> {
+    switch (by) {
+      case 'id':
+        return this.target.users.byId(user.id);
+      case 'sub':
+        // Cognito subs are UUIDs, unique across pools: the sub alone identifies the user.
+        return (await this.target.users.byAttribute(bookkeeping.sub, user.sub))[0];
+      case 'username':
+        return this.target.users.byUsername(user.loginName);
+      case 'email':
+        return (await this.target.users.byEmail(user.email!))[0];
+    }
   }
 
   /**
@@ -452,9 +436,9 @@ export class UserImport {
    * goes through `POST /users` so that Keycloak validates it and, when it refuses, says why.
    */
   private async writeAlone(user: MappedUser): Promise<Settled> {
-    if (user.findings.length === 0) {
+    if (aloneWriteVia(importCandidateOf(user)) === 'partial-import') {
       const [result] = await this.target.writer.write([{ key: user.sub, user: this.forTarget(user) }]);
-      if (result && result.outcome !== 'refused' && result.id === user.id) return this.created(user, user.id);
+      if (decideBatchWrite(importCandidateOf(user), result) !== 'look-closer') return this.created(user, user.id);
     }
     try {
       return this.created(user, await this.target.users.create(this.forTarget(user)));
@@ -477,16 +461,10 @@ export class UserImport {
       const groupId = await this.target.groups.idOf(name);
       if (groupId) await this.target.users.joinGroup(holder.id, groupId);
     }
-    const present = await this.target.users.links(holder.id);
+    const links = decideMatchLinks(importCandidateOf(user), await this.target.users.links(holder.id));
+    for (const link of links.link) await this.target.users.link(holder.id, linkOf(user, link));
     let result = user;
-    for (const link of user.links) {
-      if (present.some((l) => l.identityProvider === link.identityProvider)) {
-        if (!present.some((l) => l.identityProvider === link.identityProvider && l.userId === link.userId))
-          result = withoutLink(result, link, linkHeld);
-        continue;
-      }
-      await this.target.users.link(holder.id, link);
-    }
+    for (const link of links.held) result = withoutLink(result, link, linkHeld);
     // Read back: in a realm with e-mail as username, Keycloak answers with the e-mail as username.
     const loginName = (await this.target.users.byId(holder.id))?.username ?? holder.username;
     return {
@@ -578,8 +556,20 @@ export class UserImport {
   }
 }
 
+/** Which lookup answers which question of decideUnbatchedImport. */
+const lookupKey = { id: 'byId', sub: 'bySub', username: 'byUsername', email: 'byEmail' } as const satisfies Record<
+  string,
+  keyof TargetLookups
+>;
+
+/** Keycloak accepts one identity linked to several users (measured); the first user of a batch keeps it. */
+function withoutSharedLinks(users: readonly MappedUser[]): MappedUser[] {
+  const taken = linksClaimedEarlierInBatch(users.map(importCandidateOf));
+  return users.map((user, i) => taken[i]!.reduce((u, link) => withoutLink(u, link, linkHeld), user));
+}
+
 /** What UserImported (and a revision) says of a settled user. */
-function outcomeOf(settled: Extract<Settled, { kind: 'imported' }>): ImportOutcome {
+function outcomeOf(settled: Imported): ImportOutcome {
   const { user } = settled;
   return {
     outcome: settled.outcome,
@@ -590,10 +580,6 @@ function outcomeOf(settled: Extract<Settled, { kind: 'imported' }>): ImportOutco
     treatment: user.treatment.name,
     adjustments: [...user.adjustments],
   };
-}
-
-function isFromCognito(user: TargetUser): boolean {
-  return user.attributes[bookkeeping.sub] !== undefined;
 }
 
 function tallyOf(settled: readonly Settled[]): ImportTally {

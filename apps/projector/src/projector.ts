@@ -119,9 +119,13 @@ export class Projector {
     for (const [key, offset] of await this.store.offsets()) this.positions.set(key, offset);
     if (!this.reached(until)) {
       const done = new Promise<void>((resolve) => (this.waiting = { until, resolve }));
-      await this.start(options.bounded ? until : undefined);
-      await done;
-      await this.stop();
+      const consumer = await this.start(options.bounded ? until : undefined);
+      try {
+        // A consumer that stopped for good would otherwise leave this run waiting forever.
+        await Promise.race([done, consumer.failed]);
+      } finally {
+        await this.stop();
+      }
     }
     const seconds = (performance.now() - started) / 1000;
     return {
@@ -137,7 +141,7 @@ export class Projector {
     await consumer?.stop();
   }
 
-  private async start(bound: PartitionOffsets | undefined): Promise<void> {
+  private async start(bound: PartitionOffsets | undefined): Promise<LedgerConsumer> {
     this.consumer = await this.ledger.consume({
       groupId: this.groupId,
       topics: this.topics,
@@ -146,6 +150,7 @@ export class Projector {
       // While one partition's batch waits on PostgreSQL, the next is decoded and validated.
       partitionsConsumedConcurrently: 3,
     });
+    return this.consumer;
   }
 
   private async handle(batch: EventBatch, bound: PartitionOffsets | undefined): Promise<void> {

@@ -3,6 +3,10 @@ export { MigrationStatusReader, type CriteriaReport, type MigrationStatusDeps } 
 export {
   openReconciler,
   openStatusReader,
+  reconcilerSections,
+  statusSections,
+  type ReconcilerRuntimeConfig,
+  type StatusRuntimeConfig,
   type ReconcilerRuntime,
   type ReconcilerRuntimeOptions,
   type StatusRuntime,

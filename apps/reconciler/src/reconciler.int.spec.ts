@@ -3,17 +3,17 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { pino } from 'pino';
-import { databaseConfig, kafkaConfig, keycloakConfig, type Env } from '#config';
+import { databaseConfig, kafkaConfig, keycloakConfig, loadConfig, type Env } from '#config';
 import { CutoverRefusedError, parseReconcilerPolicy, type ReconcilerPolicy } from '#domain';
 import { createEvent, isEventOf, type LedgerEvent } from '#events';
 import { KeycloakRealm } from '#keycloak';
 import { decodeRecord, Ledger } from '#ledger';
 import { BridgeDailyTraffic } from '#bridge';
 import { openPostgres } from '#projections';
-import { projectUntilCaughtUp } from '#projector';
-import { keycloakAdminLogin, MailCatcher } from '#stack';
+import { projectorSections, projectUntilCaughtUp } from '#projector';
+import { keycloakAdminLogin, localConfig, MailCatcher } from '#stack';
 import { formatCriteriaReport } from './criteria-report.js';
-import { openReconciler, openStatusReader } from './reconciler-runtime.js';
+import { openReconciler, openStatusReader, reconcilerSections, statusSections } from './reconciler-runtime.js';
 import { serveCutoverStatus } from './status-api.js';
 
 /**
@@ -145,7 +145,7 @@ describe('reconciler on the real stack', { timeout: 300_000 }, () => {
     const publisher = await ledger.publisher();
     await publisher.publish(everyone.flatMap(facts));
     await publisher.close();
-    await projectUntilCaughtUp(env);
+    await projectUntilCaughtUp(loadConfig(env, projectorSections));
   });
 
   after(async () => {
@@ -157,11 +157,11 @@ describe('reconciler on the real stack', { timeout: 300_000 }, () => {
   });
 
   const open = async () =>
-    openReconciler(env, { admin: await keycloakAdminLogin(env), policy, bridgeTraffic: quietBridge });
+    openReconciler(await localConfig(env, reconcilerSections), { policy, bridgeTraffic: quietBridge });
   const now = new Date(Date.parse(importedAt) + 46 * day);
 
   it('reads the status without changing the realm or creating the journal, also over HTTP', async () => {
-    const status = await openStatusReader(env, { policy, bridgeTraffic: quietBridge });
+    const status = await openStatusReader(loadConfig(env, statusSections), { policy, bridgeTraffic: quietBridge });
     try {
       const report = await status.status.criteria(now);
       assert.equal(report.cutover.phase, 'parallel-run');
@@ -221,7 +221,7 @@ describe('reconciler on the real stack', { timeout: 300_000 }, () => {
       assert.equal(pass.sent + pass.alreadyClaimed, 3);
       assert.ok(pass.alreadyClaimed >= 1);
       assert.deepEqual(pass.skipped, { 'disabled-in-cognito': 1, 'disabled-in-target': 1 });
-      await projectUntilCaughtUp(env);
+      await projectUntilCaughtUp(loadConfig(env, projectorSections));
 
       // A later pass with the resets projected: nobody is due until the first reminder.
       const third = await second.reconciler.pass({ now: new Date(now.getTime() + day), pace: async () => undefined });
@@ -300,7 +300,7 @@ describe('reconciler on the real stack', { timeout: 300_000 }, () => {
   });
 
   it('lists, before retirement, who would need attention on a return to Cognito', async () => {
-    const status = await openStatusReader(env, { policy, bridgeTraffic: quietBridge });
+    const status = await openStatusReader(loadConfig(env, statusSections), { policy, bridgeTraffic: quietBridge });
     try {
       const report = await status.status.rollbackReport();
       // fay's password came through the bridge (Cognito checked it); eve is disabled in Keycloak only.
@@ -315,7 +315,7 @@ describe('reconciler on the real stack', { timeout: 300_000 }, () => {
 
   it("measures the bridge criteria from the bridge's daily counts, the ledger's lower bound before them", async () => {
     const bridgeCriteria = async () => {
-      const status = await openStatusReader(env, { policy });
+      const status = await openStatusReader(loadConfig(env, statusSections), { policy });
       try {
         const { criteria } = await status.status.criteria(now);
         return Object.fromEntries(

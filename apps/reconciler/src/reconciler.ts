@@ -2,14 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import type { ReconcilerConfig } from '#config';
+import type { ReconcilerConfig, ResetMailConfig } from '#config';
 import {
   decideAutomaticAdvance,
+  decideDueReset,
+  decideOpenAttempt,
   decideOperatorChange,
+  evolveResetPass,
+  initialResetPass,
   planLongTailResets,
   type BridgeTraffic,
+  type DueResetFacts,
+  type OpenAttemptFacts,
   type OperatorCommand,
   type ReconcilerPolicy,
+  type DueReset,
+  type ResetPassState,
   type ResetSkipReason,
 } from '#domain';
 import { createEvent, type CutoverPhaseChangedData, type LedgerEvent } from '#events';
@@ -25,7 +33,7 @@ export interface ReconcilerDeps {
   readonly publisher: LedgerPublisher;
   readonly db: DataSource;
   readonly mailer: ResetMailer;
-  readonly config: ReconcilerConfig;
+  readonly config: ReconcilerConfig & { readonly smtp: ResetMailConfig };
   readonly policy: ReconcilerPolicy;
   readonly realm: string;
   readonly logger: Logger;
@@ -54,6 +62,14 @@ export interface PassReport extends CriteriaReport {
   readonly deferred: number;
   readonly failed: number;
   readonly decision: CutoverPhaseChangedData | null;
+}
+
+/** What the steps of one pass share. */
+interface PassRun {
+  readonly now: Date;
+  readonly correlationId: string;
+  readonly pace: (ms: number) => Promise<void>;
+  readonly afterSend: ((sub: string) => void) | undefined;
 }
 
 /**
@@ -108,70 +124,14 @@ export class Reconciler {
     const candidates = await this.status.projection.resetCandidates(this.deps.policy, now);
     const bySub = new Map(candidates.filter((c) => c.target === this.targetKey).map((c) => [c.sub, c]));
     const plan = planLongTailResets(bySub.values(), this.deps.policy, now);
-    const skipped: Partial<Record<ResetSkipReason, number>> = {};
-    const skip = async (user: TargetedCandidate, attempt: number, reason: ResetSkipReason) => {
-      skipped[reason] = (skipped[reason] ?? 0) + 1;
-      const row = { sub: user.sub, target: this.targetKey, attempt, reason, targetUserId: user.targetUserId };
-      if (await this.journal.intend(row, 'skipped')) {
-        await this.publish([
-          createEvent(
-            'ResetSkipped',
-            { sub: user.sub, target: this.target, attempt, reason },
-            this.context(now, correlationId),
-          ),
-        ]);
-      }
-    };
-    for (const s of plan.skipped) await skip(bySub.get(s.sub)!, s.attempt, s.reason);
-
-    const budget = this.deps.policy.resets.sendRatePerHour;
-    const spacingMs = 3_600_000 / budget;
-    let sent = 0;
-    let alreadyClaimed = 0;
-    let failed = 0;
-    let deferred = 0;
-    for (const due of plan.due) {
-      if (sent >= budget) {
-        deferred++;
-        continue;
-      }
-      const user = bySub.get(due.sub)!;
-      if (user.email === null || user.targetUserId === null) {
-        await skip(user, due.attempt, 'no-email');
-        continue;
-      }
-      const account = await this.deps.mailer.account(user.targetUserId);
-      if (account !== 'enabled') {
-        await skip(user, due.attempt, account === 'disabled' ? 'disabled-in-target' : 'deleted-in-target');
-        continue;
-      }
-      const row = {
-        sub: due.sub,
-        target: this.targetKey,
-        attempt: due.attempt,
-        reason: due.reason,
-        targetUserId: user.targetUserId,
-      };
-      if (!(await this.journal.intend(row)) && !(await this.journal.reclaimSkipped(row))) {
-        alreadyClaimed++;
-        continue;
-      }
-      if (sent > 0) await pace(spacingMs);
-      try {
-        await this.deps.mailer.send(user.targetUserId, this.lifespanSeconds);
-      } catch (error) {
-        // The intent stays open: the next pass asks Keycloak whether it left, and sends it if not.
-        failed++;
-        this.deps.logger.warn(
-          { sub: due.sub, attempt: due.attempt, err: (error as Error).message },
-          'reset e-mail failed',
-        );
-        continue;
-      }
-      sent++;
-      options.afterSend?.(due.sub);
-      await this.record({ ...row, state: 'intended', intendedAt: now }, now, correlationId);
+    const run = { now, correlationId, pace, afterSend: options.afterSend };
+    let tally = initialResetPass(this.deps.policy);
+    for (const s of plan.skipped) {
+      await this.recordSkip(bySub.get(s.sub)!, s.attempt, s.reason, run);
+      tally = evolveResetPass(tally, { type: 'skipped', reason: s.reason });
     }
+    for (const due of plan.due)
+      tally = evolveResetPass(tally, await this.settleDue(due, bySub.get(due.sub)!, tally, run));
 
     const report = await this.criteria(now);
     const decision = decideAutomaticAdvance(report.cutover, report.criteria, this.deps.policy, this.target, now);
@@ -180,13 +140,78 @@ export class Reconciler {
       ...report,
       recovered,
       due: plan.due.length,
-      sent,
-      skipped,
-      alreadyClaimed,
-      deferred,
-      failed,
+      sent: tally.sent,
+      skipped: tally.skipped,
+      alreadyClaimed: tally.alreadyClaimed,
+      deferred: tally.deferred,
+      failed: tally.failed,
       decision,
     };
+  }
+
+  /**
+   * One due reset, step by step as decideDueReset says: the account is looked up, the attempt
+   * claimed in the send journal, the e-mail sent and recorded; returns what happened to it.
+   */
+  private async settleDue(due: DueReset, user: TargetedCandidate, pass: ResetPassState, run: PassRun) {
+    const row = { sub: due.sub, target: this.targetKey, attempt: due.attempt, reason: due.reason };
+    let facts: DueResetFacts = { due, email: user.email, targetUserId: user.targetUserId };
+    for (;;) {
+      const decision = decideDueReset(facts, pass);
+      switch (decision.kind) {
+        case 'defer':
+          return { type: 'deferred' } as const;
+        case 'skip':
+          await this.recordSkip(user, due.attempt, decision.reason, run);
+          return { type: 'skipped', reason: decision.reason } as const;
+        case 'look-up-account':
+          facts = { ...facts, account: await this.deps.mailer.account(user.targetUserId!) };
+          continue;
+        case 'claim': {
+          const claim = { ...row, targetUserId: user.targetUserId };
+          facts = {
+            ...facts,
+            claimed: (await this.journal.intend(claim)) || (await this.journal.reclaimSkipped(claim)),
+          };
+          continue;
+        }
+        case 'already-claimed':
+          return { type: 'already-claimed' } as const;
+        case 'send':
+          if (decision.waitMs > 0) await run.pace(decision.waitMs);
+          try {
+            await this.deps.mailer.send(user.targetUserId!, this.lifespanSeconds);
+          } catch (error) {
+            // The intent stays open: the next pass asks Keycloak whether it left, and sends it if not.
+            this.deps.logger.warn(
+              { sub: due.sub, attempt: due.attempt, err: (error as Error).message },
+              'reset e-mail failed',
+            );
+            return { type: 'failed' } as const;
+          }
+          run.afterSend?.(due.sub);
+          await this.record(
+            { ...row, targetUserId: user.targetUserId, state: 'intended', intendedAt: run.now },
+            run.now,
+            run.correlationId,
+          );
+          return { type: 'sent' } as const;
+      }
+    }
+  }
+
+  /** A reset that must not be e-mailed: `ResetSkipped` is recorded once per attempt (the journal says whether it was). */
+  private async recordSkip(user: TargetedCandidate, attempt: number, reason: ResetSkipReason, run: PassRun) {
+    const row = { sub: user.sub, target: this.targetKey, attempt, reason, targetUserId: user.targetUserId };
+    if (await this.journal.intend(row, 'skipped')) {
+      await this.publish([
+        createEvent(
+          'ResetSkipped',
+          { sub: user.sub, target: this.target, attempt, reason },
+          this.context(run.now, run.correlationId),
+        ),
+      ]);
+    }
   }
 
   /** The criteria with values and thresholds, the phase, what blocks the next one, the projected done date. */
@@ -213,23 +238,25 @@ export class Reconciler {
   private async recover(now: Date, correlationId: string) {
     const recovered = { confirmed: 0, resent: 0, recorded: 0 };
     for (const row of await this.journal.unfinished()) {
-      if (row.state === 'intended' && row.targetUserId !== null) {
-        if (await this.deps.mailer.sentSince(row.targetUserId, row.intendedAt)) {
-          recovered.confirmed++;
-        } else {
-          try {
-            await this.deps.mailer.send(row.targetUserId, this.lifespanSeconds);
-          } catch (error) {
-            // Still not sent: the intent stays open for the next pass.
-            this.deps.logger.warn(
-              { sub: row.sub, attempt: row.attempt, err: (error as Error).message },
-              'reset e-mail failed',
-            );
-            continue;
-          }
-          recovered.resent++;
-        }
+      let facts: OpenAttemptFacts = { intended: row.state === 'intended', targetUserId: row.targetUserId };
+      let decision = decideOpenAttempt(facts);
+      if (decision.kind === 'ask-target') {
+        facts = { ...facts, sentSince: await this.deps.mailer.sentSince(row.targetUserId!, row.intendedAt) };
+        decision = decideOpenAttempt(facts);
       }
+      if (decision.kind === 'resend') {
+        try {
+          await this.deps.mailer.send(row.targetUserId!, this.lifespanSeconds);
+        } catch (error) {
+          // Still not sent: the intent stays open for the next pass.
+          this.deps.logger.warn(
+            { sub: row.sub, attempt: row.attempt, err: (error as Error).message },
+            'reset e-mail failed',
+          );
+          continue;
+        }
+        recovered.resent++;
+      } else if (decision.kind === 'record' && decision.confirmed) recovered.confirmed++;
       await this.record(row, now, correlationId);
       recovered.recorded++;
     }

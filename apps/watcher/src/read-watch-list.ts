@@ -1,4 +1,4 @@
-import { decodeRecord, type Ledger, type ScanPosition } from '#ledger';
+import type { Ledger, ScanPosition } from '#ledger';
 import { WatchList, watchListTypes } from './watch-list.js';
 
 /**
@@ -21,17 +21,12 @@ export class LedgerWatchList {
 
   /** Folds in every user fact recorded since the last call (all of them on the first). */
   async catchUp(): Promise<WatchList> {
-    this.position = await this.ledger.scan(
+    // An invalid record is the consumers' dead-letter business; it proves nothing here, and the
+    // scan names it in a warning and goes on.
+    this.position = await this.ledger.scanEvents(
       [this.ledger.topics.userEvents],
-      (record) => {
-        const type = record.headers.ce_type;
-        if (type === undefined || !watchListTypes.has(type)) return;
-        try {
-          this.list.add(decodeRecord(record));
-        } catch {
-          // An invalid record is the consumers' dead-letter business; it proves nothing here.
-        }
-      },
+      watchListTypes,
+      (event) => this.list.add(event),
       this.position,
     );
     return this.list;

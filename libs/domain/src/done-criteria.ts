@@ -1,6 +1,7 @@
 import type { EvaluatedCriterion } from '#events';
 import type { ReconcilerPolicy } from './reconciler-policy.js';
-import type { MigrationStatus } from './user-migration-summary.js';
+import { isDone, isFederated, isFederationRebound } from './done-definition.js';
+import type { MigrationStatus, UserMigrationSummary } from './user-migration-summary.js';
 
 const DAY_MS = 86_400_000;
 
@@ -64,6 +65,23 @@ export interface CriteriaUserRow {
   readonly openDisagreements: number;
 }
 
+/** A user's summary as the criteria count it: what the projection's `migration_user` row holds. */
+export function criteriaRowOf(summary: UserMigrationSummary): CriteriaUserRow {
+  const at = (iso: string | null) => (iso === null ? null : new Date(iso));
+  return {
+    status: summary.status,
+    active: summary.active,
+    mfaRequired: summary.mfaRequired,
+    mfaReenrolledAt: at(summary.mfaReenrolledAt),
+    expectedProviders: summary.expectedProviders,
+    reboundProviders: summary.reboundProviders,
+    migratedAt: at(summary.migratedAt),
+    importedAt: at(summary.importedAt),
+    lastResetAt: at(summary.lastResetAt),
+    openDisagreements: summary.openDisagreements,
+  };
+}
+
 /** The instants the counts depend on: both follow from the policy and the clock. */
 export function measurementCutoffs(policy: ReconcilerPolicy, now: Date): { resetBefore: Date; windowStart: Date } {
   return {
@@ -72,7 +90,11 @@ export function measurementCutoffs(policy: ReconcilerPolicy, now: Date): { reset
   };
 }
 
-/** One pass over the users; the definition the SQL aggregate of the reconciler's store mirrors. */
+/**
+ * One pass over the users; the definition the SQL aggregate of the reconciler's store mirrors
+ * (held equal by test/done-definition.int.spec.ts). Counts only active users, but for the
+ * first import and the open disagreements: a disabled user's disagreement still blocks the cutover.
+ */
 export function measureUsers(
   users: Iterable<CriteriaUserRow>,
   policy: ReconcilerPolicy,
@@ -97,7 +119,7 @@ export function measureUsers(
     }
     if (!user.active) continue;
     active++;
-    const migrated = user.status === 'migrated';
+    const migrated = isDone(user.status);
     if (migrated) {
       activeMigrated++;
       if (user.migratedAt !== null && user.migratedAt >= windowStart) migratedInWindow++;
@@ -109,9 +131,9 @@ export function measureUsers(
       mfaRequired++;
       if (user.mfaReenrolledAt !== null) mfaReenrolled++;
     }
-    if (user.expectedProviders.length > 0) {
+    if (isFederated(user.expectedProviders)) {
       federated++;
-      if (user.expectedProviders.every((p) => user.reboundProviders.includes(p))) federatedRebound++;
+      if (isFederationRebound(user.expectedProviders, user.reboundProviders)) federatedRebound++;
     }
   }
   return {

@@ -55,6 +55,7 @@ export { PolicyError } from './policy-error.js';
 export {
   planLongTailResets,
   longTailCutoff,
+  resetCandidateOf,
   type ResetCandidate,
   type DueReset,
   type SkippedReset,
@@ -64,6 +65,7 @@ export {
 export {
   measureUsers,
   measurementCutoffs,
+  criteriaRowOf,
   evaluateDoneCriteria,
   projectDoneDate,
   type Criterion,
@@ -106,3 +108,52 @@ export {
   type RecordedDisagreement,
   type AgreementDecision,
 } from './target-agreement.js';
+export { loginPolicyOf, type LoginPolicy } from './login-policy.js';
+export {
+  aloneWriteVia,
+  decideBatchWrite,
+  decideCaseVariantLoginName,
+  decideImportPath,
+  decideMatchLinks,
+  decideStoredOutcome,
+  decideUnbatchedImport,
+  linkHeldElsewhere,
+  linksClaimedEarlierInBatch,
+  linksToAdd,
+  routeImportBatch,
+  type BatchWriteOutcome,
+  type BatchWriteResult,
+  type IdentityLink,
+  type ImportCandidate,
+  type ImportPath,
+  type ImportRoute,
+  type StoredOutcome,
+  type TargetAccount,
+  type TargetLookups,
+  type UnbatchedImportDecision,
+} from './import-matching.js';
+export {
+  initialResetPass,
+  evolveResetPass,
+  decideDueReset,
+  decideOpenAttempt,
+  type ResetPassState,
+  type ResetPassEvent,
+  type DueResetFacts,
+  type DueResetDecision,
+  type OpenAttemptFacts,
+  type OpenAttemptDecision,
+} from './reset-pass.js';
+export {
+  doneStatuses,
+  isDone,
+  resetCandidateStatuses,
+  isResetCandidate,
+  isFederated,
+  isFederationRebound,
+  userCompletionOf,
+  completionFigures,
+  type CompletionSubject,
+  type UserCompletion,
+  type CompletionFigures,
+} from './done-definition.js';

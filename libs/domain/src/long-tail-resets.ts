@@ -1,5 +1,6 @@
 import type { ResetSkippedData } from '#events';
-import type { MigrationStatus } from './user-migration-summary.js';
+import { isResetCandidate } from './done-definition.js';
+import type { MigrationStatus, UserMigrationSummary } from './user-migration-summary.js';
 import type { ReconcilerPolicy } from './reconciler-policy.js';
 
 const DAY_MS = 86_400_000;
@@ -12,6 +13,17 @@ export interface ResetCandidate {
   readonly importedAt: Date | null;
   readonly resetsSent: number;
   readonly lastResetAt: Date | null;
+}
+
+/** A user's summary as the reset rules read it (the projection's row holds the same). */
+export function resetCandidateOf(sub: string, summary: UserMigrationSummary): ResetCandidate {
+  return {
+    sub,
+    status: summary.status,
+    importedAt: summary.importedAt === null ? null : new Date(summary.importedAt),
+    resetsSent: summary.resetsSent,
+    lastResetAt: summary.lastResetAt === null ? null : new Date(summary.lastResetAt),
+  };
 }
 
 export interface DueReset {
@@ -61,7 +73,7 @@ function nextReset(
   now: Date,
 ): { attempt: number; reason: string } | null {
   if (user.importedAt === null) return null;
-  if (user.status !== 'imported' && user.status !== 'disabled') return null;
+  if (!isResetCandidate(user.status)) return null;
   const { afterDays } = policy.longTail;
   const { reminderAfterDays, maxPerUser } = policy.resets;
   if (user.resetsSent >= maxPerUser) return null;
@@ -77,7 +89,10 @@ function nextReset(
   };
 }
 
-/** The earliest import time at which a user can be due at `now`: lets a store pre-filter candidates. */
+/**
+ * The latest import time at which a user never reset can be due a first reset at `now`: lets a
+ * store pre-filter candidates. Reminders count from the last reset, not from the import.
+ */
 export function longTailCutoff(policy: ReconcilerPolicy, now: Date): Date {
   return new Date(now.getTime() - policy.longTail.afterDays * DAY_MS);
 }

@@ -33,6 +33,11 @@ const cases: [given: string, candidate: ResetCandidate, due: { attempt: number }
     user({ resetsSent: 3, lastResetAt: daysAgo(14) }),
     { attempt: 4 },
   ],
+  [
+    'one reset 7 days ago, imported more recently than afterDays (the policy grew since)',
+    user({ importedAt: daysAgo(20), resetsSent: 1, lastResetAt: daysAgo(7) }),
+    { attempt: 2 },
+  ],
   ['four resets: the maximum', user({ resetsSent: 4, lastResetAt: daysAgo(400) }), null],
   ['disabled in Cognito since import', user({ status: 'disabled' }), null, 'disabled-in-cognito'],
   ['disabled, not yet long tail', user({ status: 'disabled', importedAt: daysAgo(3) }), null],

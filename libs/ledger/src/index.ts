@@ -4,6 +4,7 @@ export { LedgerUnavailableError } from './ledger-unavailable-error.js';
 export { topicsWithPrefix, type LedgerTopics } from './ledger-topics.js';
 export type { LedgerPublisher } from './ledger-publisher.js';
 export type { LedgerConsumer, ConsumeOptions, EventBatch, ConsumedEvent } from './ledger-consumer.js';
+export { LedgerConsumerFailedError } from './ledger-consumer-failed-error.js';
 export { decodeRecord, encodeEvent, type LedgerRecord } from './cloudevents-kafka-binding.js';
 export type { PartitionLag } from './consumer-lag.js';
 export type { ScanPosition } from './topic-scan.js';

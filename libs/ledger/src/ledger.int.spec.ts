@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { Kafka } from 'kafkajs';
+import { pino } from 'pino';
 import { kafkaConfig } from '#config';
 import { createEvent, type LedgerEvent } from '#events';
 import {
   decodeRecord,
   Ledger,
+  LedgerConsumerFailedError,
   LedgerTopicsMissingError,
   LedgerUnavailableError,
   topicsWithPrefix,
@@ -123,6 +126,162 @@ describe('ledger on a real broker', () => {
     assert.match(jsonFailure!.headers['dlq-reason']!, /value: not JSON/);
     assert.equal(jsonFailure!.value?.toString(), 'not json at all');
   });
+
+  it('retries a position store that fails (logged, never an unhandled rejection) and resumes at the stored offset', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const own = new Ledger({
+      kafka,
+      topics: topicsWithPrefix(`test-${randomUUID().slice(0, 8)}`),
+      logger: pino({ level: 'warn' }, sink),
+    });
+    await own.ensureTopics(1);
+    const publisher = await own.publisher();
+    await publisher.publish(Array.from({ length: 6 }, (_, n) => passwordMigrated(2000 + n)));
+    await publisher.close();
+
+    let asked = 0;
+    const handled: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      own
+        .consume({
+          groupId: `test-${randomUUID()}`,
+          topics: [own.topics.userEvents],
+          // The store fails once (PostgreSQL down during a rebalance), then says offsets 0-3 are applied.
+          startOffsets: async () => {
+            asked++;
+            if (asked === 1) throw new Error('position store unavailable');
+            return '4';
+          },
+          handleBatch: async (batch) => {
+            handled.push(...batch.events.map(({ record }) => record.offset));
+            if (handled.includes('5')) resolve();
+          },
+        })
+        .then((consumer) => after(() => consumer.stop()), reject);
+    });
+    assert.deepEqual(handled, ['4', '5'], 'nothing below the stored offset is handled');
+    assert.ok(asked >= 2, 'the store is asked again after it failed');
+    const warning = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((l) => l.err);
+    assert.equal(warning?.msg, 'start offset not read; the batch will be retried');
+    assert.equal(warning?.topic, own.topics.userEvents);
+    assert.equal(warning?.partition, 0);
+    assert.equal(warning?.err, 'position store unavailable');
+  });
+
+  it('a consumer kafkajs stops for good rejects `failed`, naming its group and the failure', async () => {
+    const own = new Ledger({
+      kafka,
+      topics: topicsWithPrefix(`test-${randomUUID().slice(0, 8)}`),
+      logger: pino({ level: 'silent' }),
+    });
+    await own.ensureTopics(1);
+    const publisher = await own.publisher();
+    await publisher.publish([passwordMigrated(3000)]);
+    await publisher.close();
+    const groupId = `test-${randomUUID()}`;
+    const consumer = await own.consume({
+      groupId,
+      topics: [own.topics.userEvents],
+      // A programming error: kafkajs does not retry a TypeError, it stops the consumer.
+      handleBatch: async () => {
+        throw new TypeError('handler bug');
+      },
+    });
+    after(() => consumer.stop());
+    await assert.rejects(
+      consumer.failed,
+      (error: unknown) =>
+        error instanceof LedgerConsumerFailedError &&
+        error.groupId === groupId &&
+        error.message === `the ledger consumer of group ${groupId} stopped: TypeError: handler bug`,
+    );
+  });
+
+  it('scanEvents hands over the valid events of the asked types and names each invalid record in one warning', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const own = new Ledger({
+      kafka,
+      topics: topicsWithPrefix(`test-${randomUUID().slice(0, 8)}`),
+      logger: pino({ level: 'warn' }, sink),
+    });
+    await own.ensureTopics(1);
+    const good = passwordMigrated(4000);
+    const publisher = await own.publisher();
+    await publisher.publish([good]);
+    await publisher.close();
+    const raw = new Kafka({ brokers: [...kafka.brokers], clientId: 'test-raw' }).producer();
+    await raw.connect();
+    const personal = 'jane.doe@example.org';
+    await raw.send({
+      topic: own.topics.userEvents,
+      messages: [
+        { key: good.subject, value: `not json ${personal}`, headers: { ce_type: 'PasswordMigrated' } },
+        { key: good.subject, value: 'ignored: another type', headers: { ce_type: 'UserExported' } },
+      ],
+    });
+    await raw.disconnect();
+
+    const events: LedgerEvent[] = [];
+    await own.scanEvents([own.topics.userEvents], new Set(['PasswordMigrated']), (event) => void events.push(event));
+    assert.deepEqual(events, [good]);
+    assert.equal(lines.length, 1, lines.join('\n'));
+    const warning = JSON.parse(lines[0]!) as Record<string, unknown>;
+    assert.deepEqual(
+      {
+        msg: warning.msg,
+        topic: warning.topic,
+        partition: warning.partition,
+        offset: warning.offset,
+        path: warning.path,
+      },
+      {
+        msg: 'skipped an invalid ledger record',
+        topic: own.topics.userEvents,
+        partition: 0,
+        offset: '1',
+        path: 'value',
+      },
+    );
+    assert.ok(!lines[0]!.includes(personal), 'the value is not logged');
+  });
+
+  it(
+    'a scan whose onRecord fails ends with that failure, without handing a record over twice',
+    { timeout: 60_000 },
+    async () => {
+      const own = new Ledger({
+        kafka,
+        topics: topicsWithPrefix(`test-${randomUUID().slice(0, 8)}`),
+        logger: pino({ level: 'silent' }),
+      });
+      await own.ensureTopics(1);
+      const publisher = await own.publisher();
+      await publisher.publish(Array.from({ length: 3 }, (_, n) => passwordMigrated(5000 + n)));
+      await publisher.close();
+      const seen: string[] = [];
+      const failure = new Error('reader bug');
+      await assert.rejects(
+        own.scan([own.topics.userEvents], (record) => {
+          seen.push(record.offset);
+          if (record.offset === '1') throw failure;
+        }),
+        (error: unknown) => error === failure,
+      );
+      assert.deepEqual(seen, ['0', '1']);
+    },
+  );
 
   it('names the topics that do not exist under a prefix, instead of calling Kafka unreachable', async () => {
     const prefix = `never-written-${randomUUID().slice(0, 8)}`;

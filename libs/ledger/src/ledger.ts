@@ -1,8 +1,11 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { pino, type Logger } from 'pino';
 import type { KafkaConfig } from '#config';
+import type { LedgerEvent } from '#events';
 import type { LedgerRecord } from './cloudevents-kafka-binding.js';
+import { isBrokerUnreachable } from './kafka-failure.js';
 import { kafkaLogCreator } from './kafka-logging.js';
+import { decodeOrSkip } from './decode-or-skip.js';
 import { LedgerConsumer, type ConsumeOptions } from './ledger-consumer.js';
 import { LedgerPublisher } from './ledger-publisher.js';
 import { scanTopics, type ScanPosition } from './topic-scan.js';
@@ -18,6 +21,7 @@ export interface LedgerOptions {
   readonly kafka: KafkaConfig;
   /** Overrides the topics named by the configured prefix. */
   readonly topics?: LedgerTopics;
+  /** Default: `info` on stdout; a process's composition root passes one at LOG_LEVEL. */
   readonly logger?: Logger;
   /** How long a connection attempt may take before the broker counts as unreachable. */
   readonly connectionTimeoutMs?: number;
@@ -37,7 +41,7 @@ export class Ledger {
 
   constructor(options: LedgerOptions) {
     this.topics = options.topics ?? topicsWithPrefix(options.kafka.topicPrefix);
-    this.logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+    this.logger = options.logger ?? pino({ level: 'info' });
     this.brokers = options.kafka.brokers;
     this.clientId = options.kafka.clientId;
     this.connectionTimeoutMs = options.connectionTimeoutMs ?? 3000;
@@ -228,8 +232,32 @@ export class Ledger {
   }
 
   /**
+   * Like `scan`, for readers that want valid events of some types: records of other types (by
+   * their `ce_type` header) are not decoded, invalid ones are skipped with one warning naming
+   * where they are (`decodeOrSkip`).
+   */
+  async scanEvents(
+    topics: readonly string[],
+    types: ReadonlySet<string>,
+    onEvent: (event: LedgerEvent) => void | Promise<void>,
+    from?: ScanPosition,
+  ): Promise<ScanPosition> {
+    return this.scan(
+      topics,
+      async (record) => {
+        const type = record.headers.ce_type;
+        if (type === undefined || !types.has(type)) return;
+        const event = decodeOrSkip(record, this.logger);
+        if (event !== undefined) await onEvent(event);
+      },
+      from,
+    );
+  }
+
+  /**
    * Reads the given topics from `from` (default: the start) to their current end, and returns
-   * that end: passing it to the next scan reads only what came since.
+   * that end: passing it to the next scan reads only what came since. A failure of `onRecord`
+   * ends the scan with that failure.
    */
   async scan(
     topics: readonly string[],
@@ -239,7 +267,7 @@ export class Ledger {
     try {
       return await scanTopics(this.kafka, topics, onRecord, from);
     } catch (error) {
-      if (error instanceof Error && /connect|ECONNREFUSED|timed? ?out/i.test(error.message)) {
+      if (isBrokerUnreachable(error)) {
         throw new LedgerUnavailableError(this.brokers, error);
       }
       throw error;

@@ -42,6 +42,16 @@ export async function scanTopics(
     await consumer.connect();
     try {
       await new Promise<void>((resolve, reject) => {
+        // An onRecord failure ends the scan with that failure. Thrown to kafkajs, it would be
+        // retried: the batch read again (its records handed over twice) and the scan never ending.
+        let failed = false;
+        const fail = (error: unknown) => {
+          failed = true;
+          reject(error);
+        };
+        consumer.on(consumer.events.CRASH, ({ payload }) => {
+          if (!payload.restart) fail(payload.error);
+        });
         consumer
           .subscribe({ topics: [...topics], fromBeginning: true })
           .then(
@@ -51,19 +61,24 @@ export async function scanTopics(
                 eachBatch: async ({ batch }) => {
                   const key = `${batch.topic}/${batch.partition}`;
                   const range = remaining.get(key);
-                  if (range === undefined) return;
+                  if (failed || range === undefined) return;
                   for (const message of batch.messages) {
                     const offset = BigInt(message.offset);
                     if (offset >= range.end) break;
                     if (offset < range.start) continue;
-                    await onRecord({
-                      topic: batch.topic,
-                      partition: batch.partition,
-                      offset: message.offset,
-                      key: message.key,
-                      value: message.value,
-                      headers: headersToStrings(message.headers),
-                    });
+                    try {
+                      await onRecord({
+                        topic: batch.topic,
+                        partition: batch.partition,
+                        offset: message.offset,
+                        key: message.key,
+                        value: message.value,
+                        headers: headersToStrings(message.headers),
+                      });
+                    } catch (error) {
+                      fail(error);
+                      return;
+                    }
                     if (offset + 1n >= range.end) remaining.delete(key);
                   }
                   if (remaining.size === 0) resolve();

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { migrationStatuses, type MigrationStatus } from '#domain';
+import { doneStatuses, migrationStatuses, type MigrationStatus } from '#domain';
 import { MigrationUser, UserEvent } from './entities/index.js';
 import { userListWhere, type UserListFilter } from './user-list-filter.js';
 
@@ -66,7 +66,8 @@ export class ProjectionQueries {
       Number(rows.find((r) => r.measure === measure && r.dimension === dimension)?.count ?? 0);
     const users = count('users');
     const active = count('active');
-    const migrated = count('status', 'migrated');
+    // Migrated: the statuses the domain counts as done.
+    const migrated = doneStatuses.reduce((sum, status) => sum + count('status', status), 0);
     const activeMigrated = count('active-migrated');
     const mfaRequired = count('mfa-required');
     const mfaReenrolled = count('mfa-reenrolled');

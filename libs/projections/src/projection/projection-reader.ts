@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
 import {
+  doneStatuses,
   longTailCutoff,
+  resetCandidateStatuses,
   measurementCutoffs,
   type BridgeTraffic,
   type MigrationMeasurements,
@@ -70,41 +72,47 @@ export class ProjectionReader {
     return `${quoteIdentifier(this.schema)}.migration_user`;
   }
 
-  /** Imported, not migrated users old enough to be due now; `planLongTailResets` decides the rest. */
+  /**
+   * Imported, not migrated users who may be due now; `planLongTailResets` decides. A first reset
+   * waits for the import to be old enough; a reminder counts from the last reset only, so a user
+   * already reset stays a candidate whatever the import time (a policy whose `afterDays` grew
+   * since must not hold their reminders back).
+   */
   async resetCandidates(policy: ReconcilerPolicy, now: Date): Promise<TargetedCandidate[]> {
     const rows: Pick<MigrationUser, (typeof candidateColumns)[number]>[] = await this.db.query(
       `select ${selectColumns(MigrationUser, candidateColumns)}
          from ${this.table}
-        where status in ('imported', 'disabled') and imported_at <= $1 and resets_sent < $2
+        where status = any($3::text[]) and (imported_at <= $1 or resets_sent > 0) and resets_sent < $2
         order by imported_at, sub`,
-      [longTailCutoff(policy, now), policy.resets.maxPerUser],
+      [longTailCutoff(policy, now), policy.resets.maxPerUser, resetCandidateStatuses],
     );
     return rows;
   }
 
   /**
    * The counts of `measureUsers` (libs/domain, done-criteria.ts) in one aggregate query: the same
-   * definitions, computed where the rows are. Change one, change the other:
-   * projection-reader.int.spec.ts holds the two equal over generated ledgers.
+   * definitions, computed where the rows are, with the domain's `doneStatuses` as a parameter.
+   * Change one, change the other: test/done-definition.int.spec.ts and
+   * projection-reader.int.spec.ts hold the two equal over generated ledgers.
    */
   async measurements(policy: ReconcilerPolicy, now: Date): Promise<MigrationMeasurements> {
     const { resetBefore, windowStart } = measurementCutoffs(policy, now);
     const rows: Record<string, string | Date | null>[] = await this.db.query(
       `select
          count(*) filter (where active) as active,
-         count(*) filter (where active and status = 'migrated') as active_migrated,
+         count(*) filter (where active and status = any($3::text[])) as active_migrated,
          count(*) filter (where active and mfa_required) as mfa_required,
          count(*) filter (where active and mfa_required and mfa_reenrolled_at is not null) as mfa_reenrolled,
          count(*) filter (where active and cardinality(expected_providers) > 0) as federated,
          count(*) filter (where active and cardinality(expected_providers) > 0
                             and expected_providers <@ rebound_providers) as federated_rebound,
-         count(*) filter (where active and status <> 'migrated') as remaining,
-         count(*) filter (where active and status <> 'migrated' and last_reset_at <= $1) as remaining_reset_long_ago,
-         count(*) filter (where active and status = 'migrated' and migrated_at >= $2) as migrated_in_window,
+         count(*) filter (where active and not status = any($3::text[])) as remaining,
+         count(*) filter (where active and not status = any($3::text[]) and last_reset_at <= $1) as remaining_reset_long_ago,
+         count(*) filter (where active and status = any($3::text[]) and migrated_at >= $2) as migrated_in_window,
          min(imported_at) as first_imported_at,
          coalesce(sum(open_disagreements), 0) as open_disagreements
        from ${this.table}`,
-      [resetBefore, windowStart],
+      [resetBefore, windowStart, doneStatuses],
     );
     const r = rows[0]!;
     const n = (key: string) => Number(r[key] ?? 0);

@@ -4,8 +4,9 @@ import { migratedSchemaOf } from '../../schema-name.js';
 /**
  * The completion metrics, federation progress and burn-down computed straight from the user rows:
  * the definitions analysts query. The API serves the same numbers from maintained counters
- * (`progress_counter`, `daily_progress`), and the tests hold the two equal. docs/projections.md
- * documents each column.
+ * (`progress_counter`, `daily_progress`). What each figure counts is defined in libs/domain
+ * (done-definition.ts); test/done-definition.int.spec.ts holds these views equal to it over
+ * generated ledgers. docs/projections.md documents each column.
  */
 export class AnalystViews1764400000001 implements MigrationInterface {
   name = 'AnalystViews1764400000001';
