@@ -3,11 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { kafkaConfig } from '#config';
 import { contentHash, createEvent, eventCatalog, type EventData, type LedgerEvent } from '#events';
 import { decodeRecord } from '#ledger';
+import { openProjectionDataSource, projectionSnapshot } from '#projections';
 import { goldenRecords, type GoldenRecord } from '../../../libs/events/test/golden-records.js';
 import { publishRawRecords } from '../../../libs/ledger/test/publish-raw-records.js';
 import { ProjectorFixture } from '../test/projector-fixture.js';
-import { openProjectionDataSource } from './projection-data-source.js';
-import { projectionSnapshot } from './projection-digest.js';
 import { projectUntilCaughtUp, replayProjections } from './projector-app.js';
 
 /**
