@@ -9,10 +9,10 @@ import {
   type PassReport,
   type ReconcilerRuntimeConfig,
 } from '#reconciler';
-import { commandConfig } from './command-config.js';
+import type { CommandConfig } from './command-config.js';
 
 /** `ledger reconcile`: one pass of the reconciler on the real clock. */
-export function reconcileCommand(env: Env): Command {
+export function reconcileCommand(env: Env, commandConfig: CommandConfig): Command {
   return new Command('reconcile')
     .description(
       'One reconciler pass: finish resets a crash left open, e-mail the long-tail users due a reset (at the policy rate), ' +

@@ -13,10 +13,10 @@ import {
   type WatcherRuntimeConfig,
   type WatchReport,
 } from '#watcher';
-import { commandConfig } from './command-config.js';
+import type { CommandConfig } from './command-config.js';
 import { untilStopped } from './stop-signal.js';
 
-export function watchCommand(env: Env): Command {
+export function watchCommand(env: Env, commandConfig: CommandConfig): Command {
   return new Command('watch')
     .description(
       'Learn from Keycloak (realm KEYCLOAK_REALM) what imported users did there: TOTP enrolled again, ' +
