@@ -25,8 +25,8 @@ import { Ledger } from '#ledger';
 import { projectorSections, projectUntilCaughtUp } from '#projector';
 import { CognitoComponent, keycloakAdminLogin, KeycloakServer, localConfig, projectRoot } from '#stack';
 import { createBridgePool, distinctFacts, eventually, importFromLedger, userFacts, watcherPass } from '#test-support';
+import { runDemoLoginWave } from '#demo';
 import { bridgeSections, startBridge, type RunningBridge } from './bridge-runtime.js';
-import { runDemoLoginWave } from './demo-login-wave.js';
 import { passwordGrant, type PasswordGrant } from './keycloak-password-grant.js';
 
 /*

@@ -17,16 +17,16 @@ import { ImporterModule, ImportRun, importMapping } from '#importer';
 import type { KeycloakRealm } from '#keycloak';
 import { decodeRecord, Ledger } from '#ledger';
 import { keycloakAdminLogin, localConfig } from '#stack';
-import { JourneyRealms } from './journeys/journey-realms.js';
 import {
   completeTotpSetup,
   enrolTotp,
+  JourneyRealms,
   openLogin,
+  rehearseUserJourneys,
   signInThroughProvider,
   type JourneyClient,
-} from './journeys/user-journeys.js';
+} from '#demo';
 import { EventCursorStore } from './event-cursor-store.js';
-import { rehearseUserJourneys } from './journeys/user-journey-rehearsal.js';
 import { TargetWatch, type WatchReport } from './target-watch.js';
 import { WatcherBusyError } from './watcher-busy-error.js';
 import { WatcherModule, watcherSections, watcherSettingsOf } from './watcher.module.js';

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { KeycloakConfig } from '#config';
 import { UserDirectory, type AdminCredentials, type TargetUser } from '#keycloak';
 import type { Ledger } from '#ledger';
-import { readWatchList } from '../read-watch-list.js';
-import { federationPending, mfaPending, passwordPending, type WatchedUser } from '../watch-list.js';
+import { federationPending, mfaPending, passwordPending, readWatchList, type WatchedUser } from '#watcher';
 import { JourneyRealms } from './journey-realms.js';
 import { enrolTotp, signInThroughProvider } from './user-journeys.js';
 

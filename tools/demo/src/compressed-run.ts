@@ -1,5 +1,5 @@
 import type { CutoverPhaseChangedData } from '#events';
-import type { PassReport, Reconciler } from './reconciler.js';
+import type { PassReport, Reconciler } from '#reconciler';
 
 export interface CompressedRunOptions {
   /** The first pass's clock. */

@@ -1,9 +1,8 @@
 import { pino } from 'pino';
 import { ensurePasswordMigrationStorage, ensureSignInClient, KeycloakRealm } from '#keycloak';
 import type { SyntheticPool } from '#stack';
-import { startBridge, type BridgeRuntimeConfig } from './bridge-runtime.js';
+import { startBridge, type BridgeRuntimeConfig, type MigrationUserDirectory } from '#bridge';
 import { runLoginWave, type LoginWaveCounts, type WaveLogin } from './login-wave.js';
-import type { MigrationUserDirectory } from './migration-user.js';
 
 export interface DemoLoginWaveOptions {
   /** Default: the projector's table (PROJECTION_SCHEMA). */
