@@ -35,7 +35,7 @@ import { localStack } from '#stack';
 import { MigrationUser, ProjectionOffset, UserEvent } from '../apps/projector/src/entities/index.js';
 import { addCounterContribution } from '../apps/projector/src/progress-contributions.js';
 import { userRowOf } from '../apps/projector/src/user-row.js';
-import { syntheticLedger } from '../apps/projector/test/synthetic-ledger.js';
+import { syntheticLedger } from '../test/support/synthetic-ledger.js';
 
 const totalEvents = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const users = Number(process.env.BENCH_USERS ?? 300_000);

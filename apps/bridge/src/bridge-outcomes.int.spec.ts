@@ -8,9 +8,9 @@ import { pino } from 'pino';
 import { databaseConfig, kafkaConfig, type Env } from '#config';
 import { decodeRecord, Ledger } from '#ledger';
 import { localConfig } from '#stack';
-import { createBridgeLedger, projectExportedUsers, type ExportedUser } from '../test/exported-users.js';
+import { createBridgeLedger, projectExportedUsers, type ExportedUser } from '../../../test/support/exported-users.js';
 import { bridgeSections, startBridge, type RunningBridge } from './bridge-runtime.js';
-import { FakeCognito, type FakeAnswer } from './fake-cognito.js';
+import { FakeCognito, type FakeAnswer } from '../../../test/support/fake-cognito.js';
 
 /*
  * The bridge over HTTP against a fake Cognito endpoint that answers with AWS's documented

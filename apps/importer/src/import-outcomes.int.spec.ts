@@ -17,7 +17,7 @@ import {
   seedAndExport,
   snapshot,
   type Scenario,
-} from './import-scenario.fixture.js';
+} from '../../../test/support/import-scenario.js';
 
 /*
  * What the importer records must be true of the realm, and nothing it records may be recorded

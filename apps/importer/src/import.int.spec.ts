@@ -16,7 +16,7 @@ import {
   seedAndExport,
   snapshot,
   type Scenario,
-} from './import-scenario.fixture.js';
+} from '../../../test/support/import-scenario.js';
 
 /*
  * The importer end to end on the real stack: a synthetic pool seeded into cognito-local, exported

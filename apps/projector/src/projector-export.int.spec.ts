@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { generateSyntheticPool } from '#stack';
-import { syntheticLedger } from '../test/synthetic-ledger.js';
-import { ProjectorFixture } from '../test/projector-fixture.js';
+import { syntheticLedger } from '../../../test/support/synthetic-ledger.js';
+import { ProjectorFixture } from '../../../test/support/projector-fixture.js';
 import { projectUntilCaughtUp, serveProjector } from './projector-app.js';
 import type { CompletionMetrics } from './projection-queries.js';
 

@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { StoredPositionMismatchError } from '#ledger';
 import { projectRoot } from '#stack';
-import { syntheticLedger } from '../test/synthetic-ledger.js';
-import { ProjectorFixture } from '../test/projector-fixture.js';
+import { syntheticLedger } from '../../../test/support/synthetic-ledger.js';
+import { ProjectorFixture } from '../../../test/support/projector-fixture.js';
 import { projectUntilCaughtUp, replayProjections } from './projector-app.js';
 
 /** A projection schema that outlived its Kafka topics: the topics were deleted and created again with fewer records. */

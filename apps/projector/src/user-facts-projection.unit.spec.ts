@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { createEvent, type LedgerEvent } from '#events';
 import { summarizeUserMigration, type UserMigrationState } from '#domain';
 import type { ConsumedEvent } from '#ledger';
-import { syntheticLedger } from '../test/synthetic-ledger.js';
+import { syntheticLedger } from '../../../test/support/synthetic-ledger.js';
 import { addCounterContribution, type Tally } from './progress-contributions.js';
 import { projectUserFacts } from './user-facts-projection.js';
 

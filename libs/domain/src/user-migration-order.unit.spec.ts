@@ -12,7 +12,7 @@ import {
   passwordMigrated,
   resetSent,
   sub,
-} from './user-facts.fixture.js';
+} from '../../../test/support/user-facts.js';
 import type { UserFact } from './user-fact.js';
 import {
   evolveUserMigration,

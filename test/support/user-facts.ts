@@ -1,5 +1,5 @@
+import type { UserFact } from '#domain';
 import { createEvent, type UserExportedData } from '#events';
-import type { UserFact } from './user-fact.js';
 
 /** Builders for a user's facts in tests: realistic defaults, one override each. */
 export const sub = '1b1e0b6a-0000-4000-8000-000000000001';

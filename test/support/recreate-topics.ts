@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import type { KafkaConfig } from '#config';
-import { Ledger } from '../src/ledger.js';
+import { Ledger } from '#ledger';
 
 /**
  * For tests only: deletes the ledger's topics and creates them again, empty, which is what a Kafka

@@ -15,8 +15,7 @@ import {
   projectRoot,
   writeCognitoLocalData,
 } from '#stack';
-import { ImporterModule } from './importer.module.js';
-import { ImportRun, type ImportReport } from './import-run.js';
+import { ImporterModule, ImportRun, type ImportReport } from '#importer';
 
 /*
  * The importer's real-stack tests share these steps: a scenario (own topics, own realm), a

@@ -3,8 +3,8 @@ import pg from 'pg';
 import { databaseConfig, kafkaConfig, loadConfig, type Env } from '#config';
 import type { LedgerEvent } from '#events';
 import { Ledger } from '#ledger';
-import { recreateLedgerTopics } from '../../../libs/ledger/test/recreate-topics.js';
-import { projectorSections, type ProjectorRuntimeConfig } from '../src/projector-app.js';
+import { projectorSections, type ProjectorRuntimeConfig } from '#projector';
+import { recreateLedgerTopics } from './recreate-topics.js';
 
 /** An isolated ledger (own topic prefix) and projection schema on the shared dev stack. */
 export class ProjectorFixture {
