@@ -2,6 +2,12 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import packageJson from './package.json' with { type: 'json' };
 
+const onlyLedgerTalksToKafka = { name: 'kafkajs', message: 'Only libs/ledger talks to Kafka.' };
+const onlyProjectionsTalksToPostgres = ['pg', 'pg-copy-streams'].map((name) => ({
+  name,
+  message: 'Only libs/projections talks to PostgreSQL (#projections: openPostgres, migrateSchema, its repositories).',
+}));
+
 /**
  * Who may depend on whom (docs/architecture.md). A package is reached through its alias
  * (package.json "imports", each an index.ts); the folder an alias points into says what it is:
@@ -43,8 +49,6 @@ const boundary = {
 const only = (...patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] });
 /** Tests and benchmarks may use every package, the local stack and the demo included. */
 const testCode = ['**/*.spec.ts', 'test/**', 'bench/**'];
-// TODO(libs/projections): the benchmarks still read the projector's entities and row mapping.
-const benchInternals = ['bench/criteria.ts', 'bench/projection.ts'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.stack/**', 'infra/**/target/**'] },
@@ -54,14 +58,23 @@ export default tseslint.config(
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'Only libs/ledger talks to Kafka.' }] }],
+      'no-restricted-imports': ['error', { paths: [onlyLedgerTalksToKafka, ...onlyProjectionsTalksToPostgres] }],
     },
+  },
+  // Tests and benchmarks inspect the tables directly; the local stack creates the database itself.
+  {
+    files: ['**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts', 'tools/stack/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [onlyLedgerTalksToKafka] }] },
+  },
+  {
+    files: ['libs/projections/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [onlyLedgerTalksToKafka] }] },
   },
   // The product never deletes a topic; a test recreating the ledger's topics does (test/support/recreate-topics.ts).
   { files: ['libs/ledger/**/*.ts', 'test/support/recreate-topics.ts'], rules: { 'no-restricted-imports': 'off' } },
 
   // Package boundaries, most specific last.
-  { files: ['**/*.ts'], ignores: benchInternals, rules: only(boundary.throughIndex) },
+  { files: ['**/*.ts'], rules: only(boundary.throughIndex) },
   {
     files: ['libs/**/*.ts'],
     ignores: testCode,

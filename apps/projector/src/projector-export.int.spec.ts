@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { CompletionMetrics } from '#projections';
 import { generateSyntheticPool } from '#stack';
 import { syntheticLedger } from '../../../test/support/synthetic-ledger.js';
 import { ProjectorFixture } from '../../../test/support/projector-fixture.js';
 import { projectUntilCaughtUp, serveProjector } from './projector-app.js';
-import type { CompletionMetrics } from './projection-queries.js';
 
 const users = 1000;
 
