@@ -9,44 +9,57 @@ const onlyProjectionsTalksToPostgres = ['pg', 'pg-copy-streams'].map((name) => (
 }));
 
 /**
- * Who may depend on whom (docs/architecture.md). A package is reached through its alias
- * (package.json "imports", each an index.ts); the folder an alias points into says what it is:
- * apps/ (use cases), libs/ (what they share), tools/ (the local stack, the demo), test/ (support).
- * These boundaries use @typescript-eslint/no-restricted-imports, which reads type-only imports
- * too, so that they stay apart from the npm-module rules below (core no-restricted-imports): in
- * flat config a later block's options replace an earlier block's for the same rule.
+ * Who may depend on whom: docs/architecture.md's table, enforced. A package is reached through its
+ * alias (package.json "imports", each an index.ts); the folder an alias points into says what it
+ * is: apps/ (use cases), libs/ (what they share), tools/ (the local stack, the demo), test/ (test
+ * support). Each package below may import the aliases listed and no other; tests (`*.spec.ts`,
+ * test/) and benchmarks may import every one. These rules use @typescript-eslint/no-restricted-imports,
+ * which also reads type-only imports, so that they stay apart from the npm-module rules above (core
+ * no-restricted-imports): in flat config a later block's options replace an earlier one's.
  */
 const aliases = Object.entries(packageJson.imports);
 const aliasesInto = (folder) =>
   aliases.filter(([, target]) => target.types.startsWith(`./${folder}/`)).map(([alias]) => alias);
-const exactly = (names) => `^(${names.join('|')})$`;
+const libs = aliasesInto('libs');
+const apps = aliasesInto('apps');
+const tools = aliasesInto('tools');
 
-const boundary = {
-  throughIndex: {
-    regex: String.raw`^\.\.?/(.*/)?src/`,
-    message: 'Reach another package through its alias (#name, its index.ts), not by a path into its src/.',
-  },
-  noApps: {
-    regex: exactly(aliasesInto('apps')),
-    message: 'libs/ and tools/stack depend on libs only: apps compose libs, never the reverse.',
-  },
-  noTools: {
-    regex: exactly(aliasesInto('tools')),
-    message:
-      "Production code does not depend on the local stack or the demo (tools/); only the CLI's development commands (apps/cli/src/dev) do.",
-  },
-  noDemo: { regex: '^#demo$', message: 'The local stack does not depend on the demo built on it.' },
-  noTestSupport: { regex: exactly(aliasesInto('test')), message: 'Only tests and benchmarks import test support.' },
-  noTestOrBench: {
-    regex: String.raw`^(\.\./)+(test|tools|bench)/`,
-    message: 'Production code and tools do not depend on tests, benchmarks or tools by path.',
-  },
-  noDevCommands: {
-    regex: String.raw`^\./dev/`,
-    message: 'Production commands do not depend on the development commands (dev/); main.ts registers them.',
-  },
+/** [folder, the aliases its production code may import, why]; a later, narrower folder overrides. */
+const mayImport = [
+  ['libs/*', libs, 'a lib depends on libs only'],
+  ['libs/events', [], 'the event catalog depends on nothing of ours'],
+  ['libs/config', [], 'configuration depends on nothing of ours'],
+  ['libs/domain', ['#events'], 'the domain is pure: events only'],
+  ['libs/ledger', ['#config', '#events'], 'the Kafka adapter'],
+  ['libs/cognito', ['#config', '#events'], 'the Cognito adapter'],
+  ['libs/keycloak', ['#config'], 'the Keycloak adapter'],
+  ['libs/projections', ['#domain', '#ledger'], 'PostgreSQL: the domain and the stored offsets'],
+  ['apps/*', libs, 'an app composes libs, not other apps'],
+  // The watcher reads the importer's mapping: an edge to go (issue 14, item 3).
+  ['apps/watcher', [...libs, '#importer'], 'an app composes libs, not other apps'],
+  ['apps/cli', [...libs, ...apps], 'the `ledger` command composes the apps; only dev/ uses tools/'],
+  ['apps/cli/src/dev', [...libs, ...apps, ...tools], 'the development commands'],
+  ['tools/stack', ['#config', '#ledger'], 'the local stack depends on config and the ledger only'],
+  ['tools/demo', [...libs, ...apps, '#stack'], 'the demo drives the product on the local stack'],
+];
+
+const throughIndex = {
+  regex: String.raw`^\.\.?/(.*/)?src/`,
+  message: 'Reach another package through its alias (#name, its index.ts), not by a path into its src/.',
 };
-const only = (...patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] });
+const noTreesByPath = {
+  regex: String.raw`^(\.\./)+(apps|libs|tools|test|bench)/`,
+  message: 'Production code and tools reach no other tree by path: tests, benchmarks and tools stay out of it.',
+};
+const noDevCommands = {
+  regex: String.raw`^\./dev/`,
+  message: 'Production commands do not depend on the development commands (dev/); main.ts registers them.',
+};
+const restricted = (...patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] });
+const onlyAliases = (folder, allowed, why) => ({
+  regex: allowed.length ? `^#(?!(${allowed.map((alias) => alias.slice(1)).join('|')})$)` : '^#',
+  message: `${folder} may import ${allowed.length ? allowed.join(', ') : 'no package of ours'} (${why}; docs/architecture.md).`,
+});
 /** Tests and benchmarks may use every package, the local stack and the demo included. */
 const testCode = ['**/*.spec.ts', 'test/**', 'bench/**'];
 
@@ -74,54 +87,20 @@ export default tseslint.config(
   { files: ['libs/ledger/**/*.ts', 'test/support/recreate-topics.ts'], rules: { 'no-restricted-imports': 'off' } },
 
   // Package boundaries, most specific last.
-  { files: ['**/*.ts'], rules: only(boundary.throughIndex) },
-  {
-    files: ['libs/**/*.ts'],
+  { files: ['**/*.ts'], rules: restricted(throughIndex) },
+  ...mayImport.map(([folder, allowed, why]) => ({
+    files: [`${folder}/**/*.ts`],
     ignores: testCode,
-    rules: only(
-      boundary.throughIndex,
-      boundary.noApps,
-      boundary.noTools,
-      boundary.noTestSupport,
-      boundary.noTestOrBench,
+    rules: restricted(
+      onlyAliases(folder, allowed, why),
+      throughIndex,
+      noTreesByPath,
+      ...(folder === 'apps/cli' ? [noDevCommands] : []),
     ),
-  },
+  })),
   {
-    files: ['apps/**/*.ts'],
-    ignores: testCode,
-    rules: only(boundary.throughIndex, boundary.noTools, boundary.noTestSupport, boundary.noTestOrBench),
-  },
-  {
-    files: ['apps/cli/src/*.ts'],
-    ignores: ['apps/cli/src/main.ts', ...testCode],
-    rules: only(
-      boundary.throughIndex,
-      boundary.noTools,
-      boundary.noTestSupport,
-      boundary.noTestOrBench,
-      boundary.noDevCommands,
-    ),
-  },
-  {
-    files: ['apps/cli/src/dev/**/*.ts'],
-    ignores: testCode,
-    rules: only(boundary.throughIndex, boundary.noTestSupport, boundary.noTestOrBench),
-  },
-  {
-    files: ['tools/**/*.ts'],
-    ignores: testCode,
-    rules: only(boundary.throughIndex, boundary.noTestSupport, boundary.noTestOrBench),
-  },
-  {
-    files: ['tools/stack/**/*.ts'],
-    ignores: testCode,
-    rules: only(
-      boundary.throughIndex,
-      boundary.noApps,
-      boundary.noDemo,
-      boundary.noTestSupport,
-      boundary.noTestOrBench,
-    ),
+    files: ['apps/cli/src/main.ts'], // the composition root registers the development commands
+    rules: restricted(onlyAliases('apps/cli', [...libs, ...apps], 'the composition root'), throughIndex, noTreesByPath),
   },
   {
     // A dynamic import() is not seen by the rules above: production code imports statically.
