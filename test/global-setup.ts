@@ -1,15 +1,16 @@
 import { localStack, type ComponentStatus } from '#stack';
 
 /**
- * `node --test --test-global-setup=dist/test/global-setup.js`: the runner calls globalSetup once
- * before the first test file and globalTeardown once after the last, both in the runner's own
- * process, so this module's state carries from one to the other.
+ * jest's `globalSetup` (this module's default export) and `globalTeardown` (global-teardown.ts,
+ * which calls {@link globalTeardown}) for the integration project: jest calls the setup once before
+ * the first integration spec and the teardown once after the last, both in its own process, so
+ * this module's state carries from one to the other.
  */
 const stack = localStack(process.env);
 let startedHere: ReadonlySet<string> = new Set();
 
 /** Brings the stack up, reusing whatever already runs, and remembers what it had to start. */
-export async function globalSetup(): Promise<void> {
+export default async function globalSetup(): Promise<void> {
   const before = await stack.status();
   try {
     await stack.up((line) => process.stderr.write(`[stack] ${line}\n`));
