@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import pg from 'pg';
 import { pino } from 'pino';
 import { databaseConfig } from '#config';
@@ -38,11 +38,11 @@ describe('BridgeDailyTraffic', () => {
       )
     ).rows.map((r) => [r.day, Number(r.cognito_calls), Number(r.unavailable)]);
 
-  before(async () => {
+  beforeAll(async () => {
     traffic = await BridgeDailyTraffic.open({ pool, schema, logger, flushEveryMs: 0, now: () => clock });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await pool.query(`drop schema if exists "${schema}" cascade`);
     await pool.end();
   });
