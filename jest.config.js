@@ -10,7 +10,8 @@
 const common = {
   rootDir: '.',
   roots: ['<rootDir>/dist'],
-  testEnvironment: 'node',
+  // jest's node environment, with Node's errors and fetch bodies usable from the spec's realm.
+  testEnvironment: '<rootDir>/dist/test/jest-environment.js',
   transform: {},
   injectGlobals: false,
 };

@@ -89,8 +89,7 @@ export function convert(fileName: string, source: string): string | undefined {
 
   // Which local names the node:test import binds, and to what.
   const bound = new Map<ts.Symbol, string>();
-  const importsOf = imports;
-  for (const declaration of importsOf) {
+  for (const declaration of imports) {
     const clause = declaration.importClause;
     if (!clause) continue;
     if (clause.name) bound.set(checker.getSymbolAtLocation(clause.name)!, 'test');
@@ -115,7 +114,6 @@ export function convert(fileName: string, source: string): string | undefined {
 
   const edits: Edit[] = [];
   const used = new Set<string>();
-  const renamed = new Set<ts.Identifier>();
 
   // Every reference to an imported name: calls are converted, anything else is refused.
   const calls: RunnerCall[] = [];
@@ -253,10 +251,7 @@ export function convert(fileName: string, source: string): string | undefined {
       callee = `${jestName}.only`;
     }
     used.add(jestName);
-    if (!renamed.has(identifier)) {
-      renamed.add(identifier);
-      edits.push({ start: identifier.getStart(programFile), end: identifier.getEnd(), text: wrap ?? callee });
-    }
+    edits.push({ start: identifier.getStart(programFile), end: identifier.getEnd(), text: wrap ?? callee });
 
     // The options argument goes; its timeout becomes jest's third argument.
     if (options.node) {
@@ -314,7 +309,7 @@ export function convert(fileName: string, source: string): string | undefined {
 
   // The import.
   const names = [...used].sort();
-  const first = importsOf[0]!;
+  const first = imports[0]!;
   edits.push({
     start: first.getStart(programFile),
     end: first.getEnd(),
@@ -336,7 +331,7 @@ export function convert(fileName: string, source: string): string | undefined {
       ].join('\n'),
     });
   }
-  for (const other of importsOf.slice(1)) edits.push({ start: other.getFullStart(), end: other.getEnd(), text: '' });
+  for (const other of imports.slice(1)) edits.push({ start: other.getFullStart(), end: other.getEnd(), text: '' });
 
   return applyEdits(source, edits, fileName);
 }
