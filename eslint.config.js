@@ -21,4 +21,28 @@ export default tseslint.config(
     },
   },
   { files: ['libs/ledger/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [specsRunOnJest] }] } },
+  {
+    // Configuration once (libs/config): a process reads its environment at its composition root
+    // and hands typed settings down; the product's code never reads process.env itself.
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: [
+      'apps/cli/src/main.ts', // the `ledger` command's composition root
+      '**/*-main.ts', // entry points of helper processes (fake Cognito, the page-size shim)
+      '**/*.spec.ts', // each spec is an entry point of its own (jest gives each its own process.env)
+      '**/*.fixture.ts',
+      'apps/*/test/**',
+      'libs/*/test/**',
+    ],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message:
+            'Read settings through libs/config (loadConfig) at the composition root and pass them down; only entry points read process.env.',
+        },
+      ],
+    },
+  },
 );

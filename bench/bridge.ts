@@ -11,6 +11,7 @@
  * manages a few logins per second, so it would measure itself, not the bridge. The bridge runs as
  * `ledger bridge` in a process of its own, as deployed; the load tools run here.
  */
+import './local-profile.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';

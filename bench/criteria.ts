@@ -11,6 +11,7 @@
  * `userRowOf`, realistic `state` jsonb included) and written with COPY into a fresh schema made by
  * the projector's migrations, then vacuumed and analysed as autovacuum would have done.
  */
+import './local-profile.js';
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';

@@ -6,6 +6,7 @@
  * quota category allows so many requests per second (ListUsers and ListUsersInGroup share 30/s,
  * ListGroups 5/s per pool, AdminListGroupsForUser 50/s).
  */
+import './local-profile.js';
 import { randomUUID } from 'node:crypto';
 import { AdminListGroupsForUserCommand, paginateListUsers } from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoConfig, kafkaConfig, type CognitoQuotas } from '#config';

@@ -8,6 +8,7 @@
  * Each method gets a realm of its own, bootstrapped the same way, on a Keycloak warmed up by an
  * untimed import first; the realms are deleted at the end.
  */
+import './local-profile.js';
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';

@@ -10,6 +10,7 @@
  * rewrites its whole pool file on every successful AdminInitiateAuth and manages a few logins per
  * second (bench:bridge), so it would measure itself; BENCH_COGNITO=local uses it anyway.
  */
+import './local-profile.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
@@ -24,9 +25,17 @@ import { NestFactory } from '@nestjs/core';
 import pMap from 'p-map';
 import pg from 'pg';
 import { pino } from 'pino';
-import { cognitoConfig, databaseConfig, importerConfig, kafkaConfig, keycloakConfig, type Env } from '#config';
+import {
+  cognitoConfig,
+  databaseConfig,
+  importerConfig,
+  kafkaConfig,
+  keycloakConfig,
+  loadConfig,
+  type Env,
+} from '#config';
 import { CognitoPoolReader, createCognitoClient } from '#cognito';
-import { startBridge } from '#bridge';
+import { bridgeSections, startBridge } from '#bridge';
 import { PoolExport } from '#exporter';
 import { ImporterModule, ImportRun } from '#importer';
 import {
@@ -37,8 +46,8 @@ import {
   type LoginPageOutcome,
 } from '#keycloak';
 import { decodeRecord, Ledger } from '#ledger';
-import { projectUntilCaughtUp } from '#projector';
-import { CognitoComponent, keycloakAdminLogin, localStack } from '#stack';
+import { projectorSections, projectUntilCaughtUp } from '#projector';
+import { CognitoComponent, keycloakAdminLogin, localConfig, localStack } from '#stack';
 
 const users = Number(process.env.BENCH_USERS ?? 300);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -131,7 +140,9 @@ async function exportImportProject(poolId: string): Promise<void> {
   } finally {
     await app.close();
   }
-  await projectUntilCaughtUp({ ...env, PROJECTOR_GROUP_ID: `bench-login-project-${run}` });
+  await projectUntilCaughtUp(
+    loadConfig({ ...env, PROJECTOR_GROUP_ID: `bench-login-project-${run}` }, projectorSections),
+  );
 }
 
 /** FakeCognito in a process of its own (as bench:bridge runs it), accepting the run's one password. */
@@ -238,16 +249,19 @@ async function main(): Promise<void> {
     },
   });
   const bridge = await startBridge(
-    {
-      ...env,
-      ...(fake ? { COGNITO_ENDPOINT: fake.endpoint } : {}),
-      COGNITO_USER_POOL_ID: poolId,
-      COGNITO_CLIENT_ID: appClientId,
-      BRIDGE_SHARED_SECRET: randomBytes(24).toString('base64url'),
-      BRIDGE_PORT: '0',
-      // Every sign-in comes from this machine.
-      BRIDGE_ATTEMPTS_PER_IP_PER_MINUTE: '100000000',
-    },
+    await localConfig(
+      {
+        ...env,
+        ...(fake ? { COGNITO_ENDPOINT: fake.endpoint } : {}),
+        COGNITO_USER_POOL_ID: poolId,
+        COGNITO_CLIENT_ID: appClientId,
+        BRIDGE_SHARED_SECRET: randomBytes(24).toString('base64url'),
+        BRIDGE_PORT: '0',
+        // Every sign-in comes from this machine.
+        BRIDGE_ATTEMPTS_PER_IP_PER_MINUTE: '100000000',
+      },
+      bridgeSections,
+    ),
     { logger: pino({ level: 'info' }, sink) },
   );
   const keycloak = keycloakConfig(env);

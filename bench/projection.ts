@@ -13,6 +13,7 @@
  * - **query**: GET /api/metrics/completion on the projected users over HTTP, and the analysts'
  *   full-scan view `completion_metrics` for comparison.
  */
+import './local-profile.js';
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -25,11 +26,11 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { DataSource, EntityManager } from 'typeorm';
-import { databaseConfig, kafkaConfig } from '#config';
+import { databaseConfig, kafkaConfig, loadConfig } from '#config';
 import { evolveUserMigration, initialUserMigration, summarizeUserMigration, type UserFact } from '#domain';
 import type { LedgerEvent } from '#events';
 import { Ledger, topicsWithPrefix, type EventBatch } from '#ledger';
-import { openProjectionDataSource, projectUntilCaughtUp, serveProjector } from '#projector';
+import { openProjectionDataSource, projectorSections, projectUntilCaughtUp, serveProjector } from '#projector';
 import { localStack } from '#stack';
 import { MigrationUser, ProjectionOffset, UserEvent } from '../apps/projector/src/entities/index.js';
 import { addCounterContribution } from '../apps/projector/src/progress-contributions.js';
@@ -46,7 +47,7 @@ function log(line: string): void {
 }
 
 async function projectChild(): Promise<void> {
-  const report = await projectUntilCaughtUp(process.env);
+  const report = await projectUntilCaughtUp(loadConfig(process.env, projectorSections));
   process.stdout.write(
     `${JSON.stringify({ run: report.run, users: report.metrics.users, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`,
   );
@@ -188,7 +189,7 @@ async function runChild(env: NodeJS.ProcessEnv): Promise<{
 }
 
 async function measureQueries(env: NodeJS.ProcessEnv, schema: string) {
-  const server = await serveProjector(env);
+  const server = await serveProjector(loadConfig(env, projectorSections));
   const times: number[] = [];
   try {
     for (let i = 0; i < 105; i++) {

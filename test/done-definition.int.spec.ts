@@ -4,7 +4,7 @@ import { afterAll, describe, it } from '@jest/globals';
 import fc from 'fast-check';
 import pg from 'pg';
 import { pino } from 'pino';
-import { databaseConfig, kafkaConfig, type Env } from '#config';
+import { databaseConfig, kafkaConfig, loadConfig, type Env } from '#config';
 import {
   completionFigures,
   criteriaRowOf,
@@ -21,8 +21,8 @@ import {
   type UserFact,
 } from '#domain';
 import { Ledger } from '#ledger';
-import { projectUntilCaughtUp, type CompletionMetrics } from '#projector';
-import { openStatusReader } from '#reconciler';
+import { projectorSections, projectUntilCaughtUp, type CompletionMetrics } from '#projector';
+import { openStatusReader, statusSections } from '#reconciler';
 import { generatedLedger, type GeneratedLedger } from './support/generated-ledger.js';
 
 /*
@@ -109,7 +109,7 @@ async function checkLedger(env: Env, ledger: GeneratedLedger, db: pg.Pool): Prom
   } finally {
     await publisher.close();
   }
-  const projected = await projectUntilCaughtUp(env);
+  const projected = await projectUntilCaughtUp(loadConfig(env, projectorSections));
   assert.equal(projected.run.deadLettered, 0, 'a generated fact was refused');
 
   // 1. The projector's maintained counters (the query API's completion metrics).
@@ -149,7 +149,10 @@ async function checkLedger(env: Env, ledger: GeneratedLedger, db: pg.Pool): Prom
   );
 
   // 3. The reconciler's aggregate query, the criteria and the long-tail candidates it reads.
-  const status = await openStatusReader(env, { policy, bridgeTraffic: async () => quietBridge });
+  const status = await openStatusReader(loadConfig(env, statusSections), {
+    policy,
+    bridgeTraffic: async () => quietBridge,
+  });
   try {
     const report = await status.status.criteria(now);
     assert.deepEqual(report.measured, measured, 'reconciler measurements');

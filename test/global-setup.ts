@@ -5,7 +5,12 @@ import { localStack, type ComponentStatus } from '#stack';
  * which calls {@link globalTeardown}) for the integration project: jest calls the setup once before
  * the first integration spec and the teardown once after the last, both in its own process, so
  * this module's state carries from one to the other.
+ *
+ * The tests run on the local stack: the local profile is set here, in jest's process, before any
+ * spec's environment copies process.env from it and before any `ledger` command a test starts
+ * inherits it, so that `npm test` needs nothing set on a fresh clone.
  */
+process.env.LEDGER_PROFILE = 'local';
 const stack = localStack(process.env);
 let startedHere: ReadonlySet<string> = new Set();
 

@@ -1,11 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import type { Env } from '#config';
-import { keycloakAdminLogin } from '#stack';
-import { TargetWatch, WatcherModule, watcherSettingsOf } from '#watcher';
+import { localConfig } from '#stack';
+import { TargetWatch, WatcherModule, watcherSections, watcherSettingsOf } from '#watcher';
 
 /** One watcher run over the realm of `env`: the events, then one reconciliation pass. */
 export async function watcherPass(env: Env): Promise<void> {
-  const settings = watcherSettingsOf(env, await keycloakAdminLogin(env));
+  const settings = watcherSettingsOf(await localConfig(env, watcherSections));
   const app = await NestFactory.createApplicationContext(WatcherModule.register(settings), { logger: false });
   try {
     await app

@@ -16,16 +16,16 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import pg from 'pg';
 import { pino } from 'pino';
-import { cognitoConfig, databaseConfig, kafkaConfig, keycloakConfig, stackConfig, type Env } from '#config';
+import { cognitoConfig, databaseConfig, kafkaConfig, keycloakConfig, loadConfig, stackConfig, type Env } from '#config';
 import { CognitoPoolReader, createCognitoClient, type MeteredCognitoClient } from '#cognito';
 import { createEvent } from '#events';
 import { PoolExport } from '#exporter';
 import { ensureDirectGrantClient, ensurePasswordMigrationStorage, KeycloakRealm } from '#keycloak';
 import { Ledger } from '#ledger';
-import { projectUntilCaughtUp } from '#projector';
-import { CognitoComponent, keycloakAdminLogin, KeycloakServer, projectRoot } from '#stack';
+import { projectorSections, projectUntilCaughtUp } from '#projector';
+import { CognitoComponent, keycloakAdminLogin, KeycloakServer, localConfig, projectRoot } from '#stack';
 import { createBridgePool, distinctFacts, eventually, importFromLedger, userFacts, watcherPass } from '#test-support';
-import { startBridge, type RunningBridge } from './bridge-runtime.js';
+import { bridgeSections, startBridge, type RunningBridge } from './bridge-runtime.js';
 import { runDemoLoginWave } from './demo-login-wave.js';
 import { passwordGrant, type PasswordGrant } from './keycloak-password-grant.js';
 
@@ -244,7 +244,9 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
     await db.connect();
     await seedCognito();
     await exportAndImport();
-    await projectUntilCaughtUp({ ...env, PROJECTOR_GROUP_ID: `test-jit-project-${run}` });
+    await projectUntilCaughtUp(
+      loadConfig({ ...env, PROJECTOR_GROUP_ID: `test-jit-project-${run}` }, projectorSections),
+    );
 
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -253,7 +255,10 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
       },
     });
     bridge = await startBridge(
-      { ...env, COGNITO_USER_POOL_ID: poolId, COGNITO_CLIENT_ID: clientId, BRIDGE_COGNITO_MAX_ATTEMPTS: '1' },
+      await localConfig(
+        { ...env, COGNITO_USER_POOL_ID: poolId, COGNITO_CLIENT_ID: clientId, BRIDGE_COGNITO_MAX_ATTEMPTS: '1' },
+        bridgeSections,
+      ),
       { logger: pino({ level: 'debug' }, sink) },
     );
     realm = new KeycloakRealm(keycloakConfig(env), await keycloakAdminLogin(env));
@@ -434,7 +439,7 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
 
   it('the demo login wave migrates the users who give their Cognito password and counts the others', async () => {
     const counts = await runDemoLoginWave(
-      { ...env, COGNITO_USER_POOL_ID: poolId, COGNITO_CLIENT_ID: clientId, BRIDGE_SHARED_SECRET: undefined },
+      await localConfig({ ...env, COGNITO_USER_POOL_ID: poolId, COGNITO_CLIENT_ID: clientId }, bridgeSections),
       [
         { username: 'carol', password: people.carol },
         { username: 'bob', password: wrongPassword },

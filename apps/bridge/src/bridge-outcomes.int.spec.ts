@@ -7,8 +7,9 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { databaseConfig, kafkaConfig, type Env } from '#config';
 import { decodeRecord, Ledger } from '#ledger';
+import { localConfig } from '#stack';
 import { createBridgeLedger, projectExportedUsers, type ExportedUser } from '../test/exported-users.js';
-import { startBridge, type RunningBridge } from './bridge-runtime.js';
+import { bridgeSections, startBridge, type RunningBridge } from './bridge-runtime.js';
 import { FakeCognito, type FakeAnswer } from './fake-cognito.js';
 
 /*
@@ -300,7 +301,10 @@ describe('bridge against documented Cognito behaviours', () => {
       },
     });
     await createBridgeLedger(env);
-    bridge = await startBridge(env, { logger: pino({ level: 'debug' }, sink), stored });
+    bridge = await startBridge(await localConfig(env, bridgeSections), {
+      logger: pino({ level: 'debug' }, sink),
+      stored,
+    });
   });
 
   afterAll(async () => {

@@ -1,19 +1,9 @@
 import pg from 'pg';
 import { pino, type Logger } from 'pino';
-import {
-  bridgeConfig,
-  cognitoConfig,
-  databaseConfig,
-  kafkaConfig,
-  keycloakConfig,
-  poolConfig,
-  type BridgeConfig,
-  type Env,
-} from '#config';
+import type { BridgeConfig, ConfigOf, SectionName } from '#config';
 import { createCognitoClient } from '#cognito';
 import { KeycloakRealm } from '#keycloak';
 import { Ledger } from '#ledger';
-import { keycloakAdminLogin } from '#stack';
 import { BridgeDailyTraffic } from './bridge-daily-traffic.js';
 import { serveBridge, type ServedBridge } from './bridge-server.js';
 import { CognitoPasswordCheck } from './cognito-password-check.js';
@@ -42,18 +32,33 @@ export interface StartBridgeOptions {
   readonly stored?: StoredPasswords;
 }
 
+/** The settings the bridge uses; its composition root loads them with `loadConfig(env, bridgeSections)`. */
+export const bridgeSections = [
+  'bridge',
+  'pool',
+  'kafka',
+  'keycloak',
+  'keycloakAdmin',
+  'database',
+  'cognito',
+] as const satisfies readonly SectionName[];
+export type BridgeRuntimeConfig = ConfigOf<(typeof bridgeSections)[number]>;
+
 /**
  * The bridge wired to its real adapters from validated configuration: Cognito through the AWS
- * SDK, the projections in PostgreSQL, the ledger in Kafka. Configuration errors name the variable.
+ * SDK, the projections in PostgreSQL, the ledger in Kafka.
  */
-export async function startBridge(env: Env, options: StartBridgeOptions = {}): Promise<RunningBridge> {
-  const config = bridgeConfig(env);
-  const { userPoolId } = poolConfig(env);
-  const kafka = kafkaConfig(env);
-  const keycloak = keycloakConfig(env);
+export async function startBridge(
+  settings: BridgeRuntimeConfig,
+  options: StartBridgeOptions = {},
+): Promise<RunningBridge> {
+  const config = settings.bridge;
+  const { userPoolId } = settings.pool;
+  const kafka = settings.kafka;
+  const keycloak = settings.keycloak;
   const realm = keycloak.realm;
-  const logger = (options.logger ?? pino({ level: env.LOG_LEVEL ?? 'info' })).child({ app: 'bridge' });
-  const databaseUrl = databaseConfig(env).url;
+  const logger = (options.logger ?? pino({ level: settings.log.level ?? 'info' })).child({ app: 'bridge' });
+  const databaseUrl = settings.database.url;
   // The daily Cognito call counts the reconciler's bridge-error-rate criterion reads.
   // A bounded connect, so that a PostgreSQL outage delays only the counts, never close().
   const trafficPool = new pg.Pool({ connectionString: databaseUrl, max: 1, connectionTimeoutMillis: 5000 });
@@ -69,7 +74,7 @@ export async function startBridge(env: Env, options: StartBridgeOptions = {}): P
 
   // AdminInitiateAuth is outside the exporter's pacing categories; the LoginGuard paces it.
   const cognito = createCognitoClient(
-    { ...cognitoConfig(env), maxAttempts: config.cognitoMaxAttempts },
+    { ...settings.cognito, maxAttempts: config.cognitoMaxAttempts },
     { paced: false, retryMode: 'standard' },
   );
   const ledger = new Ledger({ kafka, logger });
@@ -95,7 +100,7 @@ export async function startBridge(env: Env, options: StartBridgeOptions = {}): P
       options.stored ??
       // A short patience: the provider's confirmation waits for this answer only briefly.
       new KeycloakStoredPasswords(
-        async () => new KeycloakRealm(keycloak, await keycloakAdminLogin(env), { patienceMs: 2_000 }),
+        async () => new KeycloakRealm(keycloak, settings.keycloakAdmin, { patienceMs: 2_000 }),
       ),
     realm,
     logger,

@@ -11,13 +11,14 @@ import { AdminGetUserCommand, DeleteUserPoolCommand, SignUpCommand } from '@aws-
 import { Secret, TOTP } from 'otpauth';
 import pg from 'pg';
 import { pino } from 'pino';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import {
   cognitoConfig,
   databaseConfig,
   kafkaConfig,
   keycloakConfig,
-  reconcilerConfig,
+  loadConfig,
+  resetMailConfig,
   stackConfig,
   type Env,
 } from '#config';
@@ -26,10 +27,10 @@ import { createEvent, type UserExportedData } from '#events';
 import { PoolExport } from '#exporter';
 import { ensurePasswordMigrationStorage, ensureSignInClient, KeycloakRealm } from '#keycloak';
 import { Ledger } from '#ledger';
-import { projectUntilCaughtUp } from '#projector';
+import { projectorSections, projectUntilCaughtUp } from '#projector';
 import { ResetMailer } from '#reconciler';
 import { startSignInApp, type RunningSignInApp } from '#sign-in-app';
-import { CognitoComponent, keycloakAdminLogin, MailCatcher, projectRoot } from '#stack';
+import { CognitoComponent, keycloakAdminLogin, localConfig, MailCatcher, projectRoot } from '#stack';
 import {
   createBridgePool,
   createPoolUser,
@@ -41,7 +42,7 @@ import {
   watcherPass,
   withPage,
 } from '#test-support';
-import { startBridge, type RunningBridge } from './bridge-runtime.js';
+import { bridgeSections, startBridge, type RunningBridge } from './bridge-runtime.js';
 
 /*
  * A person at Keycloak's real login page, in a real Chromium, for each thing Cognito can say about
@@ -226,12 +227,21 @@ async function exportAndImport(): Promise<void> {
   await importFromLedger(env, `test-browser-import-${run}`);
 }
 
+/**
+ * Clicks and waits for the next document's load event. `waitForLoadState('load')` would return at
+ * once, the current page being loaded already, and the page read next could still be the old one
+ * or a blank one mid-navigation (seen on a loaded machine).
+ */
+async function submit(page: Page, control: Locator): Promise<void> {
+  await Promise.all([page.waitForEvent('load', { timeout: 30_000 }), control.click()]);
+}
+
 /** Opens the client application, which sends the browser to Keycloak's login page, and submits the form. */
 async function submitLogin(page: Page, username: string, password: string): Promise<void> {
   await page.goto(`${app.url}/login`);
   await page.locator('#username').fill(username);
   await page.locator('#password').fill(password);
-  await Promise.all([page.waitForLoadState('load'), page.locator('#kc-login').click()]);
+  await submit(page, page.locator('#kc-login'));
 }
 
 /** Back at the client application, signed in: its page names the user and shows the Cognito sub from the ID token. */
@@ -255,7 +265,7 @@ async function pageText(page: Page): Promise<string> {
 async function choosePassword(page: Page, password: string): Promise<void> {
   await page.locator('#password-new').fill(password);
   await page.locator('#password-confirm').fill(password);
-  await Promise.all([page.waitForLoadState('load'), page.locator('[type=submit]').first().click()]);
+  await submit(page, page.locator('[type=submit]').first());
 }
 
 describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and cognito-local', () => {
@@ -265,7 +275,9 @@ describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and
     await db.connect();
     await seedCognito();
     await exportAndImport();
-    await projectUntilCaughtUp({ ...env, PROJECTOR_GROUP_ID: `test-browser-project-${run}` });
+    await projectUntilCaughtUp(
+      loadConfig({ ...env, PROJECTOR_GROUP_ID: `test-browser-project-${run}` }, projectorSections),
+    );
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
         logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -273,7 +285,10 @@ describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and
       },
     });
     bridge = await startBridge(
-      { ...env, COGNITO_USER_POOL_ID: poolId, COGNITO_CLIENT_ID: clientId, BRIDGE_COGNITO_MAX_ATTEMPTS: '1' },
+      await localConfig(
+        { ...env, COGNITO_USER_POOL_ID: poolId, COGNITO_CLIENT_ID: clientId, BRIDGE_COGNITO_MAX_ATTEMPTS: '1' },
+        bridgeSections,
+      ),
       { logger: pino({ level: 'debug' }, sink) },
     );
     realm = new KeycloakRealm(keycloakConfig(env), await keycloakAdminLogin(env));
@@ -282,7 +297,7 @@ describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and
     app = await startSignInApp({ keycloakUrl, realm: realm.name, clientId: 'sign-in-app', port: 0, host: '127.0.0.1' });
     await ensureSignInClient(realm, { clientId: 'sign-in-app', redirectUris: [app.redirectUri] });
     // E-mail for VERIFY_EMAIL and the reset link, as the reconciler sets it up.
-    await new ResetMailer(realm).prepareRealm(reconcilerConfig(env).smtp);
+    await new ResetMailer(realm).prepareRealm(resetMailConfig(env));
     await realm.call('native user', (c) =>
       c.users.create({
         username: native.username,
@@ -358,7 +373,7 @@ describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and
       const secret = (await page.locator('#kc-totp-secret-key').innerText()).replace(/\s+/g, '');
       const code = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate();
       await page.locator('#totp').fill(code);
-      await Promise.all([page.waitForLoadState('load'), page.locator('#saveTOTPBtn').click()]);
+      await submit(page, page.locator('#saveTOTPBtn'));
       await assertSignedIn(page, 'mia');
     });
     assert.equal(await passwordCredentials('mia'), 1);
@@ -470,7 +485,7 @@ describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and
       await page.goto(link);
       if ((await page.locator('#password-new').count()) === 0) {
         // Keycloak first asks to confirm the action the link performs.
-        await Promise.all([page.waitForLoadState('load'), page.locator('a[href*="action-token"], a').first().click()]);
+        await submit(page, page.locator('a[href*="action-token"], a').first());
       }
       await capture(page, 'reset-link-update-password');
       await choosePassword(page, chosen.rex);
@@ -509,9 +524,7 @@ describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and
         await page.locator('#username').fill('cat');
         await page.locator('#password').fill(people.cat);
       }
-      await Promise.all(
-        pages.map((page) => Promise.all([page.waitForLoadState('load'), page.locator('#kc-login').click()])),
-      );
+      await Promise.all(pages.map((page) => submit(page, page.locator('#kc-login'))));
       await sleep(1000);
       for (const page of pages) assert.doesNotMatch(await pageText(page), /Invalid username or password/);
     } finally {

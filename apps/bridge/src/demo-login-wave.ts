@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
-import { keycloakConfig, type Env } from '#config';
 import { ensurePasswordMigrationStorage, ensureSignInClient, KeycloakRealm } from '#keycloak';
-import { keycloakAdminLogin, type SyntheticPool } from '#stack';
-import { startBridge } from './bridge-runtime.js';
+import type { SyntheticPool } from '#stack';
+import { startBridge, type BridgeRuntimeConfig } from './bridge-runtime.js';
 import { runLoginWave, type LoginWaveCounts, type WaveLogin } from './login-wave.js';
 import type { MigrationUserDirectory } from './migration-user.js';
 
@@ -16,30 +14,24 @@ export interface DemoLoginWaveOptions {
 }
 
 /**
- * For `ledger demo`: starts a bridge for the pool (COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID,
- * COGNITO_ENDPOINT from `env`), points the realm's password-migration component at it, lets `logins`
+ * For `ledger demo`: starts a bridge for the pool (`config.pool`, the app client and Cognito
+ * endpoint of `config`), points the realm's password-migration component at it, lets `logins`
  * sign in through Keycloak's login page with their Cognito passwords (authorization code with
  * PKCE, as a browser does) and stops the bridge again once Keycloak's store
- * confirmations have been recorded (at most 10 s after the last login). Every login comes from this
- * machine, so the per-IP limit is lifted unless `env` sets it.
+ * confirmations have been recorded (at most 10 s after the last login).
  */
 export async function runDemoLoginWave(
-  env: Env,
+  settings: BridgeRuntimeConfig,
   logins: readonly WaveLogin[],
   options: DemoLoginWaveOptions = {},
 ): Promise<LoginWaveCounts> {
-  const bridge = await startBridge(
-    {
-      BRIDGE_SHARED_SECRET: randomBytes(24).toString('base64url'),
-      BRIDGE_PORT: '0',
-      BRIDGE_ATTEMPTS_PER_IP_PER_MINUTE: '1000000',
-      ...Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)),
-    },
-    { logger: pino({ level: 'warn' }), ...(options.users ? { users: options.users } : {}) },
-  );
+  const bridge = await startBridge(settings, {
+    logger: pino({ level: 'warn' }),
+    ...(options.users ? { users: options.users } : {}),
+  });
   try {
-    const config = keycloakConfig(env);
-    const realm = new KeycloakRealm(config, await keycloakAdminLogin(env));
+    const config = settings.keycloak;
+    const realm = new KeycloakRealm(config, settings.keycloakAdmin);
     const clientId = options.clientId ?? 'migration-demo';
     await ensurePasswordMigrationStorage(realm, {
       verifyUrl: `${bridge.url}/v1/verify`,

@@ -1,4 +1,10 @@
-export { startBridge, type RunningBridge, type StartBridgeOptions } from './bridge-runtime.js';
+export {
+  bridgeSections,
+  startBridge,
+  type BridgeRuntimeConfig,
+  type RunningBridge,
+  type StartBridgeOptions,
+} from './bridge-runtime.js';
 export { serveBridge, type ServedBridge, type ServeOptions } from './bridge-server.js';
 export { PasswordBridge, BRIDGE_SOURCE, type VerifyContext, type FactPublisher } from './password-bridge.js';
 export type { BridgeOutcome, BridgeOutcomeKind, StoreConfirmation, VerifyResult } from './bridge-outcome.js';

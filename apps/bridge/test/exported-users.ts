@@ -1,7 +1,7 @@
-import { kafkaConfig, type Env } from '#config';
+import { kafkaConfig, loadConfig, type Env } from '#config';
 import { createEvent } from '#events';
 import { Ledger, topicsWithPrefix } from '#ledger';
-import { projectUntilCaughtUp } from '#projector';
+import { projectorSections, projectUntilCaughtUp } from '#projector';
 
 /** A confirmed, enabled Cognito user without MFA, as the bridge's tests and benchmark need many of. */
 export interface ExportedUser {
@@ -92,9 +92,10 @@ export async function projectExportedUsers(
   } finally {
     await publisher.close();
   }
-  await projectUntilCaughtUp({
-    ...env,
-    KAFKA_TOPIC_PREFIX: topicPrefix,
-    PROJECTOR_GROUP_ID: `${topicPrefix}-projector`,
-  });
+  await projectUntilCaughtUp(
+    loadConfig(
+      { ...env, KAFKA_TOPIC_PREFIX: topicPrefix, PROJECTOR_GROUP_ID: `${topicPrefix}-projector` },
+      projectorSections,
+    ),
+  );
 }

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { keycloakConfig } from '#config';
-import { startBridge } from '#bridge';
+import type { Env } from '#config';
+import { bridgeSections, startBridge } from '#bridge';
 import { ensurePasswordMigrationStorage, KeycloakRealm } from '#keycloak';
-import { keycloakAdminLogin } from '#stack';
+import { commandConfig } from './command-config.js';
 import { stopRequested } from './stop-signal.js';
 
 /**
@@ -11,7 +11,7 @@ import { stopRequested } from './stop-signal.js';
  * users to) is first pointed at it; Keycloak must run with the provider from
  * infra/keycloak-provider (`ledger stack up` deploys it).
  */
-export function bridgeCommand(): Command {
+export function bridgeCommand(env: Env): Command {
   return new Command('bridge')
     .description('serve the JIT password bridge (docs/bridge.md) until interrupted')
     .option(
@@ -21,11 +21,11 @@ export function bridgeCommand(): Command {
     )
     .option('--public-url <url>', 'the bridge URL as Keycloak reaches it (default: where it listens)')
     .action(async (options: { configureKeycloak: boolean; publicUrl?: string }) => {
-      const running = await startBridge(process.env);
+      const config = await commandConfig(env, bridgeSections);
+      const running = await startBridge(config);
       try {
         if (options.configureKeycloak) {
-          const env = process.env;
-          const realm = new KeycloakRealm(keycloakConfig(env), await keycloakAdminLogin(env));
+          const realm = new KeycloakRealm(config.keycloak, config.keycloakAdmin);
           await ensurePasswordMigrationStorage(realm, {
             verifyUrl: `${(options.publicUrl ?? running.url).replace(/\/+$/, '')}/v1/verify`,
             sharedSecret: running.config.sharedSecret,

@@ -1,14 +1,15 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { databaseConfig, kafkaConfig, keycloakConfig, reconcilerConfig, stackConfig } from '#config';
+import type { ConfigOf, Env, SectionName, StackConfig } from '#config';
 import { KeycloakRealm } from '#keycloak';
 import { EventIdentityAudit, Ledger, StoredPositionMismatchError, type EventIdentityFindings } from '#ledger';
 import { runDemoLoginWave, waveLoginsOf } from '#bridge';
 import { formatCompletion, formatRunSummary, projectUntilCaughtUp } from '#projector';
 import { ResetMailer } from '#reconciler';
-import { keycloakAdminLogin, localStack, projectRoot } from '#stack';
+import { localConfig, localProfileEnv, localStack, projectRoot } from '#stack';
 import { exportPool, formatExportSummary } from './export-command.js';
 import { formatImportReport, importUsers } from './import-command.js';
 import { formatPass, reconcileCompressed } from './reconcile-command.js';
@@ -21,14 +22,33 @@ import { DemoStageError } from './demo-stage-error.js';
 const reconcileDays = 90;
 const reconcileStepDays = 15;
 
+/** Every setting the demo's stages use, validated once after the pool is seeded. */
+const demoSections = [
+  'stack',
+  'kafka',
+  'database',
+  'cognito',
+  'pool',
+  'keycloak',
+  'keycloakAdmin',
+  'importer',
+  'projector',
+  'bridge',
+  'watcher',
+  'reconciler',
+  'resetMail',
+] as const satisfies readonly SectionName[];
+type DemoConfig = ConfigOf<(typeof demoSections)[number]>;
+
 /**
  * `ledger demo` (`npm run demo`): the main job end to end on the local stack. Each stage of the
  * migration that exists is run and reports its numbers in the summary. It runs in a namespace of
  * its own (demoNamespace: topics, realm, schemas), so that its compressed clock never moves a real
  * migration's cutover phase or dates; after each stage its figures are checked against the
- * earlier stages', and the first contradiction stops the demo with a line naming the stage.
+ * earlier stages', and the first contradiction stops the demo with a line naming the stage. It
+ * always runs under the local profile (LEDGER_PROFILE=local), whatever the shell says.
  */
-export function demoCommand(): Command {
+export function demoCommand(env: Env): Command {
   return new Command('demo')
     .description(
       'the whole migration on the local stack: seed a synthetic pool, export, import into Keycloak, project, a login wave through the JIT bridge, MFA and federation re-binding, long-tail resets; then a summary',
@@ -49,14 +69,15 @@ export function demoCommand(): Command {
       const out = (text: string) => process.stdout.write(text);
       const began = Date.now();
       out('== 1. local stack\n');
-      const stack = localStack(process.env);
+      const local = localProfileEnv(env);
+      const stack = localStack(local);
       const startedHere = new Set<string>();
       try {
         for (const { status, wasUp, seconds } of await stack.up((line) => out(`   ${line}\n`))) {
           if (!wasUp) startedHere.add(status.name);
           out(`   ${status.name}: ${wasUp ? 'already up' : `started in ${seconds.toFixed(1)} s`} (${status.detail})\n`);
         }
-        await runStages(options.users, out);
+        await runStages(local, options.users, out);
         out(`\ndemo passed in ${((Date.now() - began) / 1000).toFixed(1)} s\n`);
       } finally {
         if (options.stopStack) await stack.down((component) => startedHere.has(component.name));
@@ -65,24 +86,40 @@ export function demoCommand(): Command {
 }
 
 /** Stages 2-9 and the summary; throws DemoStageError at the first stage whose figures contradict an earlier one. */
-async function runStages(users: number, out: (text: string) => void): Promise<void> {
+async function runStages(env: Env, users: number, out: (text: string) => void): Promise<void> {
   out(`\n== 2. seed a synthetic Cognito pool (${users} users)\n`);
-  const { pool, endpoint } = await seedPool({
-    users,
-    seed: 1,
-    poolId: demoPoolId,
-    usernameMode: 'username',
-  });
+  const { pool, endpoint } = await seedPool(
+    {
+      users,
+      seed: 1,
+      poolId: demoPoolId,
+      usernameMode: 'username',
+    },
+    env,
+  );
   out(describeSeededPool(pool, endpoint));
 
   out('\n== 3. export the pool into the ledger (paced to AWS default quotas)\n');
-  const env = inDemoNamespace({ ...process.env, COGNITO_ENDPOINT: endpoint, COGNITO_USER_POOL_ID: pool.poolId });
+  const config = await localConfig(
+    inDemoNamespace({
+      // The demo's bridge (stage 6): a secret of its own and any free port; every login comes from
+      // this machine, so the per-IP limit is lifted. The shell's settings win.
+      BRIDGE_SHARED_SECRET: randomBytes(24).toString('base64url'),
+      BRIDGE_PORT: '0',
+      BRIDGE_ATTEMPTS_PER_IP_PER_MINUTE: '1000000',
+      ...env,
+      COGNITO_ENDPOINT: endpoint,
+      COGNITO_USER_POOL_ID: pool.poolId,
+      COGNITO_CLIENT_ID: pool.clientId,
+    }),
+    demoSections,
+  );
   out(
     `   namespace: topics ${demoNamespace.KAFKA_TOPIC_PREFIX}.*, realm ${demoNamespace.KEYCLOAK_REALM}, ` +
       `schemas ${demoNamespace.PROJECTION_SCHEMA}, ${demoNamespace.RECONCILER_SCHEMA}, ${demoNamespace.WATCHER_SCHEMA}\n`,
   );
-  await startFreshDemoNamespace(env, out);
-  const exported = await exportPool(false, env);
+  await startFreshDemoNamespace(config, out);
+  const exported = await exportPool(config, false);
   out(formatExportSummary(exported));
   let figures: DemoFigures = {
     seeded: pool.users.length,
@@ -97,13 +134,13 @@ async function runStages(users: number, out: (text: string) => void): Promise<vo
 
   out('\n== 4. import the exported users into Keycloak\n');
   const imported = await importUsers(
+    { ...config, importer: { ...config.importer, identityProvidersFile: await providersAtImport(config.stack) } },
     { follow: false, groupId: 'demo-importer' },
-    { ...env, IMPORT_IDENTITY_PROVIDERS_FILE: await providersAtImport(env) },
   );
   out(formatImportReport(imported).replace(/^(?=.)/gm, '   '));
 
   out('\n== 5. project the ledger into PostgreSQL\n');
-  const projected = await projectDemoLedger(env, out);
+  const projected = await projectDemoLedger(config, out);
   out(`   ${formatRunSummary(projected.run)}`);
   check({
     ...figures,
@@ -121,10 +158,8 @@ async function runStages(users: number, out: (text: string) => void): Promise<vo
   // Keycloak e-mails an address check (VERIFY_EMAIL) at the sign-in of a user Cognito had not
   // confirmed: the realm sends through the local catcher from the first sign-in on, not only once
   // the reconciler has set it up.
-  await new ResetMailer(new KeycloakRealm(keycloakConfig(env), await keycloakAdminLogin(env))).prepareRealm(
-    reconcilerConfig(env).smtp,
-  );
-  const wave = await runDemoLoginWave({ ...env, COGNITO_CLIENT_ID: pool.clientId }, logins);
+  await new ResetMailer(new KeycloakRealm(config.keycloak, config.keycloakAdmin)).prepareRealm(config.resetMail);
+  const wave = await runDemoLoginWave(config, logins);
   out(
     `   ${Object.entries(wave)
       .map(([kind, n]) => `${kind} ${n}`)
@@ -136,7 +171,7 @@ async function runStages(users: number, out: (text: string) => void): Promise<vo
   });
 
   out('\n== 7. users act in Keycloak; the watcher records what they did\n');
-  const watched = await watcherDemo({ mfaUsers: 5, federatedUsers: 5 }, env);
+  const watched = await watcherDemo(config, { mfaUsers: 5, federatedUsers: 5 });
   out(
     `   ${watched.rehearsal.totpEnrolled} MFA users set up TOTP again (codes computed from the secret Keycloak showed), ` +
       `${watched.rehearsal.providerLogins} Apple users signed in through the provider added after the import\n`,
@@ -154,7 +189,10 @@ async function runStages(users: number, out: (text: string) => void): Promise<vo
     `\n== 8. reconciler on a compressed clock: ${reconcileDays} days after the import, a pass every ${reconcileStepDays}\n`,
   );
   const reconciled = await reconcileCompressed(
-    { ...env, RECONCILER_POLICY_FILE: join(projectRoot, 'infra/reconciler/demo-policy.yaml') },
+    {
+      ...config,
+      reconciler: { ...config.reconciler, policyFile: join(projectRoot, 'infra/reconciler/demo-policy.yaml') },
+    },
     {
       from: new Date(),
       days: reconcileDays,
@@ -165,14 +203,14 @@ async function runStages(users: number, out: (text: string) => void): Promise<vo
 
   out('\n== 9. ledger vs target, then completion from the projections\n');
   // The reconciliation pass compares every imported user with Keycloak after all stages acted.
-  const compared = await watchTarget({ follow: false, reconcile: true }, env);
+  const compared = await watchTarget(config, { follow: false, reconcile: true });
   out(
     `   ${compared.usersCompared} users compared with Keycloak: ${compared.disagreementsFound} disagreements recorded, ` +
       `${compared.disagreementsResolved} resolved, ${compared.openDisagreements ?? 0} open\n`,
   );
-  const { metrics } = await projectUntilCaughtUp(env);
+  const { metrics } = await projectUntilCaughtUp(config);
   out(formatCompletion(metrics).replace(/^(?=.)/gm, '   '));
-  const identity = await auditEventIdentity(env);
+  const identity = await auditEventIdentity(config);
   out(
     `   ledger: ${identity.records} records, ${identity.ids} event ids, ${identity.repeats} repeated with the same bytes, ` +
       `${identity.conflicts.length} ids with two contents\n`,
@@ -218,24 +256,24 @@ async function runStages(users: number, out: (text: string) => void): Promise<vo
  * there the refusal stands and `ledger replay --replace` is the operator's decision.
  */
 async function projectDemoLedger(
-  env: NodeJS.ProcessEnv,
+  config: DemoConfig,
   out: (text: string) => void,
 ): Promise<Awaited<ReturnType<typeof projectUntilCaughtUp>>> {
   try {
-    return await projectUntilCaughtUp(env);
+    return await projectUntilCaughtUp(config);
   } catch (error) {
     if (!(error instanceof StoredPositionMismatchError)) throw error;
     out(`   the demo's schemas hold another ledger's positions (${error.message.split(';')[0]})\n`);
-    await dropDemoSchemas(env, out);
-    return await projectUntilCaughtUp(env);
+    await dropDemoSchemas(config, out);
+    return await projectUntilCaughtUp(config);
   }
 }
 
 const demoSchemas = [demoNamespace.PROJECTION_SCHEMA, demoNamespace.RECONCILER_SCHEMA, demoNamespace.WATCHER_SCHEMA];
 
-async function dropDemoSchemas(env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<void> {
+async function dropDemoSchemas(config: DemoConfig, out: (text: string) => void): Promise<void> {
   out(`   dropping ${demoSchemas.join(', ')}: they are rebuilt from this ledger\n`);
-  const client = new pg.Client({ connectionString: databaseConfig(env).url });
+  const client = new pg.Client({ connectionString: config.database.url });
   await client.connect();
   try {
     for (const schema of demoSchemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
@@ -250,12 +288,12 @@ async function dropDemoSchemas(env: NodeJS.ProcessEnv, out: (text: string) => vo
  * a kept Keycloak) belongs to a ledger that is gone: the stages would compare this ledger with
  * another one's state. The namespace is the demo's alone, so it starts over.
  */
-async function startFreshDemoNamespace(env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<void> {
-  const ledger = new Ledger({ kafka: kafkaConfig(env) });
+async function startFreshDemoNamespace(config: DemoConfig, out: (text: string) => void): Promise<void> {
+  const ledger = new Ledger({ kafka: config.kafka });
   if (await ledger.hasTopics([ledger.topics.userEvents, ledger.topics.controlEvents])) return;
   out(`   no ${demoNamespace.KAFKA_TOPIC_PREFIX}.* topics in this Kafka yet: the demo namespace starts over\n`);
-  await dropDemoSchemas(env, out);
-  const realm = new KeycloakRealm(keycloakConfig(env), await keycloakAdminLogin(env));
+  await dropDemoSchemas(config, out);
+  const realm = new KeycloakRealm(config.keycloak, config.keycloakAdmin);
   const existing = await realm.call('demo realm lookup', (c) => c.realms.findOne({ realm: realm.name }));
   if (existing) {
     out(`   deleting Keycloak realm ${realm.name}: it holds the users of that ledger\n`);
@@ -264,8 +302,8 @@ async function startFreshDemoNamespace(env: NodeJS.ProcessEnv, out: (text: strin
 }
 
 /** Reads the demo namespace's whole ledger back: every event id must carry the same bytes wherever it was recorded. */
-async function auditEventIdentity(env: NodeJS.ProcessEnv): Promise<EventIdentityFindings> {
-  const ledger = new Ledger({ kafka: kafkaConfig(env) });
+async function auditEventIdentity(config: DemoConfig): Promise<EventIdentityFindings> {
+  const ledger = new Ledger({ kafka: config.kafka });
   const audit = new EventIdentityAudit();
   await ledger.scan([ledger.topics.userEvents, ledger.topics.controlEvents], (record) => audit.add(record));
   return audit.findings();
@@ -276,11 +314,11 @@ async function auditEventIdentity(env: NodeJS.ProcessEnv): Promise<EventIdentity
  * cannot be pre-linked at import and re-bind at their first login through the provider, which the
  * watcher stage shows (it adds the provider, backed by a second realm).
  */
-async function providersAtImport(env: NodeJS.ProcessEnv): Promise<string> {
+async function providersAtImport(stack: StackConfig): Promise<string> {
   const all = JSON.parse(await readFile(join(projectRoot, 'infra/keycloak/demo-identity-providers.json'), 'utf8')) as {
     alias: string;
   }[];
-  const file = resolve(stackConfig(env).dir, 'demo-identity-providers.json');
+  const file = resolve(stack.dir, 'demo-identity-providers.json');
   await writeFile(file, JSON.stringify(all.filter((provider) => provider.alias !== 'apple')));
   return file;
 }

@@ -1,3 +1,5 @@
+import type { Env } from '#config';
+
 /**
  * Where `ledger demo` writes: topics, realm and PostgreSQL schemas of its own, whatever the shell
  * sets for a real migration. The demo runs the reconciler on a compressed clock (phase changes and
@@ -13,7 +15,10 @@ export const demoNamespace = {
   PROJECTOR_GROUP_ID: 'demo-projector',
 } as const;
 
-/** The environment the demo's stages read: the caller's, with the demo's namespace laid over it. */
-export function inDemoNamespace(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { ...env, ...demoNamespace };
+/**
+ * The environment the demo's stages read: the caller's, with the demo's namespace laid over it,
+ * under the local profile (the demo runs on the local stack only).
+ */
+export function inDemoNamespace(env: Env): Env {
+  return { ...env, LEDGER_PROFILE: 'local', ...demoNamespace };
 }

@@ -10,7 +10,9 @@ describe('the demo namespace', () => {
     PROJECTION_SCHEMA: 'projection',
     RECONCILER_SCHEMA: 'reconciler',
     WATCHER_SCHEMA: 'watcher',
-    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/migration_ledger',
+    DATABASE_URL: 'postgres://ledger@db.internal:5432/ledger',
+    KAFKA_BROKERS: 'kafka.internal:9092',
+    KEYCLOAK_URL: 'https://login.example.com',
   };
 
   it('given a shell set up for a real migration, when the demo reads its settings, then no topic, realm or schema is the real one', () => {
@@ -22,6 +24,11 @@ describe('the demo namespace', () => {
     assert.notEqual(reconcilerConfig(demo).schema, reconcilerConfig(real).schema);
     assert.notEqual(reconcilerConfig(demo).projectionSchema, reconcilerConfig(real).projectionSchema);
     assert.notEqual(watcherConfig(demo).schema, watcherConfig(real).schema);
+  });
+
+  it('given any shell, then the demo runs under the local profile', () => {
+    assert.equal(inDemoNamespace(real).LEDGER_PROFILE, 'local');
+    assert.equal(inDemoNamespace({ LEDGER_PROFILE: 'production' }).LEDGER_PROFILE, 'local');
   });
 
   it('given an empty shell (the defaults are the real migration), then the demo still uses its own names', () => {

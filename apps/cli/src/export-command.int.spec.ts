@@ -78,6 +78,18 @@ describe('ledger export refuses bad settings with one clear line and writes noth
     });
   }
 
+  it('names every bad setting at once, one line each, and never defaults the broker outside the local profile', async () => {
+    const result = ledgerExport({ KAFKA_BROKERS: '', COGNITO_ENDPOINT: 'not-a-url', COGNITO_MAX_ATTEMPTS: 'many' });
+    assert.equal(result.status, 2, result.stderr);
+    assert.deepEqual(result.stderr.split('\n'), [
+      'ledger: configuration error: KAFKA_BROKERS: is required but not set (only LEDGER_PROFILE=local defaults it to the local stack)',
+      'ledger: configuration error: COGNITO_ENDPOINT: must be an http(s) URL such as http://127.0.0.1:19229',
+      'ledger: configuration error: COGNITO_MAX_ATTEMPTS: must be a whole number from 1 to 20',
+      'ledger: configuration error: COGNITO_USER_POOL_ID: is required but not set',
+    ]);
+    assert.equal(await recordsInLedger(), 0, 'nothing written');
+  });
+
   it('exports once the settings are right', async () => {
     const result = ledgerExport({ COGNITO_ENDPOINT: cognito.endpoint, COGNITO_USER_POOL_ID: poolId });
     assert.equal(result.status, 0, result.stderr);

@@ -1,10 +1,16 @@
 import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
-import { cognitoConfig, kafkaConfig, poolConfig } from '#config';
+import type { ConfigOf, Env, SectionName } from '#config';
 import { ExporterModule, PoolExport, type ExportSummary } from '#exporter';
+import { commandConfig } from './command-config.js';
+import { commandLogger } from './command-logger.js';
 import { TerminalProgress } from './terminal-progress.js';
 
-export function exportCommand(): Command {
+/** The settings `ledger export` uses. */
+export const exportSections = ['kafka', 'cognito', 'pool'] as const satisfies readonly SectionName[];
+export type ExportConfig = ConfigOf<(typeof exportSections)[number]>;
+
+export function exportCommand(env: Env): Command {
   return new Command('export')
     .description(
       'Export every user of the Cognito pool (COGNITO_USER_POOL_ID) into the ledger as UserExported events. ' +
@@ -17,14 +23,13 @@ export function exportCommand(): Command {
       false,
     )
     .action(async (options: { totp: boolean }) => {
-      const summary = await exportPool(options.totp);
+      const summary = await exportPool(await commandConfig(env, exportSections), options.totp);
       process.stdout.write(formatExportSummary(summary));
     });
 }
 
-export async function exportPool(totpLookup: boolean, env: NodeJS.ProcessEnv = process.env): Promise<ExportSummary> {
-  // Validate every setting before anything connects, so a bad one costs nothing and names itself.
-  const settings = { kafka: kafkaConfig(env), cognito: cognitoConfig(env), pool: poolConfig(env) };
+export async function exportPool(config: ExportConfig, totpLookup: boolean): Promise<ExportSummary> {
+  const settings = { kafka: config.kafka, cognito: config.cognito, pool: config.pool, ...commandLogger(config.log) };
   const app = await NestFactory.createApplicationContext(ExporterModule.register(settings), { logger: ['error'] });
   const progress = new TerminalProgress();
   try {

@@ -1,14 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
-import { ConfigError, importerConfig, kafkaConfig, keycloakConfig } from '#config';
+import { ConfigError, type ConfigOf, type Env, type SectionName } from '#config';
 import { ImporterModule, ImportRun, type ImportReport } from '#importer';
 import type { IdentityProviderRepresentation } from '#keycloak';
-import { keycloakAdminLogin } from '#stack';
+import { commandConfig } from './command-config.js';
+import { commandLogger } from './command-logger.js';
 import { TerminalProgress } from './terminal-progress.js';
 import { untilStopped } from './stop-signal.js';
 
-export function importCommand(): Command {
+/** The settings `ledger import` uses. */
+export const importSections = [
+  'kafka',
+  'keycloak',
+  'keycloakAdmin',
+  'importer',
+] as const satisfies readonly SectionName[];
+export type ImportConfig = ConfigOf<(typeof importSections)[number]>;
+
+export function importCommand(env: Env): Command {
   return new Command('import')
     .description(
       'Import every exported user of the ledger into Keycloak (KEYCLOAK_URL, realm KEYCLOAK_REALM) in batches, ' +
@@ -22,21 +32,24 @@ export function importCommand(): Command {
       'importer',
     )
     .action(async (options: { follow: boolean; group: string }) => {
-      const report = await importUsers({ follow: options.follow, groupId: options.group });
+      const report = await importUsers(await commandConfig(env, importSections), {
+        follow: options.follow,
+        groupId: options.group,
+      });
       process.stdout.write(formatImportReport(report));
     });
 }
 
 export async function importUsers(
+  config: ImportConfig,
   options: { follow: boolean; groupId: string },
-  env: NodeJS.ProcessEnv = process.env,
 ): Promise<ImportReport> {
-  // Validate every setting before anything connects, so a bad one costs nothing and names itself.
   const settings = {
-    kafka: kafkaConfig(env),
-    keycloak: keycloakConfig(env),
-    importer: importerConfig(env),
-    admin: await keycloakAdminLogin(env),
+    kafka: config.kafka,
+    keycloak: config.keycloak,
+    importer: config.importer,
+    admin: config.keycloakAdmin,
+    ...commandLogger(config.log),
   };
   const identityProviders = await readIdentityProviders(settings.importer.identityProvidersFile);
   const app = await NestFactory.createApplicationContext(ImporterModule.register(settings), { logger: ['error'] });

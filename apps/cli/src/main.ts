@@ -16,22 +16,30 @@ import { stackCommand } from './stack-command.js';
 import { statusCommand } from './status-command.js';
 import { watchCommand } from './watch-command.js';
 
+/**
+ * The composition root: the one place the command reads its environment. Each command validates
+ * the settings it uses from it once (command-config.ts) and hands typed settings down.
+ */
+const env = process.env;
+
 const program = new Command('ledger')
   .description('Cognito Migration Ledger: move users off Amazon Cognito and prove what happened to each of them.')
   .showHelpAfterError();
 
-program.addCommand(exportCommand());
-program.addCommand(importCommand());
-program.addCommand(projectCommand());
-program.addCommand(replayCommand());
-program.addCommand(stackCommand());
-program.addCommand(seedCommand());
-program.addCommand(demoCommand());
-program.addCommand(bridgeCommand());
-program.addCommand(signInAppCommand());
-program.addCommand(watchCommand());
-program.addCommand(reconcileCommand());
-program.addCommand(statusCommand());
-program.addCommand(phaseCommand());
+program.addCommand(exportCommand(env));
+program.addCommand(importCommand(env));
+program.addCommand(projectCommand(env));
+program.addCommand(replayCommand(env));
+program.addCommand(stackCommand(env));
+program.addCommand(seedCommand(env));
+program.addCommand(demoCommand(env));
+program.addCommand(bridgeCommand(env));
+program.addCommand(signInAppCommand(env));
+program.addCommand(watchCommand(env));
+program.addCommand(reconcileCommand(env));
+program.addCommand(statusCommand(env));
+program.addCommand(phaseCommand(env));
 
-program.parseAsync(process.argv).catch((error: unknown) => runCommand.fail(error));
+program
+  .parseAsync(process.argv)
+  .catch((error: unknown) => runCommand.fail(error, { debug: Boolean(env.LEDGER_DEBUG) }));

@@ -1,10 +1,11 @@
 import { userInfo } from 'node:os';
 import { Command } from 'commander';
-import { openReconciler } from '#reconciler';
-import { keycloakAdminLogin } from '#stack';
+import type { Env } from '#config';
+import { openReconciler, reconcilerSections } from '#reconciler';
+import { commandConfig } from './command-config.js';
 
 /** `ledger phase advance|rollback --reason ...`: an operator's cutover decision, recorded with the criteria. */
-export function phaseCommand(): Command {
+export function phaseCommand(env: Env): Command {
   const phase = new Command('phase').description('operator decisions on the cutover phase, recorded in the ledger');
   for (const action of ['advance', 'rollback'] as const) {
     phase
@@ -18,7 +19,7 @@ export function phaseCommand(): Command {
       .option('--operator <name>', 'who decides', userInfo().username)
       .option('--override', 'advance although a criterion of the phase is not met', false)
       .action(async (options: { reason: string; operator: string; override: boolean }) => {
-        const runtime = await openReconciler(process.env, { admin: await keycloakAdminLogin(process.env) });
+        const runtime = await openReconciler(await commandConfig(env, reconcilerSections));
         try {
           const decision = await runtime.reconciler.operatorChange({ action, ...options }, new Date());
           process.stdout.write(

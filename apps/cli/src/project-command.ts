@@ -1,9 +1,17 @@
 import { Command } from 'commander';
-import { formatCompletion, formatRunSummary, projectUntilCaughtUp, serveProjector } from '#projector';
+import type { Env } from '#config';
+import {
+  formatCompletion,
+  formatRunSummary,
+  projectorSections,
+  projectUntilCaughtUp,
+  serveProjector,
+} from '#projector';
+import { commandConfig } from './command-config.js';
 import { stopRequested } from './stop-signal.js';
 
 /** `ledger project`: the projector, once up to what the ledger holds, or following it with the query API. */
-export function projectCommand(): Command {
+export function projectCommand(env: Env): Command {
   return new Command('project')
     .description(
       "Project the ledger into PostgreSQL (schema PROJECTION_SCHEMA): each user's migration state, id translation, " +
@@ -15,13 +23,14 @@ export function projectCommand(): Command {
       false,
     )
     .action(async (options: { follow: boolean }) => {
+      const config = await commandConfig(env, projectorSections);
       if (!options.follow) {
-        const report = await projectUntilCaughtUp(process.env);
+        const report = await projectUntilCaughtUp(config);
         process.stdout.write(formatRunSummary(report.run));
         process.stdout.write(formatCompletion(report.metrics));
         return;
       }
-      const server = await serveProjector(process.env);
+      const server = await serveProjector(config);
       process.stdout.write(`Projecting; query API on ${server.url}/api, OpenAPI on ${server.url}/docs\n`);
       await stopRequested();
       await server.close();

@@ -1,11 +1,18 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { Env } from '#config';
-import { projectUntilCaughtUp } from '#projector';
-import { openReconciler, runCompressed, type CompressedRunReport, type PassReport } from '#reconciler';
-import { keycloakAdminLogin } from '#stack';
+import { projectUntilCaughtUp, type ProjectorRuntimeConfig } from '#projector';
+import {
+  openReconciler,
+  reconcilerSections,
+  runCompressed,
+  type CompressedRunReport,
+  type PassReport,
+  type ReconcilerRuntimeConfig,
+} from '#reconciler';
+import { commandConfig } from './command-config.js';
 
 /** `ledger reconcile`: one pass of the reconciler on the real clock. */
-export function reconcileCommand(): Command {
+export function reconcileCommand(env: Env): Command {
   return new Command('reconcile')
     .description(
       'One reconciler pass: finish resets a crash left open, e-mail the long-tail users due a reset (at the policy rate), ' +
@@ -17,13 +24,13 @@ export function reconcileCommand(): Command {
       return at;
     })
     .action(async (options: { at?: Date }) => {
-      const report = await reconcileOnce(process.env, options.at ?? new Date());
+      const report = await reconcileOnce(await commandConfig(env, reconcilerSections), options.at ?? new Date());
       process.stdout.write(formatPass(report));
     });
 }
 
-export async function reconcileOnce(env: Env, now: Date): Promise<PassReport> {
-  const runtime = await openReconciler(env, { admin: await keycloakAdminLogin(env) });
+export async function reconcileOnce(config: ReconcilerRuntimeConfig, now: Date): Promise<PassReport> {
+  const runtime = await openReconciler(config);
   try {
     return await runtime.reconciler.pass({ now });
   } finally {
@@ -36,15 +43,15 @@ export async function reconcileOnce(env: Env, now: Date): Promise<PassReport> {
  * ledger between passes so each sees the last one's resets. Returns resets sent and decisions.
  */
 export async function reconcileCompressed(
-  env: Env,
+  config: ReconcilerRuntimeConfig & ProjectorRuntimeConfig,
   options: { from: Date; days: number; stepDays: number },
 ): Promise<CompressedRunReport> {
-  const runtime = await openReconciler(env, { admin: await keycloakAdminLogin(env) });
+  const runtime = await openReconciler(config);
   try {
-    await projectUntilCaughtUp(env);
+    await projectUntilCaughtUp(config);
     return await runCompressed(runtime.reconciler, {
       ...options,
-      between: async () => void (await projectUntilCaughtUp(env)),
+      between: async () => void (await projectUntilCaughtUp(config)),
     });
   } finally {
     await runtime.close();

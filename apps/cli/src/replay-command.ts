@@ -1,8 +1,10 @@
 import { Command } from 'commander';
-import { formatRunSummary, replayProjections, type ReplayReport } from '#projector';
+import type { Env } from '#config';
+import { formatRunSummary, projectorSections, replayProjections, type ReplayReport } from '#projector';
+import { commandConfig } from './command-config.js';
 
 /** `ledger replay`: rebuild the projections from offset 0 and prove, by digest, that they match. */
-export function replayCommand(): Command {
+export function replayCommand(env: Env): Command {
   return new Command('replay')
     .description(
       'Rebuild every projection from offset 0 into a fresh schema (<PROJECTION_SCHEMA>_replay_<time>) and print ' +
@@ -21,7 +23,7 @@ export function replayCommand(): Command {
       false,
     )
     .action(async (options: { compare: boolean; keep: boolean; replace: boolean }) => {
-      const report = await replayProjections(process.env, options);
+      const report = await replayProjections(await commandConfig(env, projectorSections), options);
       process.stdout.write(formatReplay(report, options.keep));
       if (report.differences && report.differences.length > 0) process.exitCode = 3;
     });

@@ -1,5 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { CognitoComponent, generateSyntheticPool, writeCognitoLocalData, type SyntheticPool } from '#stack';
+import type { Env } from '#config';
+import {
+  CognitoComponent,
+  generateSyntheticPool,
+  localProfileEnv,
+  writeCognitoLocalData,
+  type SyntheticPool,
+} from '#stack';
 
 export interface SeedOptions {
   readonly users: number;
@@ -11,7 +18,7 @@ export interface SeedOptions {
 export const demoPoolId = 'us-east-1_DemoPool1';
 
 /** `ledger seed`: a synthetic pool with real-world variety, written into the local Cognito emulator. */
-export function seedCommand(): Command {
+export function seedCommand(env: Env): Command {
   return new Command('seed')
     .description('replace a pool of the local Cognito emulator with N synthetic users (restarts the emulator)')
     .option('--users <n>', 'how many users', positiveInteger, 1000)
@@ -24,17 +31,15 @@ export function seedCommand(): Command {
           `--username-mode must be "username" or "email", not "${String(options.usernameMode)}"`,
         );
       }
-      const { pool, endpoint } = await seedPool(options);
+      const { pool, endpoint } = await seedPool(options, env);
       process.stdout.write(describeSeededPool(pool, endpoint));
     });
 }
 
-export async function seedPool(
-  options: SeedOptions,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<{ pool: SyntheticPool; endpoint: string }> {
+/** Writes the pool into the local stack's Cognito emulator (the local profile, whatever `env` says). */
+export async function seedPool(options: SeedOptions, env: Env): Promise<{ pool: SyntheticPool; endpoint: string }> {
   const pool = generateSyntheticPool(options);
-  const cognito = new CognitoComponent(env);
+  const cognito = new CognitoComponent(localProfileEnv(env));
   await cognito.reseed((dir) => writeCognitoLocalData(dir, pool));
   return { pool, endpoint: cognito.endpoint };
 }
@@ -51,7 +56,7 @@ export function describeSeededPool(pool: SyntheticPool, endpoint: string): strin
     `  disabled     ${count((u) => !u.enabled)}`,
     `  MFA          SMS ${count((u) => u.mfa.sms)}, TOTP ${count((u) => u.mfa.totp)}`,
     `  federated    ${count((u) => u.attributes.identities !== undefined)}`,
-    `Export it with: COGNITO_ENDPOINT=${endpoint} COGNITO_USER_POOL_ID=${pool.poolId} npm run ledger -- export`,
+    `Export it with: LEDGER_PROFILE=local COGNITO_ENDPOINT=${endpoint} COGNITO_USER_POOL_ID=${pool.poolId} npm run ledger -- export`,
     '',
   ].join('\n');
 }

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { keycloakConfig, signInAppConfig } from '#config';
+import type { Env } from '#config';
 import { ensureSignInClient, KeycloakRealm } from '#keycloak';
 import { startSignInApp } from '#sign-in-app';
-import { keycloakAdminLogin } from '#stack';
+import { commandConfig } from './command-config.js';
 import { stopRequested } from './stop-signal.js';
 
 /**
@@ -10,14 +10,13 @@ import { stopRequested } from './stop-signal.js';
  * page (realm KEYCLOAK_REALM), so a user imported from Cognito can be seen migrating at their
  * first sign-in. The client (SIGN_IN_APP_CLIENT_ID) is created or pointed at this app's callback.
  */
-export function signInAppCommand(): Command {
+export function signInAppCommand(env: Env): Command {
   return new Command('sign-in-app')
     .description("serve a small application that signs in through Keycloak's login page, until interrupted")
     .action(async () => {
-      const env = process.env;
-      const keycloak = keycloakConfig(env);
-      const settings = signInAppConfig(env);
-      const realm = new KeycloakRealm(keycloak, await keycloakAdminLogin(env));
+      const config = await commandConfig(env, ['keycloak', 'keycloakAdmin', 'signInApp']);
+      const { keycloak, signInApp: settings } = config;
+      const realm = new KeycloakRealm(keycloak, config.keycloakAdmin);
       // The client must exist before Keycloak accepts the app's authorization requests, and its
       // redirect URI is only known once the app listens (SIGN_IN_APP_PORT may be 0).
       const app = await startSignInApp({

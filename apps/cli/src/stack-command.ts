@@ -1,8 +1,13 @@
 import { Command } from 'commander';
-import { localStack, type ComponentStatus } from '#stack';
+import type { Env } from '#config';
+import { localProfileEnv, localStack, type ComponentStatus } from '#stack';
 
-/** `ledger stack up | down | status`: the local Kafka, PostgreSQL and Cognito as processes on loopback ports. */
-export function stackCommand(): Command {
+/**
+ * `ledger stack up | down | status`: the local Kafka, PostgreSQL and Cognito as processes on
+ * loopback ports, configured under the local profile (LEDGER_PROFILE=local) whatever the shell says.
+ */
+export function stackCommand(env: Env): Command {
+  const local = localProfileEnv(env);
   const stack = new Command('stack').description(
     'run the servers the apps need (Kafka, the Cognito emulator, Keycloak, a PostgreSQL database) as processes on 127.0.0.1; downloads, data and logs live in STACK_DIR',
   );
@@ -11,7 +16,7 @@ export function stackCommand(): Command {
     .command('up')
     .description('start every component that is not running (fetches Kafka from Maven Central on first use)')
     .action(async () => {
-      const outcomes = await localStack(process.env).up((line) => process.stderr.write(`  ${line}\n`));
+      const outcomes = await localStack(local).up((line) => process.stderr.write(`  ${line}\n`));
       for (const { status, wasUp, seconds } of outcomes) {
         print(status, wasUp ? 'already up' : `started in ${seconds.toFixed(1)} s`);
       }
@@ -22,14 +27,14 @@ export function stackCommand(): Command {
     .command('down')
     .description('stop the processes this stack started (the shared PostgreSQL server keeps running)')
     .action(async () => {
-      for (const status of await localStack(process.env).down()) print(status);
+      for (const status of await localStack(local).down()) print(status);
     });
 
   stack
     .command('status')
     .description('one line per component; exit code 3 when any component is down')
     .action(async () => {
-      const statuses = await localStack(process.env).status();
+      const statuses = await localStack(local).status();
       for (const status of statuses) print(status);
       // 3 is "program is not running" in the LSB status convention that `systemctl status` follows.
       if (statuses.some((status) => status.state === 'down')) process.exitCode = 3;

@@ -1,5 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { formatCriteriaReport, formatRollbackReport, openStatusReader, serveCutoverStatus } from '#reconciler';
+import type { Env } from '#config';
+import {
+  formatCriteriaReport,
+  formatRollbackReport,
+  openStatusReader,
+  serveCutoverStatus,
+  statusSections,
+} from '#reconciler';
+import { commandConfig } from './command-config.js';
 import { stopRequested } from './stop-signal.js';
 
 /**
@@ -7,7 +15,7 @@ import { stopRequested } from './stop-signal.js';
  * `--rollback`, who would need attention on a return to Cognito. Reads only: nothing in Keycloak,
  * PostgreSQL or Kafka is changed (the realm is prepared by `ledger reconcile`).
  */
-export function statusCommand(): Command {
+export function statusCommand(env: Env): Command {
   return new Command('status')
     .description(
       'The "done" criteria with values and thresholds, the current cutover phase (and the last decision, overrides ' +
@@ -29,7 +37,7 @@ export function statusCommand(): Command {
     )
     .action(async (options: { json: boolean; rollback: boolean; limit: number; serve?: number }) => {
       const now = new Date();
-      const runtime = await openStatusReader(process.env);
+      const runtime = await openStatusReader(await commandConfig(env, statusSections));
       if (options.serve !== undefined) {
         const server = await serveCutoverStatus(runtime.status, { host: '127.0.0.1', port: options.serve });
         process.stdout.write(`cutover status at ${server.url}/api/cutover/status (OpenAPI at ${server.url}/docs)\n`);

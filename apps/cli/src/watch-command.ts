@@ -1,20 +1,22 @@
 import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
-import { importerConfig, kafkaConfig, keycloakConfig } from '#config';
+import type { Env } from '#config';
 import { importMapping } from '#importer';
 import { Ledger } from '#ledger';
-import { keycloakAdminLogin } from '#stack';
 import {
   rehearseUserJourneys,
   TargetWatch,
   WatcherModule,
+  watcherSections,
   watcherSettingsOf,
   type RehearsalReport,
+  type WatcherRuntimeConfig,
   type WatchReport,
 } from '#watcher';
+import { commandConfig } from './command-config.js';
 import { untilStopped } from './stop-signal.js';
 
-export function watchCommand(): Command {
+export function watchCommand(env: Env): Command {
   return new Command('watch')
     .description(
       'Learn from Keycloak (realm KEYCLOAK_REALM) what imported users did there: TOTP enrolled again, ' +
@@ -29,16 +31,19 @@ export function watchCommand(): Command {
     )
     .option('--no-reconcile', 'only follow the events; skip reading the pending users directly')
     .action(async (options: { follow: boolean; reconcile: boolean }) => {
-      const report = await watchTarget({ follow: options.follow, reconcile: options.reconcile });
+      const report = await watchTarget(await commandConfig(env, watcherSections), {
+        follow: options.follow,
+        reconcile: options.reconcile,
+      });
       process.stdout.write(formatWatchReport(report));
     });
 }
 
 export async function watchTarget(
+  config: WatcherRuntimeConfig,
   options: { follow: boolean; reconcile: boolean; signal?: AbortSignal },
-  env: NodeJS.ProcessEnv = process.env,
 ): Promise<WatchReport> {
-  const settings = watcherSettingsOf(env, await keycloakAdminLogin(env));
+  const settings = watcherSettingsOf(config);
   const app = await NestFactory.createApplicationContext(WatcherModule.register(settings), { logger: ['error'] });
   try {
     return await untilStopped(
@@ -68,14 +73,13 @@ export interface WatcherDemoReport {
  * watcher runs until it has read every event and reconciled once.
  */
 export async function watcherDemo(
+  config: WatcherRuntimeConfig,
   counts: { mfaUsers: number; federatedUsers: number },
-  env: NodeJS.ProcessEnv = process.env,
 ): Promise<WatcherDemoReport> {
-  const keycloak = keycloakConfig(env);
-  const ledger = new Ledger({ kafka: kafkaConfig(env) });
-  const aliases = importMapping(importerConfig(env)).providerAliases;
-  const rehearsal = await rehearseUserJourneys(ledger, keycloak, await keycloakAdminLogin(env), aliases, counts);
-  return { rehearsal, watch: await watchTarget({ follow: false, reconcile: true }, env) };
+  const ledger = new Ledger({ kafka: config.kafka });
+  const aliases = importMapping(config.importer).providerAliases;
+  const rehearsal = await rehearseUserJourneys(ledger, config.keycloak, config.keycloakAdmin, aliases, counts);
+  return { rehearsal, watch: await watchTarget(config, { follow: false, reconcile: true }) };
 }
 
 export function formatWatchReport(report: WatchReport): string {

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
 import type { CognitoConfig, KafkaConfig, PoolConfig } from '#config';
 import { CognitoPoolReader, createCognitoClient } from '#cognito';
 import { Ledger } from '#ledger';
@@ -10,6 +11,8 @@ export interface ExporterSettings {
   readonly pool: PoolConfig;
   /** Pace calls to the configured quotas; off only for local measurements. */
   readonly paced?: boolean;
+  /** The ledger's logger (default: `info` on stdout). */
+  readonly logger?: Logger;
 }
 
 /** Wires the export use case to Kafka and the Cognito SDK; configuration is validated before this runs. */
@@ -23,7 +26,10 @@ export class ExporterModule {
           provide: PoolExport,
           useFactory: () => {
             const cognito = createCognitoClient(settings.cognito, { paced: settings.paced ?? true });
-            const ledger = new Ledger({ kafka: settings.kafka });
+            const ledger = new Ledger({
+              kafka: settings.kafka,
+              ...(settings.logger ? { logger: settings.logger } : {}),
+            });
             return new PoolExport(ledger, new CognitoPoolReader(cognito, settings.pool.userPoolId), cognito);
           },
         },

@@ -1,5 +1,6 @@
 export { ProjectorModule, type ProjectorSettings } from './projector.module.js';
 export {
+  projectorSections,
   projectUntilCaughtUp,
   serveProjector,
   replayProjections,
@@ -8,6 +9,7 @@ export {
   type CaughtUpReport,
   type ReplayReport,
   type ProjectorOptions,
+  type ProjectorRuntimeConfig,
 } from './projector-app.js';
 export { Projector, type ProjectionRunSummary, type PartitionLagView } from './projector.js';
 export { ProjectionQueries, type CompletionMetrics, type BurnDownDay } from './projection-queries.js';

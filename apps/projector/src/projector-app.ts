@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { ConfigError, databaseConfig, kafkaConfig, projectorConfig, type Env } from '#config';
+import { ConfigError, type ConfigOf, type SectionName } from '#config';
 import { Ledger, topicsWithPrefix, type LedgerTopics } from '#ledger';
 import {
   firstDifferences,
@@ -17,20 +17,27 @@ import { replaceProjection } from './projection-swap.js';
 import { Projector, type ProjectionRunSummary } from './projector.js';
 import { ProjectorModule, type ProjectorSettings } from './projector.module.js';
 
+/** The settings the projector uses (`ledger project`, `ledger replay`). */
+export const projectorSections = ['kafka', 'database', 'projector'] as const satisfies readonly SectionName[];
+export type ProjectorRuntimeConfig = ConfigOf<(typeof projectorSections)[number]>;
+
 export interface ProjectorOptions {
   readonly topics?: LedgerTopics;
   readonly logger?: Logger;
 }
 
-function settingsOf(env: Env, options: ProjectorOptions, schema?: string): ProjectorSettings {
-  // Validate every setting before anything connects, so a bad one costs nothing and names itself.
-  const projector = projectorConfig(env);
+function settingsOf(config: ProjectorRuntimeConfig, options: ProjectorOptions, schema?: string): ProjectorSettings {
+  const { projector } = config;
   return {
-    kafka: kafkaConfig(env),
-    database: databaseConfig(env),
+    kafka: config.kafka,
+    database: config.database,
     projector: schema ? { ...projector, schema } : projector,
     ...(options.topics ? { topics: options.topics } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.logger
+      ? { logger: options.logger }
+      : config.log.level
+        ? { logger: pino({ level: config.log.level }, process.stderr) }
+        : {}),
   };
 }
 
@@ -40,7 +47,11 @@ function settingsOf(env: Env, options: ProjectorOptions, schema?: string): Proje
  */
 async function requireLedger(settings: ProjectorSettings): Promise<void> {
   const topics = settings.topics ?? topicsWithPrefix(settings.kafka.topicPrefix);
-  await new Ledger({ kafka: settings.kafka, topics }).requireTopics();
+  await new Ledger({
+    kafka: settings.kafka,
+    topics,
+    ...(settings.logger ? { logger: settings.logger } : {}),
+  }).requireTopics();
 }
 
 async function withProjector<T>(
@@ -64,10 +75,10 @@ export interface CaughtUpReport {
 
 /** Projects what the ledger holds now into PROJECTION_SCHEMA, then returns the completion metrics. */
 export async function projectUntilCaughtUp(
-  env: Env = process.env,
+  config: ProjectorRuntimeConfig,
   options: ProjectorOptions = {},
 ): Promise<CaughtUpReport> {
-  const settings = settingsOf(env, options);
+  const settings = settingsOf(config, options);
   return withProjector(settings, async (app) => {
     const run = await app.get(Projector).run();
     return { schema: settings.projector.schema, run, metrics: await app.get(ProjectionQueries).completion() };
@@ -76,10 +87,10 @@ export async function projectUntilCaughtUp(
 
 /** Serves the query API (OpenAPI at /docs), health and /metrics, and projects new facts until stopped. */
 export async function serveProjector(
-  env: Env = process.env,
+  config: ProjectorRuntimeConfig,
   options: ProjectorOptions = {},
 ): Promise<{ url: string; close: () => Promise<void> }> {
-  const settings = settingsOf(env, options);
+  const settings = settingsOf(config, options);
   await requireLedger(settings);
   const app = await NestFactory.create(ProjectorModule.register(settings), { logger: ['error', 'warn'] });
   app.enableShutdownHooks();
@@ -125,16 +136,16 @@ export interface ReplayReport {
  * ledger (another Kafka, topics recreated).
  */
 export async function replayProjections(
-  env: Env = process.env,
+  config: ProjectorRuntimeConfig,
   options: ProjectorOptions & { compare?: boolean; keep?: boolean; replace?: boolean } = {},
 ): Promise<ReplayReport> {
-  const live = projectorConfig(env);
+  const live = config.projector;
   if (options.replace && (options.compare || options.keep)) {
     throw new Error('replay --replace cannot be combined with --compare or --keep: it replaces the live schema');
   }
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   const schema = `${live.schema}_replay_${stamp}`;
-  const settings = settingsOf(env, options, schema);
+  const settings = settingsOf(config, options, schema);
   const replaySettings = {
     ...settings,
     projector: { ...settings.projector, groupId: `${live.groupId}-replay-${randomUUID()}` },

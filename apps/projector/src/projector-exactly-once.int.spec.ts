@@ -56,14 +56,14 @@ describe('projector: exactly once under crashes, redelivery and bad facts', () =
     assert.ok(Number(partial!.done) < published, 'the kill came after the end');
 
     // Another group id on purpose: the offsets that count are the ones in PostgreSQL.
-    const resumed = await projectUntilCaughtUp({ ...fixture.env, PROJECTOR_GROUP_ID: `${fixture.prefix}-restarted` });
+    const resumed = await projectUntilCaughtUp(fixture.config({ PROJECTOR_GROUP_ID: `${fixture.prefix}-restarted` }));
     assert.equal(resumed.run.deadLettered, 0);
     const [done] = await fixture.query<{ done: string }>(
       `select sum(next_offset) as done from $schema.projection_offset`,
     );
     assert.equal(Number(done!.done), published);
 
-    const replay = await replayProjections(fixture.env, { compare: true });
+    const replay = await replayProjections(fixture.config(), { compare: true });
     assert.deepEqual(replay.differences, []);
     assert.equal(replay.live?.digest, replay.replay.digest);
     const [counts] = await fixture.query<{ users: number; facts: number }>(
@@ -77,7 +77,7 @@ describe('projector: exactly once under crashes, redelivery and bad facts', () =
   it('the same facts delivered again change nothing', async () => {
     const before = await digest(fixture);
     await fixture.publish(history.slice(0, 500));
-    const again = await projectUntilCaughtUp(fixture.env);
+    const again = await projectUntilCaughtUp(fixture.config());
     assert.ok(again.run.events > 0);
     assert.equal(await digest(fixture), before);
   });
@@ -110,7 +110,7 @@ describe('projector: exactly once under crashes, redelivery and bad facts', () =
     );
     const afterwards = createEvent('PasswordMigrated', { sub: nul, target, via: 'reset' }, context);
     await fixture.publish([[conflicting, unstorable, afterwards]]);
-    const run = await projectUntilCaughtUp(fixture.env);
+    const run = await projectUntilCaughtUp(fixture.config());
     assert.equal(run.run.deadLettered, 2);
 
     const dead: LedgerRecord[] = [];
@@ -144,10 +144,7 @@ describe('projector: exactly once under crashes, redelivery and bad facts', () =
 });
 
 async function digest(fixture: ProjectorFixture): Promise<string> {
-  const dataSource = await openProjectionDataSource(
-    String(fixture.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/migration_ledger'),
-    fixture.schema,
-  );
+  const dataSource = await openProjectionDataSource(fixture.config().database.url, fixture.schema);
   try {
     return (await projectionSnapshot(dataSource, fixture.schema)).digest;
   } finally {

@@ -16,7 +16,7 @@ describe('projector: the export of 1,000 seeded users', () => {
   beforeAll(async () => {
     await fixture.setUp();
     await fixture.publish(syntheticLedger({ users, exportOnly: true }));
-    metrics = (await projectUntilCaughtUp(fixture.env)).metrics;
+    metrics = (await projectUntilCaughtUp(fixture.config())).metrics;
   });
   afterAll(() => fixture.tearDown());
 
@@ -63,7 +63,7 @@ describe('projector: the export of 1,000 seeded users', () => {
   });
 
   it('serves the metrics, lists (JSON and CSV), a user’s history, health with lag, and Prometheus metrics', async () => {
-    const server = await serveProjector(fixture.env);
+    const server = await serveProjector(fixture.config());
     try {
       const get = async (path: string) => {
         const response = await fetch(`${server.url}${path}`);

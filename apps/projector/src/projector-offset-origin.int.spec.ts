@@ -15,7 +15,7 @@ describe('projector: stored offsets are tied to the cluster and topic they were 
   beforeAll(async () => {
     await fixture.setUp(2);
     await fixture.publish(syntheticLedger({ users: 300, seed: 11, exportOnly: true }));
-    firstRun = (await projectUntilCaughtUp(fixture.env)).run.events;
+    firstRun = (await projectUntilCaughtUp(fixture.config())).run.events;
     await fixture.recreateTopics(2);
     await fixture.publish(syntheticLedger({ users: 40, seed: 12, exportOnly: true }));
   });
@@ -39,7 +39,7 @@ describe('projector: stored offsets are tied to the cluster and topic they were 
 
   it('refuses the offsets of the deleted topics instead of projecting nothing, naming the topic and both positions', async () => {
     assert.ok(firstRun >= 300, `the first projection read the first topics (${firstRun} facts)`);
-    await assert.rejects(projectUntilCaughtUp(fixture.env), (error: unknown) => {
+    await assert.rejects(projectUntilCaughtUp(fixture.config()), (error: unknown) => {
       assert.ok(error instanceof StoredPositionMismatchError, String(error));
       assert.match(
         error.message,
@@ -53,7 +53,7 @@ describe('projector: stored offsets are tied to the cluster and topic they were 
 
   it('refuses offsets stored before the ids were recorded that lie beyond the partition end', async () => {
     await fixture.query(`update $schema.projection_offset set cluster_id = null, topic_id = null`);
-    await assert.rejects(projectUntilCaughtUp(fixture.env), (error: unknown) => {
+    await assert.rejects(projectUntilCaughtUp(fixture.config()), (error: unknown) => {
       assert.ok(error instanceof StoredPositionMismatchError, String(error));
       assert.match(error.message, /holds next offset (\d+) of \S+\/\d, beyond the partition's end (\d+) on /);
       const [, next, end] = /next offset (\d+) .* end (\d+) on /.exec(error.message)!;
@@ -77,7 +77,7 @@ describe('projector: stored offsets are tied to the cluster and topic they were 
 
   it('replay --compare refuses the live schema’s offsets the same way instead of waiting for records that never come', async () => {
     await assert.rejects(
-      replayProjections(fixture.env, { compare: true }),
+      replayProjections(fixture.config(), { compare: true }),
       (error: unknown) =>
         error instanceof StoredPositionMismatchError &&
         error.message.startsWith(`projection schema "${fixture.schema}" holds next offset `),
@@ -86,9 +86,9 @@ describe('projector: stored offsets are tied to the cluster and topic they were 
 
   it('`ledger replay --replace` is the way out: the live schema then holds this ledger, other apps’ tables stay', async () => {
     await fixture.query(`create table $schema.kept_by_another_app (x integer)`);
-    const report = await replayProjections(fixture.env, { replace: true });
+    const report = await replayProjections(fixture.config(), { replace: true });
     assert.equal(report.replaced, fixture.schema);
-    const resumed = await projectUntilCaughtUp(fixture.env);
+    const resumed = await projectUntilCaughtUp(fixture.config());
     assert.equal(resumed.run.events, 0, 'caught up by the replay');
     assert.equal(resumed.metrics.users, 40, 'the users of the recreated topics, not those of the deleted ones');
     const [kept] = await fixture.query<{ found: boolean }>(

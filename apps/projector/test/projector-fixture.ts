@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { databaseConfig, kafkaConfig, type Env } from '#config';
+import { databaseConfig, kafkaConfig, loadConfig, type Env } from '#config';
 import type { LedgerEvent } from '#events';
 import { Ledger } from '#ledger';
 import { recreateLedgerTopics } from '../../../libs/ledger/test/recreate-topics.js';
+import { projectorSections, type ProjectorRuntimeConfig } from '../src/projector-app.js';
 
 /** An isolated ledger (own topic prefix) and projection schema on the shared dev stack. */
 export class ProjectorFixture {
@@ -19,6 +20,11 @@ export class ProjectorFixture {
   };
   readonly ledger = new Ledger({ kafka: kafkaConfig(this.env) });
   readonly db = new pg.Pool({ connectionString: databaseConfig(this.env).url, max: 2 });
+
+  /** The projector's settings for this fixture's ledger and schema, with `overrides`. */
+  config(overrides: Env = {}): ProjectorRuntimeConfig {
+    return loadConfig({ ...this.env, ...overrides }, projectorSections);
+  }
 
   async setUp(partitions = 4): Promise<void> {
     await this.ledger.ensureTopics(partitions);

@@ -4,6 +4,10 @@ export { ProjectionReader } from './projection-reader.js';
 export {
   openReconciler,
   openStatusReader,
+  reconcilerSections,
+  statusSections,
+  type ReconcilerRuntimeConfig,
+  type StatusRuntimeConfig,
   type ReconcilerRuntime,
   type ReconcilerRuntimeOptions,
   type StatusRuntime,

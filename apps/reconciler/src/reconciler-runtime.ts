@@ -1,16 +1,30 @@
 import { pino, type Logger } from 'pino';
 import pg from 'pg';
-import { databaseConfig, kafkaConfig, keycloakConfig, reconcilerConfig, type Env } from '#config';
+import type { ConfigOf, SectionName } from '#config';
 import type { BridgeTraffic, ReconcilerPolicy } from '#domain';
-import { KeycloakRealm, type AdminCredentials } from '#keycloak';
+import { KeycloakRealm } from '#keycloak';
 import { Ledger, type LedgerTopics } from '#ledger';
 import { MigrationStatusReader } from './migration-status-reader.js';
 import { loadPolicy } from './policy-file.js';
 import { Reconciler } from './reconciler.js';
 import { ResetMailer } from './reset-mailer.js';
 
+/** The settings `openReconciler` uses (`ledger reconcile`, `ledger phase`). */
+export const reconcilerSections = [
+  'reconciler',
+  'resetMail',
+  'kafka',
+  'database',
+  'keycloak',
+  'keycloakAdmin',
+] as const satisfies readonly SectionName[];
+export type ReconcilerRuntimeConfig = ConfigOf<(typeof reconcilerSections)[number]>;
+
+/** The settings `openStatusReader` uses (`ledger status`): no Keycloak. */
+export const statusSections = ['reconciler', 'kafka', 'database'] as const satisfies readonly SectionName[];
+export type StatusRuntimeConfig = ConfigOf<(typeof statusSections)[number]>;
+
 export interface ReconcilerRuntimeOptions {
-  readonly admin: AdminCredentials;
   readonly topics?: LedgerTopics;
   readonly logger?: Logger;
   /** Replaces the policy file (tests, demo). */
@@ -34,13 +48,14 @@ export interface StatusRuntime {
  * Validates every setting and the policy, then connects the reconciler to Kafka, PostgreSQL and
  * Keycloak. Nothing is changed yet: the realm and the journal are prepared by the first pass.
  */
-export async function openReconciler(env: Env, options: ReconcilerRuntimeOptions): Promise<ReconcilerRuntime> {
-  const config = reconcilerConfig(env);
-  const kafka = kafkaConfig(env);
-  const database = databaseConfig(env);
-  const keycloak = keycloakConfig(env);
+export async function openReconciler(
+  settings: ReconcilerRuntimeConfig,
+  options: ReconcilerRuntimeOptions = {},
+): Promise<ReconcilerRuntime> {
+  const { kafka, database, keycloak } = settings;
+  const config = { ...settings.reconciler, smtp: settings.resetMail };
   const policy = options.policy ?? (await loadPolicy(config.policyFile));
-  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const logger = options.logger ?? pino({ level: settings.log.level ?? 'warn' });
   const ledger = new Ledger({ kafka, logger, ...(options.topics ? { topics: options.topics } : {}) });
   // Only `export` creates the ledger's topics: a wrong prefix or an unreachable broker is refused here.
   await ledger.requireTopics();
@@ -50,7 +65,7 @@ export async function openReconciler(env: Env, options: ReconcilerRuntimeOptions
     ledger,
     publisher,
     pool,
-    mailer: new ResetMailer(new KeycloakRealm(keycloak, options.admin)),
+    mailer: new ResetMailer(new KeycloakRealm(keycloak, settings.keycloakAdmin)),
     config,
     policy,
     realm: keycloak.realm,
@@ -72,15 +87,13 @@ export async function openReconciler(env: Env, options: ReconcilerRuntimeOptions
  * table created.
  */
 export async function openStatusReader(
-  env: Env,
-  options: Omit<ReconcilerRuntimeOptions, 'admin'> = {},
+  settings: StatusRuntimeConfig,
+  options: ReconcilerRuntimeOptions = {},
 ): Promise<StatusRuntime> {
-  const config = reconcilerConfig(env);
-  const kafka = kafkaConfig(env);
-  const database = databaseConfig(env);
-  const { realm } = keycloakConfig(env);
+  const { reconciler: config, kafka, database } = settings;
+  const { realm } = config;
   const policy = options.policy ?? (await loadPolicy(config.policyFile));
-  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const logger = options.logger ?? pino({ level: settings.log.level ?? 'warn' });
   const ledger = new Ledger({ kafka, logger, ...(options.topics ? { topics: options.topics } : {}) });
   await ledger.requireTopics();
   const pool = new pg.Pool({ connectionString: database.url, max: 3 });

@@ -3,16 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import pg from 'pg';
 import { pino } from 'pino';
-import { databaseConfig, kafkaConfig, keycloakConfig, type Env } from '#config';
+import { databaseConfig, kafkaConfig, keycloakConfig, loadConfig, type Env } from '#config';
 import { CutoverRefusedError, parseReconcilerPolicy, type ReconcilerPolicy } from '#domain';
 import { createEvent, isEventOf, type LedgerEvent } from '#events';
 import { KeycloakRealm } from '#keycloak';
 import { decodeRecord, Ledger } from '#ledger';
 import { BridgeDailyTraffic } from '#bridge';
-import { projectUntilCaughtUp } from '#projector';
-import { keycloakAdminLogin, MailCatcher } from '#stack';
+import { projectorSections, projectUntilCaughtUp } from '#projector';
+import { keycloakAdminLogin, localConfig, MailCatcher } from '#stack';
 import { formatCriteriaReport } from './criteria-report.js';
-import { openReconciler, openStatusReader } from './reconciler-runtime.js';
+import { openReconciler, openStatusReader, reconcilerSections, statusSections } from './reconciler-runtime.js';
 import { serveCutoverStatus } from './status-api.js';
 
 /**
@@ -144,7 +144,7 @@ describe('reconciler on the real stack', () => {
     const publisher = await ledger.publisher();
     await publisher.publish(everyone.flatMap(facts));
     await publisher.close();
-    await projectUntilCaughtUp(env);
+    await projectUntilCaughtUp(loadConfig(env, projectorSections));
   }, 300_000);
 
   afterAll(async () => {
@@ -156,11 +156,11 @@ describe('reconciler on the real stack', () => {
   }, 300_000);
 
   const open = async () =>
-    openReconciler(env, { admin: await keycloakAdminLogin(env), policy, bridgeTraffic: quietBridge });
+    openReconciler(await localConfig(env, reconcilerSections), { policy, bridgeTraffic: quietBridge });
   const now = new Date(Date.parse(importedAt) + 46 * day);
 
   it('reads the status without changing the realm or creating the journal, also over HTTP', async () => {
-    const status = await openStatusReader(env, { policy, bridgeTraffic: quietBridge });
+    const status = await openStatusReader(loadConfig(env, statusSections), { policy, bridgeTraffic: quietBridge });
     try {
       const report = await status.status.criteria(now);
       assert.equal(report.cutover.phase, 'parallel-run');
@@ -220,7 +220,7 @@ describe('reconciler on the real stack', () => {
       assert.equal(pass.sent + pass.alreadyClaimed, 3);
       assert.ok(pass.alreadyClaimed >= 1);
       assert.deepEqual(pass.skipped, { 'disabled-in-cognito': 1, 'disabled-in-target': 1 });
-      await projectUntilCaughtUp(env);
+      await projectUntilCaughtUp(loadConfig(env, projectorSections));
 
       // A later pass with the resets projected: nobody is due until the first reminder.
       const third = await second.reconciler.pass({ now: new Date(now.getTime() + day), pace: async () => undefined });
@@ -299,7 +299,7 @@ describe('reconciler on the real stack', () => {
   }, 300_000);
 
   it('lists, before retirement, who would need attention on a return to Cognito', async () => {
-    const status = await openStatusReader(env, { policy, bridgeTraffic: quietBridge });
+    const status = await openStatusReader(loadConfig(env, statusSections), { policy, bridgeTraffic: quietBridge });
     try {
       const report = await status.status.rollbackReport();
       // fay's password came through the bridge (Cognito checked it); eve is disabled in Keycloak only.
@@ -314,7 +314,7 @@ describe('reconciler on the real stack', () => {
 
   it("measures the bridge criteria from the bridge's daily counts, the ledger's lower bound before them", async () => {
     const bridgeCriteria = async () => {
-      const status = await openStatusReader(env, { policy });
+      const status = await openStatusReader(loadConfig(env, statusSections), { policy });
       try {
         const { criteria } = await status.status.criteria(now);
         return Object.fromEntries(

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Pool } from 'pg';
-import type { ReconcilerConfig } from '#config';
+import type { ReconcilerConfig, ResetMailConfig } from '#config';
 import {
   decideAutomaticAdvance,
   decideDueReset,
@@ -34,7 +34,7 @@ export interface ReconcilerDeps {
   readonly publisher: LedgerPublisher;
   readonly pool: Pool;
   readonly mailer: ResetMailer;
-  readonly config: ReconcilerConfig;
+  readonly config: ReconcilerConfig & { readonly smtp: ResetMailConfig };
   readonly policy: ReconcilerPolicy;
   readonly realm: string;
   readonly logger: Logger;

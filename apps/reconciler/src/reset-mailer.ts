@@ -1,5 +1,5 @@
 import type { KeycloakRealm } from '#keycloak';
-import type { ReconcilerConfig } from '#config';
+import type { ResetMailConfig } from '#config';
 
 export type TargetAccount = 'enabled' | 'disabled' | 'deleted';
 
@@ -12,7 +12,7 @@ export class ResetMailer {
    * `execute-actions-email` admin event is how a restart learns whether an interrupted send left
    * (Keycloak saves no user event for it; reference/keycloak-local.md, section 5).
    */
-  async prepareRealm(smtp: ReconcilerConfig['smtp']): Promise<void> {
+  async prepareRealm(smtp: ResetMailConfig): Promise<void> {
     const realm = this.realm.name;
     await this.realm.call('configure realm SMTP', (client) =>
       client.realms.update(

@@ -1,4 +1,10 @@
-export { WatcherModule, watcherSettingsOf, type WatcherSettings } from './watcher.module.js';
+export {
+  WatcherModule,
+  watcherSections,
+  watcherSettingsOf,
+  type WatcherRuntimeConfig,
+  type WatcherSettings,
+} from './watcher.module.js';
 export {
   TargetWatch,
   WATCHER_SOURCE,

@@ -3,16 +3,24 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { NestFactory } from '@nestjs/core';
 import pg from 'pg';
-import { databaseConfig, importerConfig, kafkaConfig, keycloakConfig, watcherConfig, type Env } from '#config';
+import {
+  databaseConfig,
+  importerConfig,
+  kafkaConfig,
+  keycloakConfig,
+  loadConfig,
+  watcherConfig,
+  type Env,
+} from '#config';
 import { createEvent, type LedgerEvent, type UserExportedData } from '#events';
 import { ImporterModule, ImportRun } from '#importer';
 import { KeycloakRealm } from '#keycloak';
 import { decodeRecord, Ledger } from '#ledger';
-import { projectUntilCaughtUp } from '#projector';
-import { openStatusReader } from '#reconciler';
-import { keycloakAdminLogin } from '#stack';
+import { projectorSections, projectUntilCaughtUp } from '#projector';
+import { openStatusReader, statusSections } from '#reconciler';
+import { keycloakAdminLogin, localConfig } from '#stack';
 import { TargetWatch, type WatchReport } from './target-watch.js';
-import { WatcherModule, watcherSettingsOf } from './watcher.module.js';
+import { WatcherModule, watcherSections, watcherSettingsOf } from './watcher.module.js';
 
 /*
  * The ledger-vs-target reconciliation on the real stack: users are exported into the ledger and
@@ -63,7 +71,7 @@ async function facts(): Promise<LedgerEvent[]> {
 }
 
 async function watch(): Promise<WatchReport> {
-  const settings = watcherSettingsOf(env, await keycloakAdminLogin(env));
+  const settings = watcherSettingsOf(await localConfig(env, watcherSections));
   const app = await NestFactory.createApplicationContext(WatcherModule.register(settings), { logger: false });
   try {
     return await app.get(TargetWatch).run({
@@ -164,7 +172,7 @@ describe('ledger vs target reconciliation on the real stack (Kafka, PostgreSQL, 
     assert.equal(second.openDisagreements, 3);
     assert.equal((await facts()).filter((e) => e.type === 'TargetDisagreementFound').length, 3);
 
-    const { metrics } = await projectUntilCaughtUp(env);
+    const { metrics } = await projectUntilCaughtUp(loadConfig(env, projectorSections));
     assert.deepEqual(metrics.disagreements, { open: 3, users: 3 });
     // Healed in the projection: the stranded user's password is still to migrate, so the bridge and
     // the long-tail resets treat them again; the deleted user is to import again.
@@ -172,7 +180,7 @@ describe('ledger vs target reconciliation on the real stack (Kafka, PostgreSQL, 
     assert.equal(metrics.byStatus.imported, keys.length - 1);
     assert.equal(metrics.byStatus.exported, 1);
 
-    const status = await openStatusReader(env);
+    const status = await openStatusReader(loadConfig(env, statusSections));
     try {
       const report = await status.status.criteria(new Date());
       assert.equal(report.measured.openDisagreements, 3);
@@ -191,7 +199,7 @@ describe('ledger vs target reconciliation on the real stack (Kafka, PostgreSQL, 
     const report = await watch();
     assert.equal(report.disagreementsResolved, 1);
     assert.equal(report.openDisagreements, 2);
-    const { metrics } = await projectUntilCaughtUp(env);
+    const { metrics } = await projectUntilCaughtUp(loadConfig(env, projectorSections));
     assert.deepEqual(metrics.disagreements, { open: 2, users: 2 });
   });
 });

@@ -16,7 +16,7 @@ import {
 import { ImporterModule, ImportRun, importMapping } from '#importer';
 import type { KeycloakRealm } from '#keycloak';
 import { decodeRecord, Ledger } from '#ledger';
-import { keycloakAdminLogin } from '#stack';
+import { keycloakAdminLogin, localConfig } from '#stack';
 import { JourneyRealms } from './journeys/journey-realms.js';
 import {
   completeTotpSetup,
@@ -29,7 +29,7 @@ import { EventCursorStore } from './event-cursor-store.js';
 import { rehearseUserJourneys } from './journeys/user-journey-rehearsal.js';
 import { TargetWatch, type WatchReport } from './target-watch.js';
 import { WatcherBusyError } from './watcher-busy-error.js';
-import { WatcherModule, watcherSettingsOf } from './watcher.module.js';
+import { WatcherModule, watcherSections, watcherSettingsOf } from './watcher.module.js';
 
 /*
  * The watcher on the real stack: users are exported into the ledger (UserExported facts written
@@ -118,7 +118,7 @@ let provider: KeycloakRealm;
 const targetIds = new Map<string, string>();
 
 async function watch(options: { follow?: boolean; reconcile: boolean; signal?: AbortSignal }): Promise<WatchReport> {
-  const settings = watcherSettingsOf(env, await keycloakAdminLogin(env));
+  const settings = watcherSettingsOf(await localConfig(env, watcherSections));
   const app = await NestFactory.createApplicationContext(WatcherModule.register(settings), { logger: false });
   try {
     return await app.get(TargetWatch).run({

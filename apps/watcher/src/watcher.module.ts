@@ -1,17 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { pino, type Logger } from 'pino';
-import {
-  databaseConfig,
-  importerConfig,
-  kafkaConfig,
-  keycloakConfig,
-  watcherConfig,
-  type DatabaseConfig,
-  type Env,
-  type ImporterConfig,
-  type KafkaConfig,
-  type KeycloakConfig,
-  type WatcherConfig,
+import type {
+  ConfigOf,
+  DatabaseConfig,
+  ImporterConfig,
+  KafkaConfig,
+  KeycloakConfig,
+  SectionName,
+  WatcherConfig,
 } from '#config';
 import { importMapping } from '#importer';
 import { KeycloakRealm, UserDirectory, UserEventLog, type AdminCredentials } from '#keycloak';
@@ -32,15 +28,27 @@ export interface WatcherSettings {
   readonly logger?: Logger;
 }
 
-/** Reads and validates every setting the watcher needs, so a bad one costs nothing and names itself. */
-export function watcherSettingsOf(env: Env, admin: AdminCredentials): WatcherSettings {
+/** The settings the watcher uses (`ledger watch`). */
+export const watcherSections = [
+  'kafka',
+  'keycloak',
+  'keycloakAdmin',
+  'database',
+  'watcher',
+  'importer',
+] as const satisfies readonly SectionName[];
+export type WatcherRuntimeConfig = ConfigOf<(typeof watcherSections)[number]>;
+
+/** The watcher's module settings from its validated configuration. */
+export function watcherSettingsOf(config: WatcherRuntimeConfig): WatcherSettings {
   return {
-    kafka: kafkaConfig(env),
-    keycloak: keycloakConfig(env),
-    database: databaseConfig(env),
-    watcher: watcherConfig(env),
-    importer: importerConfig(env),
-    admin,
+    kafka: config.kafka,
+    keycloak: config.keycloak,
+    database: config.database,
+    watcher: config.watcher,
+    importer: config.importer,
+    admin: config.keycloakAdmin,
+    ...(config.log.level ? { logger: pino({ level: config.log.level }, process.stderr) } : {}),
   };
 }
 

@@ -21,6 +21,7 @@ export interface LedgerOptions {
   readonly kafka: KafkaConfig;
   /** Overrides the topics named by the configured prefix. */
   readonly topics?: LedgerTopics;
+  /** Default: `info` on stdout; a process's composition root passes one at LOG_LEVEL. */
   readonly logger?: Logger;
   /** How long a connection attempt may take before the broker counts as unreachable. */
   readonly connectionTimeoutMs?: number;
@@ -40,7 +41,7 @@ export class Ledger {
 
   constructor(options: LedgerOptions) {
     this.topics = options.topics ?? topicsWithPrefix(options.kafka.topicPrefix);
-    this.logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+    this.logger = options.logger ?? pino({ level: 'info' });
     this.brokers = options.kafka.brokers;
     this.clientId = options.kafka.clientId;
     this.connectionTimeoutMs = options.connectionTimeoutMs ?? 3000;

@@ -6,6 +6,7 @@ import { stackConfig, type Env, type StackConfig } from '#config';
 import { assertLoopbackPortFree, loopbackPortFree } from './loopback-port.js';
 import type { ComponentStatus, StackComponent } from './stack-component.js';
 import { StackProcess } from './stack-process.js';
+import { localProfileEnv } from './local-profile-env.js';
 
 const emulatorScript = join(
   dirname(createRequire(import.meta.url).resolve('cognito-local/package.json')),
@@ -38,7 +39,7 @@ export class CognitoComponent implements StackComponent {
   private readonly shim: StackProcess;
 
   constructor(private readonly env: Env) {
-    this.stack = stackConfig(env);
+    this.stack = stackConfig(localProfileEnv(env));
     this.dir = resolve(this.stack.dir, 'cognito');
     this.emulator = new StackProcess({
       name: 'cognito-local',

@@ -9,7 +9,14 @@ export { KafkaComponent } from './kafka-component.js';
 export { CognitoComponent } from './cognito-component.js';
 export { KeycloakServer } from './keycloak-server.js';
 export { MailCatcher, type CaughtMail } from './mail-catcher.js';
-export { keycloakAdminLogin, keycloakCredentialsFile, type KeycloakAdminLogin } from './keycloak-admin-credentials.js';
+export {
+  keycloakAdminLogin,
+  keycloakCredentialsFile,
+  withLocalStackCredentials,
+  type KeycloakAdminLogin,
+} from './keycloak-admin-credentials.js';
+export { localConfig } from './local-config.js';
+export { localProfileEnv } from './local-profile-env.js';
 export { PostgresComponent, type SchemaMigrator } from './postgres-component.js';
 export { LocalStack, localStack, type ComponentOutcome } from './local-stack.js';
 export {

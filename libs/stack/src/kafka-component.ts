@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
-import { ConfigError, kafkaConfig, stackConfig, type Env, type KafkaConfig, type StackConfig } from '#config';
+import { ConfigError, loadConfig, type Env, type KafkaConfig, type StackConfig } from '#config';
 import { Ledger } from '#ledger';
 import { findJava, type Java } from './find-java.js';
 import { ensureKafkaLibs } from './kafka-libs.js';
@@ -16,6 +16,7 @@ import { projectRoot } from './project-root.js';
 import type { ComponentStatus, StackComponent } from './stack-component.js';
 import { StackError } from './stack-error.js';
 import { StackProcess } from './stack-process.js';
+import { localProfileEnv } from './local-profile-env.js';
 
 const execFileAsync = promisify(execFile);
 const log4jConfig = join(projectRoot, 'infra', 'kafka', 'log4j2.xml');
@@ -34,8 +35,9 @@ export class KafkaComponent implements StackComponent {
   private readonly ledger: Ledger;
 
   constructor(private readonly env: Env) {
-    this.stack = stackConfig(env);
-    this.kafka = kafkaConfig(env);
+    const config = loadConfig(localProfileEnv(env), ['stack', 'kafka']);
+    this.stack = config.stack;
+    this.kafka = config.kafka;
     this.dir = resolve(this.stack.dir, 'kafka');
     this.properties = join(this.dir, 'server.properties');
     this.dataDir = join(this.dir, 'data');

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { keycloakConfig, stackConfig, type Env } from '#config';
+import { keycloakAdminConfig, stackConfig, type Env } from '#config';
+import { localProfileEnv } from './local-profile-env.js';
 import { StackError } from './stack-error.js';
 
 export interface KeycloakAdminLogin {
@@ -14,17 +15,19 @@ export function keycloakCredentialsFile(env: Env): string {
 }
 
 /**
- * The Keycloak administrator: KEYCLOAK_ADMIN_PASSWORD when set; otherwise the local stack's own,
- * generated at random once per stack folder and kept in `<STACK_DIR>/keycloak/admin-credentials.json`
- * (mode 0600, never printed). Keycloak takes the bootstrap admin only when it creates its master
- * realm, so the file must exist before the first start and stay with the database it was used for.
+ * `env` with the local stack's Keycloak administrator as KEYCLOAK_ADMIN_USERNAME and
+ * KEYCLOAK_ADMIN_PASSWORD, unless KEYCLOAK_ADMIN_PASSWORD is set already. The local stack generates
+ * it at random once per stack folder, into `<STACK_DIR>/keycloak/admin-credentials.json` (mode
+ * 0600, never printed); `create` generates it when missing (before Keycloak's first start:
+ * Keycloak takes the bootstrap admin only when it creates its master realm, so the file must stay
+ * with the database it was used for). Without the file and without `create`, `env` is returned
+ * as it is, and the configuration then reports the password as missing.
  */
-export async function keycloakAdminLogin(
+export async function withLocalStackCredentials(
   env: Env,
   options: { create: boolean } = { create: false },
-): Promise<KeycloakAdminLogin> {
-  const config = keycloakConfig(env);
-  if (config.adminPassword !== undefined) return { username: config.adminUsername, password: config.adminPassword };
+): Promise<Env> {
+  if (env.KEYCLOAK_ADMIN_PASSWORD) return env;
   const file = keycloakCredentialsFile(env);
   const stored = await readFile(file, 'utf8').then(
     (text) => JSON.parse(text) as KeycloakAdminLogin,
@@ -35,16 +38,25 @@ export async function keycloakAdminLogin(
       });
     },
   );
-  if (stored) return stored;
-  if (!options.create) {
-    throw new StackError(
-      'keycloak',
-      `no admin credentials: set KEYCLOAK_ADMIN_PASSWORD, or run "ledger stack up" to create ${file}`,
-    );
-  }
-  const login = { username: config.adminUsername, password: randomBytes(24).toString('base64url') };
+  if (stored) return { ...env, KEYCLOAK_ADMIN_USERNAME: stored.username, KEYCLOAK_ADMIN_PASSWORD: stored.password };
+  if (!options.create) return env;
+  const login = keycloakAdminConfig({ ...env, KEYCLOAK_ADMIN_PASSWORD: randomBytes(24).toString('base64url') });
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(login)}\n`, { mode: 0o600, flag: 'wx' });
+  await writeFile(file, `${JSON.stringify({ username: login.username, password: login.password })}\n`, {
+    mode: 0o600,
+    flag: 'wx',
+  });
   await chmod(file, 0o600);
-  return login;
+  return { ...env, KEYCLOAK_ADMIN_USERNAME: login.username, KEYCLOAK_ADMIN_PASSWORD: login.password };
+}
+
+/**
+ * The Keycloak administrator of the local stack (tests, benchmarks, the stack's own Keycloak):
+ * KEYCLOAK_ADMIN_PASSWORD when set, otherwise the generated one.
+ */
+export async function keycloakAdminLogin(
+  env: Env,
+  options: { create: boolean } = { create: false },
+): Promise<KeycloakAdminLogin> {
+  return keycloakAdminConfig(await withLocalStackCredentials(localProfileEnv(env), options));
 }

@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto';
 import { access, copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { keycloakConfig, stackConfig, type Env, type KeycloakConfig, type StackConfig } from '#config';
+import { stackConfig, type Env, type StackConfig } from '#config';
 import { findJava } from './find-java.js';
 import { keycloakAdminLogin } from './keycloak-admin-credentials.js';
+import { localProfileEnv } from './local-profile-env.js';
 import { projectRoot } from './project-root.js';
 import { assertLoopbackPortFree } from './loopback-port.js';
 import type { ComponentStatus, StackComponent } from './stack-component.js';
@@ -32,16 +33,14 @@ const firstStartTimeoutMs = 600_000;
 export class KeycloakServer implements StackComponent {
   readonly name = 'keycloak';
   private readonly stack: StackConfig;
-  private readonly keycloak: KeycloakConfig;
   private readonly dir: string;
   private readonly dist: string;
   private readonly server: StackProcess;
 
   constructor(private readonly env: Env) {
-    this.stack = stackConfig(env);
-    this.keycloak = keycloakConfig(env);
+    this.stack = stackConfig(localProfileEnv(env));
     this.dir = resolve(this.stack.dir, 'keycloak');
-    this.dist = join(this.dir, `keycloak-${this.keycloak.distVersion}`);
+    this.dist = join(this.dir, `keycloak-${this.stack.keycloakDistVersion}`);
     // Java exits 1.5-2.8 s after TERM when measured.
     this.server = new StackProcess({
       name: 'keycloak',
@@ -77,7 +76,7 @@ export class KeycloakServer implements StackComponent {
       await this.ensureDistribution(java.home, report);
       await this.ensureJitProvider(java.home, report);
       const admin = await keycloakAdminLogin(this.env, { create: true });
-      report(`starting Keycloak ${this.keycloak.distVersion} in dev mode with Java ${java.version}`);
+      report(`starting Keycloak ${this.stack.keycloakDistVersion} in dev mode with Java ${java.version}`);
       firstStart = !(await exists(this.database));
       pid = await this.server.start({
         command: join(this.dist, 'bin', 'kc.sh'),
@@ -147,7 +146,7 @@ export class KeycloakServer implements StackComponent {
    */
   private async ensureDistribution(javaHome: string, report: (line: string) => void): Promise<void> {
     if (await exists(join(this.dist, 'bin', 'kc.sh'))) return;
-    const version = this.keycloak.distVersion;
+    const version = this.stack.keycloakDistVersion;
     const zip = join(this.dir, `keycloak-quarkus-dist-${version}.zip`);
     await mkdir(this.dir, { recursive: true });
     if (!(await exists(zip))) {
@@ -191,7 +190,7 @@ export class KeycloakServer implements StackComponent {
     const source = join(projectRoot, 'infra', 'keycloak-provider');
     const jar = join(this.dist, 'providers', 'keycloak-jit-password.jar');
     const stamp = `${jar}.sha256`;
-    const fingerprint = await sourceFingerprint(source, this.keycloak.distVersion);
+    const fingerprint = await sourceFingerprint(source, this.stack.keycloakDistVersion);
     if ((await exists(jar)) && (await readFile(stamp, 'utf8').catch(() => '')) === fingerprint) return;
     report('building the JIT password provider (infra/keycloak-provider) with Maven');
     const buildDir = join(this.dir, 'jit-provider-build');
@@ -203,7 +202,7 @@ export class KeycloakServer implements StackComponent {
         '-f',
         join(source, 'pom.xml'),
         'package',
-        `-Dkeycloak.version=${this.keycloak.distVersion}`,
+        `-Dkeycloak.version=${this.stack.keycloakDistVersion}`,
         `-Dkeycloak.dist=${this.dist}`,
         `-Dprovider.build.dir=${buildDir}`,
       ],

@@ -1,4 +1,4 @@
-import { ConfigError, type Env } from '#config';
+import { ConfigError, loadConfig, type Env } from '#config';
 import { CognitoComponent } from './cognito-component.js';
 import { KafkaComponent } from './kafka-component.js';
 import { KeycloakServer } from './keycloak-server.js';
@@ -6,6 +6,7 @@ import { MailCatcher } from './mail-catcher.js';
 import { PostgresComponent, type SchemaMigrator } from './postgres-component.js';
 import type { ComponentStatus, StackComponent } from './stack-component.js';
 import { StackError } from './stack-error.js';
+import { localProfileEnv } from './local-profile-env.js';
 
 export interface ComponentOutcome {
   readonly status: ComponentStatus;
@@ -46,11 +47,16 @@ export class LocalStack {
   }
 }
 
-/** postgres first (Keycloak may keep its data there), then the servers that only need the machine. */
+/**
+ * postgres first (Keycloak may keep its data there), then the servers that only need the machine.
+ * The stack is the local profile; every setting its components read is checked here at once.
+ */
 export function localStack(env: Env, migrators: readonly SchemaMigrator[] = []): LocalStack {
+  const local = localProfileEnv(env);
+  loadConfig(local, ['stack', 'kafka', 'database']);
   return new LocalStack([
-    [new PostgresComponent(env, migrators)],
-    [new KafkaComponent(env), new CognitoComponent(env), new KeycloakServer(env), new MailCatcher(env)],
+    [new PostgresComponent(local, migrators)],
+    [new KafkaComponent(local), new CognitoComponent(local), new KeycloakServer(local), new MailCatcher(local)],
   ]);
 }
 

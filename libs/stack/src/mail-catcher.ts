@@ -4,6 +4,7 @@ import { stackConfig, type Env, type StackConfig } from '#config';
 import { assertLoopbackPortFree, loopbackPortFree } from './loopback-port.js';
 import type { ComponentStatus, StackComponent } from './stack-component.js';
 import { StackProcess } from './stack-process.js';
+import { localProfileEnv } from './local-profile-env.js';
 
 // maildev exports only its ESM entry (no package.json, no `require`); the CLI sits next to it.
 const maildevScript = join(dirname(fileURLToPath(import.meta.resolve('maildev'))), 'bin', 'maildev.js');
@@ -29,7 +30,7 @@ export class MailCatcher implements StackComponent {
   private readonly process: StackProcess;
 
   constructor(private readonly env: Env) {
-    this.stack = stackConfig(env);
+    this.stack = stackConfig(localProfileEnv(env));
     this.process = new StackProcess({
       name: 'maildev',
       dir: resolve(this.stack.dir, 'mail'),

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { databaseConfig, type Env } from '#config';
 import type { ComponentStatus, StackComponent } from './stack-component.js';
 import { StackError } from './stack-error.js';
+import { localProfileEnv } from './local-profile-env.js';
 
 /** Brings the projections' schema up to date; must be idempotent (applies only what is pending). */
 export interface SchemaMigrator {
@@ -25,7 +26,7 @@ export class PostgresComponent implements StackComponent {
     env: Env,
     private readonly migrators: readonly SchemaMigrator[] = [],
   ) {
-    this.url = databaseConfig(env).url;
+    this.url = databaseConfig(localProfileEnv(env)).url;
     const parsed = new URL(this.url);
     this.database = decodeURIComponent(parsed.pathname.slice(1)) || 'postgres';
     this.where = `${parsed.host}/${this.database}`;

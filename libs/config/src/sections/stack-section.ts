@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { section } from '../section.js';
+import { nonEmpty, port } from '../setting-rules.js';
+
+/** Where the local stack keeps its downloads, data and logs, and the loopback ports it uses. */
+export interface StackConfig {
+  readonly dir: string;
+  readonly kafkaPort: number;
+  readonly kafkaControllerPort: number;
+  readonly cognitoPort: number;
+  readonly cognitoLocalPort: number;
+  readonly keycloakPort: number;
+  readonly keycloakManagementPort: number;
+  /** The local SMTP catcher (maildev): Keycloak's realm SMTP points at `mailSmtpPort`, its REST API is on `mailWebPort`. */
+  readonly mailSmtpPort: number;
+  readonly mailWebPort: number;
+  readonly javaHome: string | undefined;
+  /** The `keycloak-quarkus-dist` version the local stack fetches from Maven Central. */
+  readonly keycloakDistVersion: string;
+}
+
+export const stackSection = section(
+  {
+    STACK_DIR: nonEmpty.default('.stack'),
+    KAFKA_PORT: port.default(19092),
+    KAFKA_CONTROLLER_PORT: port.default(19093),
+    COGNITO_PORT: port.default(19229),
+    COGNITO_LOCAL_PORT: port.default(19230),
+    KEYCLOAK_PORT: port.default(18080),
+    KEYCLOAK_MANAGEMENT_PORT: port.default(18081),
+    MAIL_SMTP_PORT: port.default(18025),
+    MAIL_WEB_PORT: port.default(18026),
+    JAVA_HOME: nonEmpty.optional(),
+    KEYCLOAK_DIST_VERSION: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, { error: 'must be a version such as 26.7.3' })
+      .default('26.7.3'),
+  },
+  (v): StackConfig => ({
+    dir: v.STACK_DIR,
+    kafkaPort: v.KAFKA_PORT,
+    kafkaControllerPort: v.KAFKA_CONTROLLER_PORT,
+    cognitoPort: v.COGNITO_PORT,
+    cognitoLocalPort: v.COGNITO_LOCAL_PORT,
+    keycloakPort: v.KEYCLOAK_PORT,
+    keycloakManagementPort: v.KEYCLOAK_MANAGEMENT_PORT,
+    mailSmtpPort: v.MAIL_SMTP_PORT,
+    mailWebPort: v.MAIL_WEB_PORT,
+    javaHome: v.JAVA_HOME,
+    keycloakDistVersion: v.KEYCLOAK_DIST_VERSION,
+  }),
+);
