@@ -1,6 +1,11 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const onlyLedgerTalksToKafka = { name: 'kafkajs', message: 'Only libs/ledger talks to Kafka.' };
+const onlyProjectionsTalksToPostgres = ['pg', 'pg-copy-streams'].map((name) => ({
+  name,
+  message: 'Only libs/projections talks to PostgreSQL (#projections: openPostgres, migrateSchema, its repositories).',
+}));
 const specsRunOnJest = {
   name: 'node:test',
   message: 'Specs run on jest: `node tools/jest-codemod.ts` converts a node:test spec.',
@@ -16,9 +21,18 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'kafkajs', message: 'Only libs/ledger talks to Kafka.' }, specsRunOnJest] },
+        { paths: [onlyLedgerTalksToKafka, ...onlyProjectionsTalksToPostgres, specsRunOnJest] },
       ],
     },
+  },
+  // Tests and benchmarks inspect the tables directly; the local stack creates the database itself.
+  {
+    files: ['**/*.spec.ts', 'test/**/*.ts', 'apps/*/test/**/*.ts', 'bench/**/*.ts', 'libs/stack/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [onlyLedgerTalksToKafka, specsRunOnJest] }] },
+  },
+  {
+    files: ['libs/projections/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [onlyLedgerTalksToKafka, specsRunOnJest] }] },
   },
   { files: ['libs/ledger/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [specsRunOnJest] }] } },
   {

@@ -23,18 +23,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import type { PoolClient } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { databaseConfig, kafkaConfig, loadConfig } from '#config';
 import { evolveUserMigration, initialUserMigration, summarizeUserMigration, type UserFact } from '#domain';
 import type { LedgerEvent } from '#events';
 import { Ledger, topicsWithPrefix, type EventBatch } from '#ledger';
-import { openProjectionDataSource, projectorSections, projectUntilCaughtUp, serveProjector } from '#projector';
+import {
+  addCounterContribution,
+  MigrationUser,
+  openPostgres,
+  openProjectionDataSource,
+  ProjectionOffset,
+  UserEvent,
+  userRowOf,
+} from '#projections';
+import { projectorSections, projectUntilCaughtUp, serveProjector } from '#projector';
 import { localStack } from '#stack';
-import { MigrationUser, ProjectionOffset, UserEvent } from '../apps/projector/src/entities/index.js';
-import { addCounterContribution } from '../apps/projector/src/progress-contributions.js';
-import { userRowOf } from '../apps/projector/src/user-row.js';
 import { syntheticLedger } from '../apps/projector/test/synthetic-ledger.js';
 
 const totalEvents = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -90,11 +96,11 @@ async function main(): Promise<void> {
   const naive = await naiveProjection(ledger, `bench_naive_${run}`, `${prefix}-naive`);
   log(`naive: ${naive.events} facts in ${naive.seconds.toFixed(1)} s = ${Math.round(naive.events / naive.seconds)}/s`);
 
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  const db = await openPostgres({ url: databaseUrl, application: 'bench', maxConnections: 1 });
   for (const name of [schema, `bench_naive_${run}`, `bench_copy_${run}`]) {
-    if (!process.env.BENCH_KEEP) await pool.query(`drop schema if exists "${name}" cascade`);
+    if (!process.env.BENCH_KEEP) await db.query(`drop schema if exists "${name}" cascade`);
   }
-  await pool.end();
+  await db.destroy();
 
   const projectRate = project.run.eventsPerSecond;
   const copyRate = Math.round(published.events / copy.seconds);
@@ -202,11 +208,11 @@ async function measureQueries(env: NodeJS.ProcessEnv, schema: string) {
     await server.close();
   }
   times.sort((a, b) => a - b);
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  const db = await openPostgres({ url: databaseUrl, application: 'bench', maxConnections: 1 });
   const started = performance.now();
-  await pool.query(`select * from "${schema}".completion_metrics`);
+  await db.query(`select * from "${schema}".completion_metrics`);
   const viewMs = Math.round(performance.now() - started);
-  await pool.end();
+  await db.destroy();
   const at = (q: number) => Number(times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1));
   return { p50Ms: at(0.5), p95Ms: at(0.95), maxMs: at(1), viewMs };
 }
@@ -253,7 +259,7 @@ async function saveOne(
   const row = userRowOf(state, summary);
   const entity = users.create();
   for (const column of users.metadata.columns) {
-    (entity as unknown as Record<string, unknown>)[column.propertyName] = row[column.databaseName];
+    (entity as unknown as Record<string, unknown>)[column.propertyName] = row[column.propertyName as keyof typeof row];
   }
   await users.save(entity);
   await manager.getRepository(UserEvent).save({
@@ -285,12 +291,14 @@ async function saveOne(
     .save({ topic: record.topic, partition: record.partition, nextOffset: String(BigInt(record.offset) + 1n) });
 }
 
-/** Dumps the projected rows to files (untimed), then times COPY FROM into empty tables of the same definition. */
+/**
+ * Dumps the projected rows to files (untimed), then times COPY FROM into empty tables of the same
+ * definition: raw COPY is the yardstick, so it runs on the data source's own pg connection.
+ */
 async function copyRows(source: string, copySchema: string): Promise<{ rows: number; seconds: number }> {
-  const dataSource: DataSource = await openProjectionDataSource(databaseUrl, copySchema);
-  await dataSource.destroy();
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
+  const dataSource = await openProjectionDataSource(databaseUrl, copySchema);
+  const runner = dataSource.createQueryRunner();
+  const client = (await runner.connect()) as PoolClient;
   const tables = ['migration_user', 'user_event', 'id_translation'];
   const files = tables.map((table) => join(tmpdir(), `bench-copy-${copySchema}-${table}.bin`));
   try {
@@ -309,7 +317,8 @@ async function copyRows(source: string, copySchema: string): Promise<{ rows: num
     }
     return { rows, seconds: (performance.now() - started) / 1000 };
   } finally {
-    await client.end();
+    await runner.release();
+    await dataSource.destroy();
     for (const file of files) await rm(file, { force: true });
   }
 }

@@ -21,7 +21,8 @@ import {
   type UserFact,
 } from '#domain';
 import { Ledger } from '#ledger';
-import { projectorSections, projectUntilCaughtUp, type CompletionMetrics } from '#projector';
+import type { CompletionMetrics } from '#projections';
+import { projectorSections, projectUntilCaughtUp } from '#projector';
 import { openStatusReader, statusSections } from '#reconciler';
 import { generatedLedger, type GeneratedLedger } from './support/generated-ledger.js';
 

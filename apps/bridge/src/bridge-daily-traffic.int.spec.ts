@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
-import pg from 'pg';
 import { pino } from 'pino';
+import type { DataSource } from 'typeorm';
 import { databaseConfig } from '#config';
 import type { LoginOutcome } from '#domain';
+import { openPostgres } from '#projections';
 import { BridgeDailyTraffic } from './bridge-daily-traffic.js';
 import { CountedPasswordCheck } from './counted-password-check.js';
 
@@ -17,7 +18,7 @@ const throttled: LoginOutcome = { kind: 'temporarily-unavailable', cause: 'throt
 const unreachable: LoginOutcome = { kind: 'temporarily-unavailable', cause: 'unreachable' };
 
 describe('BridgeDailyTraffic', () => {
-  const pool = new pg.Pool({ connectionString: databaseConfig(process.env).url, max: 2 });
+  let db: DataSource;
   const logLines: string[] = [];
   const logger = pino(
     new Writable({
@@ -32,23 +33,24 @@ describe('BridgeDailyTraffic', () => {
 
   const days = async () =>
     (
-      await pool.query<{ day: string; cognito_calls: string; unavailable: string }>(
+      (await db.query(
         `select to_char(day, 'YYYY-MM-DD') as day, cognito_calls, unavailable
            from "${schema}".bridge_daily_traffic order by day`,
-      )
-    ).rows.map((r) => [r.day, Number(r.cognito_calls), Number(r.unavailable)]);
+      )) as { day: string; cognito_calls: string; unavailable: string }[]
+    ).map((r) => [r.day, Number(r.cognito_calls), Number(r.unavailable)]);
 
   beforeAll(async () => {
-    traffic = await BridgeDailyTraffic.open({ pool, schema, logger, flushEveryMs: 0, now: () => clock });
+    db = await openPostgres({ url: databaseConfig(process.env).url, application: 'test', maxConnections: 2 });
+    traffic = await BridgeDailyTraffic.open({ db, schema, logger, flushEveryMs: 0, now: () => clock });
   });
 
   afterAll(async () => {
-    await pool.query(`drop schema if exists "${schema}" cascade`);
-    await pool.end();
+    await db.query(`drop schema if exists "${schema}" cascade`);
+    await db.destroy();
   });
 
   it('creates its table idempotently and writes nothing before a flush', async () => {
-    await BridgeDailyTraffic.open({ pool, schema, logger, flushEveryMs: 0 }).then((again) => again.close());
+    await BridgeDailyTraffic.open({ db, schema, logger, flushEveryMs: 0 }).then((again) => again.close());
     traffic.record(valid);
     assert.deepEqual(await days(), []);
   });
@@ -73,13 +75,13 @@ describe('BridgeDailyTraffic', () => {
   });
 
   it('keeps the counts of a failed flush for the next one and logs the failure', async () => {
-    await pool.query(`alter table "${schema}".bridge_daily_traffic rename to bridge_daily_traffic_away`);
+    await db.query(`alter table "${schema}".bridge_daily_traffic rename to bridge_daily_traffic_away`);
     traffic.record(throttled);
     await traffic.flush();
     traffic.record(valid);
     await traffic.flush();
     assert.equal(logLines.filter((l) => l.includes('bridge traffic flush failed')).length, 2);
-    await pool.query(`alter table "${schema}".bridge_daily_traffic_away rename to bridge_daily_traffic`);
+    await db.query(`alter table "${schema}".bridge_daily_traffic_away rename to bridge_daily_traffic`);
     await traffic.close();
     assert.deepEqual(await days(), [
       ['2026-03-01', 2, 1],
@@ -88,7 +90,7 @@ describe('BridgeDailyTraffic', () => {
   });
 
   it('counts each check that reaches Cognito by how it ended', async () => {
-    const counted = await BridgeDailyTraffic.open({ pool, schema, logger, flushEveryMs: 0, now: () => clock });
+    const counted = await BridgeDailyTraffic.open({ db, schema, logger, flushEveryMs: 0, now: () => clock });
     const answers = [valid, throttled, wrong];
     const check = new CountedPasswordCheck({ check: async () => answers.shift()! }, counted);
     for (let i = 0; i < 3; i++) await check.check('someone', 'a-password', {});
@@ -97,7 +99,7 @@ describe('BridgeDailyTraffic', () => {
   });
 
   it('flushes on its own about every interval', async () => {
-    const timed = await BridgeDailyTraffic.open({ pool, schema, logger, flushEveryMs: 50, now: () => clock });
+    const timed = await BridgeDailyTraffic.open({ db, schema, logger, flushEveryMs: 50, now: () => clock });
     timed.record(valid);
     await new Promise((resolve) => setTimeout(resolve, 250));
     assert.deepEqual((await days())[1], ['2026-03-02', 9, 3]);

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import type pg from 'pg';
+import type { DataSource } from 'typeorm';
 import type { LoginOutcome } from '#domain';
+import { BridgeTrafficCounts } from '#projections';
 
 /** The counts of one UTC day, as the reconciler's `bridge-error-rate` criterion reads them. */
 interface DayCounts {
@@ -9,7 +10,7 @@ interface DayCounts {
 }
 
 export interface BridgeDailyTrafficOptions {
-  readonly pool: pg.Pool;
+  readonly db: DataSource;
   /** The schema of the projector's `migration_user`, where the reconciler also looks. */
   readonly schema: string;
   readonly logger: Logger;
@@ -20,7 +21,8 @@ export interface BridgeDailyTrafficOptions {
 
 /**
  * Counts the bridge's Cognito AdminInitiateAuth calls per UTC day, and those that ended as
- * "temporarily unavailable", in `<schema>.bridge_daily_traffic`. A login only adds to counters in
+ * "temporarily unavailable", in `<schema>.bridge_daily_traffic` (libs/projections'
+ * BridgeTrafficCounts). A login only adds to counters in
  * memory; one upsert per interval writes them, so the login latency does not depend on PostgreSQL.
  * Counts a flush could not write stay pending and go with the next one.
  */
@@ -28,11 +30,11 @@ export class BridgeDailyTraffic {
   private pending = new Map<string, DayCounts>();
   private flushing: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout | undefined;
-  private readonly table: string;
+  private readonly counts: BridgeTrafficCounts;
   private readonly now: () => Date;
 
   private constructor(private readonly options: BridgeDailyTrafficOptions) {
-    this.table = `"${options.schema}".bridge_daily_traffic`;
+    this.counts = new BridgeTrafficCounts(options.db, options.schema);
     this.now = options.now ?? (() => new Date());
     const every = options.flushEveryMs ?? 1000;
     if (every > 0) {
@@ -41,20 +43,10 @@ export class BridgeDailyTraffic {
     }
   }
 
-  /**
-   * Creates the table when missing. By hand rather than as a TypeORM migration: the bridge talks
-   * to PostgreSQL through a plain pg pool and owns nothing else there, and the one table is
-   * additive, so `if not exists` at start is all the migration it needs.
-   */
+  /** Creates the table, or brings it up to date, through libs/projections' migrations. */
   static async open(options: BridgeDailyTrafficOptions): Promise<BridgeDailyTraffic> {
     const traffic = new BridgeDailyTraffic(options);
-    await options.pool.query(`create schema if not exists "${options.schema}"`);
-    await options.pool.query(`
-      create table if not exists ${traffic.table} (
-        day date primary key,
-        cognito_calls bigint not null default 0,
-        unavailable bigint not null default 0
-      )`);
+    await traffic.counts.ensure();
     return traffic;
   }
 
@@ -86,18 +78,8 @@ export class BridgeDailyTraffic {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
-    const values: (string | number)[] = [];
-    const rows = [...batch].map(([day, counts], i) => {
-      values.push(day, counts.calls, counts.unavailable);
-      return `($${i * 3 + 1}::date, $${i * 3 + 2}::bigint, $${i * 3 + 3}::bigint)`;
-    });
     try {
-      await this.options.pool.query(
-        `insert into ${this.table} as t (day, cognito_calls, unavailable) values ${rows.join(', ')}
-         on conflict (day) do update set cognito_calls = t.cognito_calls + excluded.cognito_calls,
-                                         unavailable = t.unavailable + excluded.unavailable`,
-        values,
-      );
+      await this.counts.add(batch);
     } catch (error) {
       // Back into the pending counts, added to whatever arrived meanwhile, for the next flush. Should
       // the upsert have committed with only its answer lost, those counts are added twice: a rate

@@ -1,9 +1,9 @@
-import pg from 'pg';
 import { pino, type Logger } from 'pino';
 import type { BridgeConfig, ConfigOf, SectionName } from '#config';
 import { createCognitoClient } from '#cognito';
 import { KeycloakRealm } from '#keycloak';
 import { Ledger } from '#ledger';
+import { openPostgres } from '#projections';
 import { BridgeDailyTraffic } from './bridge-daily-traffic.js';
 import { serveBridge, type ServedBridge } from './bridge-server.js';
 import { CognitoPasswordCheck } from './cognito-password-check.js';
@@ -61,16 +61,22 @@ export async function startBridge(
   const databaseUrl = settings.database.url;
   // The daily Cognito call counts the reconciler's bridge-error-rate criterion reads.
   // A bounded connect, so that a PostgreSQL outage delays only the counts, never close().
-  const trafficPool = new pg.Pool({ connectionString: databaseUrl, max: 1, connectionTimeoutMillis: 5000 });
-  trafficPool.on('error', (error) => logger.warn({ err: error.name }, 'bridge traffic connection lost'));
+  const trafficDb = await openPostgres({
+    url: databaseUrl,
+    schema: config.projectionSchema,
+    application: 'bridge-traffic',
+    maxConnections: 1,
+    connectTimeoutMs: 5000,
+  });
   let traffic: BridgeDailyTraffic;
+  let users: MigrationUserDirectory;
   try {
-    traffic = await BridgeDailyTraffic.open({ pool: trafficPool, schema: config.projectionSchema, logger });
+    traffic = await BridgeDailyTraffic.open({ db: trafficDb, schema: config.projectionSchema, logger });
+    users = options.users ?? (await PostgresMigrationUserDirectory.open(databaseUrl, config.projectionSchema));
   } catch (error) {
-    await trafficPool.end();
+    await trafficDb.destroy();
     throw error;
   }
-  const users = options.users ?? new PostgresMigrationUserDirectory(databaseUrl, config.projectionSchema);
 
   // AdminInitiateAuth is outside the exporter's pacing categories; the LoginGuard paces it.
   const cognito = createCognitoClient(
@@ -108,7 +114,7 @@ export async function startBridge(
   const release = async () => {
     await publisher.close();
     await traffic.close();
-    await trafficPool.end();
+    await trafficDb.destroy();
     await users.close();
     cognito.client.destroy();
   };

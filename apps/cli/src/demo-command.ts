@@ -2,11 +2,11 @@ import { Command, InvalidArgumentError } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
 import type { ConfigOf, Env, SectionName, StackConfig } from '#config';
 import { KeycloakRealm } from '#keycloak';
 import { EventIdentityAudit, Ledger, StoredPositionMismatchError, type EventIdentityFindings } from '#ledger';
 import { runDemoLoginWave, waveLoginsOf } from '#bridge';
+import { dropSchemas } from '#projections';
 import { formatCompletion, formatRunSummary, projectUntilCaughtUp } from '#projector';
 import { ResetMailer } from '#reconciler';
 import { localConfig, localProfileEnv, localStack, projectRoot } from '#stack';
@@ -273,13 +273,7 @@ const demoSchemas = [demoNamespace.PROJECTION_SCHEMA, demoNamespace.RECONCILER_S
 
 async function dropDemoSchemas(config: DemoConfig, out: (text: string) => void): Promise<void> {
   out(`   dropping ${demoSchemas.join(', ')}: they are rebuilt from this ledger\n`);
-  const client = new pg.Client({ connectionString: config.database.url });
-  await client.connect();
-  try {
-    for (const schema of demoSchemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
+  await dropSchemas(config.database.url, demoSchemas);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { isEventOf, type LedgerEvent } from '#events';
 import { isUserFact } from '#domain';
 import type { ConsumedEvent, EventBatch } from '#ledger';
-import type { ExportRunRow, OffsetOrigin, ProjectionStore, ProjectionTransaction } from './projection-store.js';
+import type { ExportRunRow, OffsetOrigin, ProjectionStore, ProjectionTransaction } from '#projections';
 import { projectUserFacts } from './user-facts-projection.js';
 
 export interface BatchOutcome {
@@ -121,34 +121,27 @@ function exportRunsOf(events: readonly LedgerEvent[]): ExportRunRow[] {
     let row: ExportRunRow | undefined;
     if (isEventOf(event, 'ExportRunStarted')) {
       const d = event.data;
-      row = {
-        run_id: d.runId,
-        pool_id: d.poolId,
-        started_at: d.startedAt,
-        completed_at: null,
-        users: null,
-        digest: null,
-      };
+      row = { runId: d.runId, poolId: d.poolId, startedAt: d.startedAt, completedAt: null, users: null, digest: null };
     } else if (isEventOf(event, 'ExportRunCompleted')) {
       const d = event.data;
       row = {
-        run_id: d.runId,
-        pool_id: d.poolId,
-        started_at: null,
-        completed_at: d.completedAt,
+        runId: d.runId,
+        poolId: d.poolId,
+        startedAt: null,
+        completedAt: d.completedAt,
         users: d.users,
         digest: d.digest,
       };
     }
     if (!row) continue;
-    const known = runs.get(row.run_id);
+    const known = runs.get(row.runId);
     runs.set(
-      row.run_id,
+      row.runId,
       known
         ? {
             ...known,
-            started_at: known.started_at ?? row.started_at,
-            completed_at: known.completed_at ?? row.completed_at,
+            startedAt: known.startedAt ?? row.startedAt,
+            completedAt: known.completedAt ?? row.completedAt,
             users: known.users ?? row.users,
             digest: known.digest ?? row.digest,
           }

@@ -7,13 +7,16 @@ import { DataSource } from 'typeorm';
 import { ConfigError, type ConfigOf, type SectionName } from '#config';
 import { Ledger, topicsWithPrefix, type LedgerTopics } from '#ledger';
 import {
+  dropSchemas,
   firstDifferences,
+  ProjectionQueries,
   projectionSnapshot,
+  replaceProjection,
+  schemaExists,
+  type CompletionMetrics,
   type ProjectionSnapshot,
   type RowDifference,
-} from './projection-digest.js';
-import { ProjectionQueries, type CompletionMetrics } from './projection-queries.js';
-import { replaceProjection } from './projection-swap.js';
+} from '#projections';
 import { Projector, type ProjectionRunSummary } from './projector.js';
 import { ProjectorModule, type ProjectorSettings } from './projector.module.js';
 
@@ -155,10 +158,7 @@ export async function replayProjections(
     try {
       let liveSnapshot: ProjectionSnapshot | undefined;
       if (options.compare) {
-        const [found] = (await dataSource.query(`select 1 from pg_namespace where nspname = $1`, [
-          live.schema,
-        ])) as unknown[];
-        if (!found)
+        if (!(await schemaExists(dataSource, live.schema)))
           throw new ConfigError('PROJECTION_SCHEMA', `schema "${live.schema}" does not exist: nothing to compare with`);
         liveSnapshot = await projectionSnapshot(dataSource, live.schema);
       }
@@ -181,7 +181,7 @@ export async function replayProjections(
         liveSnapshot.digest === replay.digest ? [] : await firstDifferences(dataSource, live.schema, schema);
       return { schema, run, replay, live: liveSnapshot, differences };
     } finally {
-      if (!options.keep) await dataSource.query(`drop schema if exists "${schema}" cascade`);
+      if (!options.keep) await dropSchemas(dataSource, [schema]);
     }
   });
 }

@@ -4,11 +4,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { createEvent, type LedgerEvent } from '#events';
 import type { LedgerRecord } from '#ledger';
+import { openProjectionDataSource, projectionSnapshot } from '#projections';
 import { syntheticLedger } from '../test/synthetic-ledger.js';
 import { ProjectorFixture } from '../test/projector-fixture.js';
 import { projectUntilCaughtUp, replayProjections } from './projector-app.js';
-import { projectionSnapshot } from './projection-digest.js';
-import { openProjectionDataSource } from './projection-data-source.js';
 
 const users = 8000;
 const cli = new URL('../../cli/src/main.js', import.meta.url).pathname;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import type { CompletionMetrics } from '#projections';
 import { generateSyntheticPool } from '#stack';
 import { syntheticLedger } from '../test/synthetic-ledger.js';
 import { ProjectorFixture } from '../test/projector-fixture.js';
 import { projectUntilCaughtUp, serveProjector } from './projector-app.js';
-import type { CompletionMetrics } from './projection-queries.js';
 
 const users = 1000;
 

@@ -1,10 +1,7 @@
 import type { Logger } from 'pino';
 import type { EventBatch, Ledger, LedgerConsumer, LedgerOrigin, StoredPosition } from '#ledger';
+import type { OffsetOrigin, PartitionOffsets, ProjectionStore } from '#projections';
 import type { BatchOutcome, BatchProjector } from './batch-projector.js';
-import type { OffsetOrigin, ProjectionStore } from './projection-store.js';
-
-/** `topic/partition` -> offset. */
-export type PartitionOffsets = ReadonlyMap<string, bigint>;
 
 export interface PartitionLagView {
   readonly topic: string;

@@ -6,33 +6,19 @@ import {
   type UserMigrationState,
 } from '#domain';
 import type { ConsumedEvent } from '#ledger';
-import { addCounterContribution, addDailyContribution, type Tally } from './progress-contributions.js';
-import { userRowOf, type UserRow } from './user-row.js';
-
-export interface TranslationRow {
-  readonly cognito_sub: string;
-  readonly target: string;
-  readonly target_user_id: string;
-  readonly imported_at: string;
-}
-
-export interface HistoryRow {
-  readonly event_id: string;
-  readonly content_hash: string;
-  readonly sub: string;
-  readonly type: string;
-  readonly time: string;
-  readonly source: string;
-  readonly correlation_id: string;
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly data: unknown;
-}
+import {
+  addCounterContribution,
+  addDailyContribution,
+  userRowOf,
+  type HistoryRow,
+  type MigrationUserRow,
+  type Tally,
+  type TranslationRow,
+} from '#projections';
 
 /** What one batch of user facts changes, ready to be written in one transaction. */
 export interface UserFactsProjection {
-  readonly users: UserRow[];
+  readonly users: MigrationUserRow[];
   readonly translations: TranslationRow[];
   readonly history: HistoryRow[];
   readonly counters: Tally;
@@ -65,13 +51,13 @@ export function projectUserFacts(
       continue;
     }
     history.push({
-      event_id: event.id,
-      content_hash: event.contenthash,
+      eventId: event.id,
+      contentHash: event.contenthash,
       sub: event.subject,
       type: event.type,
       time: event.time,
       source: event.source,
-      correlation_id: event.correlationid,
+      correlationId: event.correlationid,
       topic: record.topic,
       partition: record.partition,
       offset: record.offset,
@@ -79,7 +65,7 @@ export function projectUserFacts(
     });
   }
 
-  const users: UserRow[] = [];
+  const users: MigrationUserRow[] = [];
   const translations: TranslationRow[] = [];
   const counters: Tally = new Map();
   const daily: Tally = new Map();
@@ -98,10 +84,10 @@ export function projectUserFacts(
       const known = previous?.imports[imported.target];
       if (known && known.targetUserId === imported.targetUserId && known.at === imported.at) continue;
       translations.push({
-        cognito_sub: sub,
+        cognitoSub: sub,
         target: imported.target,
-        target_user_id: imported.targetUserId,
-        imported_at: imported.at,
+        targetUserId: imported.targetUserId,
+        importedAt: imported.at,
       });
     }
   }

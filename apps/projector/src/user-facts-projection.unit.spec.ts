@@ -4,7 +4,7 @@ import { createEvent, type LedgerEvent } from '#events';
 import { summarizeUserMigration, type UserMigrationState } from '#domain';
 import type { ConsumedEvent } from '#ledger';
 import { syntheticLedger } from '../test/synthetic-ledger.js';
-import { addCounterContribution, type Tally } from './progress-contributions.js';
+import { addCounterContribution, type Tally } from '#projections';
 import { projectUserFacts } from './user-facts-projection.js';
 
 const facts: ConsumedEvent[] = [...syntheticLedger({ users: 150, seed: 5 })].flat().map(consumed);
@@ -85,7 +85,7 @@ describe('projecting a batch of user facts', () => {
     assert.equal(projection.rejected[0]!.consumed.event.id, conflict.id);
     assert.match(projection.rejected[0]!.reason, /targetUserId/);
     assert.deepEqual(
-      projection.history.map((h) => h.event_id),
+      projection.history.map((h) => h.eventId),
       [reset.id],
     );
     assert.equal(projection.counters.get('resets-sent\t'), 1);

@@ -1,6 +1,5 @@
 export { Reconciler, RECONCILER_SOURCE, type PassReport, type PassOptions, type ReconcilerDeps } from './reconciler.js';
 export { MigrationStatusReader, type CriteriaReport, type MigrationStatusDeps } from './migration-status-reader.js';
-export { ProjectionReader } from './projection-reader.js';
 export {
   openReconciler,
   openStatusReader,

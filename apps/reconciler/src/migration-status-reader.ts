@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
 import type { ReconcilerConfig } from '#config';
 import {
   evaluateDoneCriteria,
@@ -14,8 +14,8 @@ import {
   type RollbackReport,
 } from '#domain';
 import type { Ledger } from '#ledger';
+import { ProjectionReader } from '#projections';
 import { readCutover } from './cutover-log.js';
-import { ProjectionReader } from './projection-reader.js';
 
 export interface CriteriaReport {
   readonly cutover: CutoverState;
@@ -28,7 +28,8 @@ export interface CriteriaReport {
 
 export interface MigrationStatusDeps {
   readonly ledger: Ledger;
-  readonly pool: Pool;
+  /** PostgreSQL, where the projections are (the projection schema) and the send journal. */
+  readonly db: DataSource;
   readonly config: ReconcilerConfig;
   readonly policy: ReconcilerPolicy;
   readonly realm: string;
@@ -46,7 +47,7 @@ export class MigrationStatusReader {
   readonly target: { kind: 'keycloak'; realm: string };
 
   constructor(private readonly deps: MigrationStatusDeps) {
-    this.projection = new ProjectionReader(deps.pool, deps.config.projectionSchema);
+    this.projection = new ProjectionReader(deps.db, deps.config.projectionSchema);
     this.target = { kind: 'keycloak', realm: deps.realm };
   }
 

@@ -1,9 +1,9 @@
 import { pino, type Logger } from 'pino';
-import pg from 'pg';
 import type { ConfigOf, SectionName } from '#config';
 import type { BridgeTraffic, ReconcilerPolicy } from '#domain';
 import { KeycloakRealm } from '#keycloak';
 import { Ledger, type LedgerTopics } from '#ledger';
+import { openPostgres } from '#projections';
 import { MigrationStatusReader } from './migration-status-reader.js';
 import { loadPolicy } from './policy-file.js';
 import { Reconciler } from './reconciler.js';
@@ -60,11 +60,16 @@ export async function openReconciler(
   // Only `export` creates the ledger's topics: a wrong prefix or an unreachable broker is refused here.
   await ledger.requireTopics();
   const publisher = await ledger.publisher();
-  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  const db = await openPostgres({
+    url: database.url,
+    schema: config.projectionSchema,
+    application: 'reconciler',
+    maxConnections: 2,
+  });
   const reconciler = new Reconciler({
     ledger,
     publisher,
-    pool,
+    db,
     mailer: new ResetMailer(new KeycloakRealm(keycloak, settings.keycloakAdmin)),
     config,
     policy,
@@ -77,7 +82,7 @@ export async function openReconciler(
     policy,
     close: async () => {
       await publisher.close();
-      await pool.end();
+      await db.destroy();
     },
   };
 }
@@ -96,14 +101,19 @@ export async function openStatusReader(
   const logger = options.logger ?? pino({ level: settings.log.level ?? 'warn' });
   const ledger = new Ledger({ kafka, logger, ...(options.topics ? { topics: options.topics } : {}) });
   await ledger.requireTopics();
-  const pool = new pg.Pool({ connectionString: database.url, max: 3 });
+  const db = await openPostgres({
+    url: database.url,
+    schema: config.projectionSchema,
+    application: 'ledger-status',
+    maxConnections: 3,
+  });
   const status = new MigrationStatusReader({
     ledger,
-    pool,
+    db,
     config,
     policy,
     realm,
     ...(options.bridgeTraffic ? { bridgeTraffic: options.bridgeTraffic } : {}),
   });
-  return { status, policy, close: () => pool.end() };
+  return { status, policy, close: () => db.destroy() };
 }

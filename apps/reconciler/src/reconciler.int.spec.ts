@@ -9,6 +9,7 @@ import { createEvent, isEventOf, type LedgerEvent } from '#events';
 import { KeycloakRealm } from '#keycloak';
 import { decodeRecord, Ledger } from '#ledger';
 import { BridgeDailyTraffic } from '#bridge';
+import { openPostgres } from '#projections';
 import { projectorSections, projectUntilCaughtUp } from '#projector';
 import { keycloakAdminLogin, localConfig, MailCatcher } from '#stack';
 import { formatCriteriaReport } from './criteria-report.js';
@@ -329,11 +330,11 @@ describe('reconciler on the real stack', () => {
     // Nothing migrated through the bridge within the window, and no counts yet: the error rate is unmeasured.
     assert.deepEqual(await bridgeCriteria(), { 'cognito-auth-calls-per-day': 0, 'bridge-error-rate': null });
 
-    const pool = new pg.Pool({ connectionString: databaseConfig(env).url, max: 1 });
+    const db = await openPostgres({ url: databaseConfig(env).url, application: 'test', maxConnections: 1 });
     try {
       let at = new Date(now.getTime() - 20 * day); // before the 14-day window: not counted
       const traffic = await BridgeDailyTraffic.open({
-        pool,
+        db,
         schema: env.PROJECTION_SCHEMA!,
         logger: pino({ level: 'silent' }),
         flushEveryMs: 0,
@@ -349,7 +350,7 @@ describe('reconciler on the real stack', () => {
       await traffic.close();
       assert.deepEqual(await bridgeCriteria(), { 'cognito-auth-calls-per-day': 4 / 14, 'bridge-error-rate': 0.25 });
     } finally {
-      await pool.end();
+      await db.destroy();
     }
   }, 300_000);
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
 import type { ReconcilerConfig, ResetMailConfig } from '#config';
 import {
   decideAutomaticAdvance,
@@ -22,9 +22,8 @@ import {
 } from '#domain';
 import { createEvent, type CutoverPhaseChangedData, type LedgerEvent } from '#events';
 import type { Ledger, LedgerPublisher } from '#ledger';
+import { ResetJournal, type ResetAttemptRow, type TargetedCandidate } from '#projections';
 import { MigrationStatusReader, type CriteriaReport } from './migration-status-reader.js';
-import type { TargetedCandidate } from './projection-reader.js';
-import { ResetJournal, type ResetAttemptRow } from './reset-journal.js';
 import type { ResetMailer } from './reset-mailer.js';
 
 export const RECONCILER_SOURCE = '/cognito-migration-ledger/reconciler';
@@ -32,7 +31,7 @@ export const RECONCILER_SOURCE = '/cognito-migration-ledger/reconciler';
 export interface ReconcilerDeps {
   readonly ledger: Ledger;
   readonly publisher: LedgerPublisher;
-  readonly pool: Pool;
+  readonly db: DataSource;
   readonly mailer: ResetMailer;
   readonly config: ReconcilerConfig & { readonly smtp: ResetMailConfig };
   readonly policy: ReconcilerPolicy;
@@ -86,7 +85,7 @@ export class Reconciler {
 
   constructor(private readonly deps: ReconcilerDeps) {
     this.status = new MigrationStatusReader(deps);
-    this.journal = new ResetJournal(deps.pool, deps.config.schema);
+    this.journal = new ResetJournal(deps.db, deps.config.schema);
     this.target = this.status.target;
   }
 

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { leaseEventCursor } from '#projections';
 import { initialCursor, type EventCursor } from './event-cursor.js';
 import { WatcherBusyError } from './watcher-busy-error.js';
 
@@ -10,7 +10,8 @@ export interface CursorLease {
 }
 
 /**
- * Keeps each realm's event cursor in PostgreSQL (table `<schema>.event_cursor`).
+ * Keeps each realm's event cursor in PostgreSQL (table `<schema>.event_cursor`, libs/projections'
+ * EventCursorPosition and its lease).
  *
  * Why PostgreSQL and not Kafka: the cursor is bookkeeping about reading Keycloak, not a migration
  * fact, so it stays out of the immutable ledger; it is one row rewritten on every page, which a
@@ -21,9 +22,8 @@ export interface CursorLease {
  * (the watcher folds the ledger before it applies a page). So nothing is missed and nothing is
  * recorded twice.
  *
- * One watcher per realm: a session-level advisory lock, held for the whole run, makes a second
- * one fail at start instead of racing the first over the same events. Hand-written SQL: one table
- * and one upsert, which a migration framework would only wrap.
+ * One watcher per realm: the lease is a session-level advisory lock, held for the whole run, so a
+ * second watcher fails at start instead of racing the first over the same events.
  */
 export class EventCursorStore {
   constructor(
@@ -33,61 +33,15 @@ export class EventCursorStore {
 
   /** Locks `source` (the Keycloak URL and realm) for this watcher; WatcherBusyError when another holds it. */
   async lease(source: string): Promise<CursorLease> {
-    const client = new pg.Client({ connectionString: this.databaseUrl });
-    await client.connect();
-    try {
-      const table = `${pg.escapeIdentifier(this.schema)}.event_cursor`;
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(this.schema)}`);
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS ${table} (
-           source text PRIMARY KEY,
-           event_time bigint NOT NULL,
-           recent jsonb NOT NULL,
-           events_read bigint NOT NULL DEFAULT 0,
-           updated_at timestamptz NOT NULL DEFAULT now()
-         )`,
-      );
-      const lock = await client.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked',
-        [`watcher:${source}`],
-      );
-      if (!lock.rows[0]?.locked) throw new WatcherBusyError(source);
-      return new PostgresCursorLease(client, table, source);
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      throw error;
-    }
-  }
-}
-
-class PostgresCursorLease implements CursorLease {
-  constructor(
-    private readonly client: pg.Client,
-    private readonly table: string,
-    private readonly source: string,
-  ) {}
-
-  async load(): Promise<EventCursor> {
-    const { rows } = await this.client.query<{ event_time: string; recent: Record<string, number> }>(
-      `SELECT event_time, recent FROM ${this.table} WHERE source = $1`,
-      [this.source],
-    );
-    const row = rows[0];
-    return row ? { time: Number(row.event_time), recent: row.recent } : initialCursor;
-  }
-
-  async save(cursor: EventCursor, eventsRead: number): Promise<void> {
-    await this.client.query(
-      `INSERT INTO ${this.table} (source, event_time, recent, events_read, updated_at)
-       VALUES ($1, $2, $3, $4, now())
-       ON CONFLICT (source) DO UPDATE SET event_time = EXCLUDED.event_time, recent = EXCLUDED.recent,
-         events_read = ${this.table}.events_read + EXCLUDED.events_read, updated_at = now()`,
-      [this.source, cursor.time, JSON.stringify(cursor.recent), eventsRead],
-    );
-  }
-
-  async release(): Promise<void> {
-    // Ending the session releases the advisory lock.
-    await this.client.end();
+    const lease = await leaseEventCursor(this.databaseUrl, this.schema, source);
+    if (!lease) throw new WatcherBusyError(source);
+    return {
+      load: async () => {
+        const stored = await lease.load();
+        return stored ? { time: stored.eventTime, recent: stored.recent } : initialCursor;
+      },
+      save: (cursor, eventsRead) => lease.save({ eventTime: cursor.time, recent: cursor.recent }, eventsRead),
+      release: () => lease.release(),
+    };
   }
 }

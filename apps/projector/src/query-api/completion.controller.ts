@@ -1,6 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ProjectionQueries } from '../projection-queries.js';
+import { ProjectionQueries } from '#projections';
 
 @ApiTags('metrics')
 @Controller('api/metrics')

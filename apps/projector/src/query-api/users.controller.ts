@@ -4,8 +4,7 @@ import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { migrationStatuses } from '#domain';
-import { ProjectionQueries, type UserListRow } from '../projection-queries.js';
-import { userListFilter } from '../user-list-filter.js';
+import { ProjectionQueries, userListFilter, type UserListRow } from '#projections';
 
 const listQuery = userListFilter.extend({
   after: z.string().min(1).optional(),

@@ -1,11 +1,11 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { projectionSchemaOf } from './projection-schema-name.js';
+import { migratedSchemaOf } from '../../schema-name.js';
 
 export class ProjectionTables1764400000000 implements MigrationInterface {
   name = 'ProjectionTables1764400000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const s = projectionSchemaOf(queryRunner);
+    const s = migratedSchemaOf(queryRunner);
     await queryRunner.query(`
       create table ${s}.migration_user (
         sub text primary key,
@@ -105,7 +105,7 @@ export class ProjectionTables1764400000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    const s = projectionSchemaOf(queryRunner);
+    const s = migratedSchemaOf(queryRunner);
     for (const table of [
       'export_run',
       'user_event',

@@ -1,9 +1,11 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { UserMigrationState } from '#domain';
 import type { LedgerOrigin, StoredPosition } from '#ledger';
+import { entityColumns, type StoredRow } from '../entity-columns.js';
+import { quoteIdentifier } from '../schema-name.js';
+import { ExportRun, IdTranslation, MigrationUser, UserEvent } from './entities/index.js';
+import type { MigrationUserRow } from './migration-user-row.js';
 import type { Tally } from './progress-contributions.js';
-import type { HistoryRow, TranslationRow } from './user-facts-projection.js';
-import { userColumns, type UserRow } from './user-row.js';
 
 /** The cluster and topic incarnation an offset counts in. */
 export interface OffsetOrigin {
@@ -11,14 +13,34 @@ export interface OffsetOrigin {
   readonly topicId: string;
 }
 
-export interface ExportRunRow {
-  readonly run_id: string;
-  readonly pool_id: string;
-  readonly started_at: string | null;
-  readonly completed_at: string | null;
-  readonly users: number | null;
-  readonly digest: string | null;
+export type TranslationRow = StoredRow<IdTranslation>;
+export type HistoryRow = StoredRow<UserEvent>;
+/** A run's row from one control event: the fields that event does not carry are null. */
+export type ExportRunRow = StoredRow<ExportRun>;
+
+/**
+ * The parts of a set-based upsert from a JSON array of rows keyed like the entity:
+ * `insert into t (columns) select values from jsonb_to_recordset($1) as x(definition)`.
+ */
+function recordset(entity: abstract new () => unknown) {
+  const columns = entityColumns(entity);
+  return {
+    columns: columns.map((c) => quoteIdentifier(c.name)).join(', '),
+    values: columns.map((c) => quoteIdentifier(c.property)).join(', '),
+    definition: columns.map((c) => `${quoteIdentifier(c.property)} ${c.sqlType}`).join(', '),
+    /** `column = excluded.column` for every column but the key's. */
+    updatesBut: (...key: string[]) =>
+      columns
+        .filter((c) => !key.includes(c.name))
+        .map((c) => `${quoteIdentifier(c.name)} = excluded.${quoteIdentifier(c.name)}`)
+        .join(', '),
+  };
 }
+
+const users = recordset(MigrationUser);
+const translations = recordset(IdTranslation);
+const history = recordset(UserEvent);
+const exportRuns = recordset(ExportRun);
 
 /**
  * The only code that writes the projections. Each batch is one transaction; every write is one
@@ -33,7 +55,7 @@ export class ProjectionStore {
 
   /** `"schema".table`, quoted. */
   table(name: string): string {
-    return `"${this.schema}".${name}`;
+    return `${quoteIdentifier(this.schema)}.${name}`;
   }
 
   async offsets(): Promise<Map<string, bigint>> {
@@ -114,17 +136,12 @@ export class ProjectionTransaction {
     return new Map(rows.map((r) => [r.state.sub, r.state]));
   }
 
-  async upsertUsers(rows: readonly UserRow[]): Promise<void> {
+  async upsertUsers(rows: readonly MigrationUserRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const names = userColumns.map(([name]) => name);
-    const definition = userColumns.map(([name, type]) => `${name} ${type}`).join(', ');
     await this.runner.query(
-      `insert into ${this.store.table('migration_user')} (${names.join(', ')})
-       select ${names.join(', ')} from jsonb_to_recordset($1::jsonb) as x(${definition})
-       on conflict (sub) do update set ${names
-         .filter((n) => n !== 'sub')
-         .map((n) => `${n} = excluded.${n}`)
-         .join(', ')}`,
+      `insert into ${this.store.table('migration_user')} (${users.columns})
+       select ${users.values} from jsonb_to_recordset($1::jsonb) as x(${users.definition})
+       on conflict (sub) do update set ${users.updatesBut('sub')}`,
       [JSON.stringify(rows)],
     );
   }
@@ -133,9 +150,8 @@ export class ProjectionTransaction {
     if (rows.length === 0) return;
     const table = this.store.table('id_translation');
     await this.runner.query(
-      `insert into ${table} (cognito_sub, target, target_user_id, imported_at)
-       select cognito_sub, target, target_user_id, imported_at
-       from jsonb_to_recordset($1::jsonb) as x(cognito_sub text, target text, target_user_id text, imported_at timestamptz)
+      `insert into ${table} (${translations.columns})
+       select ${translations.values} from jsonb_to_recordset($1::jsonb) as x(${translations.definition})
        on conflict (cognito_sub, target) do update
          set target_user_id = excluded.target_user_id, imported_at = excluded.imported_at
          where (id_translation.target_user_id, id_translation.imported_at)
@@ -147,11 +163,8 @@ export class ProjectionTransaction {
   async insertHistory(rows: readonly HistoryRow[]): Promise<void> {
     if (rows.length === 0) return;
     await this.runner.query(
-      `insert into ${this.store.table('user_event')}
-         (event_id, content_hash, sub, type, time, source, correlation_id, topic, partition, "offset", data)
-       select event_id, content_hash, sub, type, time, source, correlation_id, topic, partition, "offset", data
-       from jsonb_to_recordset($1::jsonb) as x(event_id uuid, content_hash text, sub text, type text,
-         time timestamptz, source text, correlation_id text, topic text, partition integer, "offset" bigint, data jsonb)
+      `insert into ${this.store.table('user_event')} (${history.columns})
+       select ${history.values} from jsonb_to_recordset($1::jsonb) as x(${history.definition})
        on conflict (sub, event_id, content_hash) do nothing`,
       [JSON.stringify(rows)],
     );
@@ -169,10 +182,8 @@ export class ProjectionTransaction {
   async upsertExportRuns(rows: readonly ExportRunRow[]): Promise<void> {
     if (rows.length === 0) return;
     await this.runner.query(
-      `insert into ${this.store.table('export_run')} (run_id, pool_id, started_at, completed_at, users, digest)
-       select run_id, pool_id, started_at, completed_at, users, digest
-       from jsonb_to_recordset($1::jsonb) as x(run_id uuid, pool_id text, started_at timestamptz,
-         completed_at timestamptz, users integer, digest text)
+      `insert into ${this.store.table('export_run')} (${exportRuns.columns})
+       select ${exportRuns.values} from jsonb_to_recordset($1::jsonb) as x(${exportRuns.definition})
        on conflict (run_id) do update set
          started_at = coalesce(export_run.started_at, excluded.started_at),
          completed_at = coalesce(export_run.completed_at, excluded.completed_at),

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { projectionSchemaOf } from './projection-schema-name.js';
+import { migratedSchemaOf } from '../../schema-name.js';
 
 /**
  * The completion metrics, federation progress and burn-down computed straight from the user rows:
@@ -12,7 +12,7 @@ export class AnalystViews1764400000001 implements MigrationInterface {
   name = 'AnalystViews1764400000001';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const s = projectionSchemaOf(queryRunner);
+    const s = migratedSchemaOf(queryRunner);
     await queryRunner.query(`
       create view ${s}.completion_metrics as
       select
@@ -86,7 +86,7 @@ export class AnalystViews1764400000001 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    const s = projectionSchemaOf(queryRunner);
+    const s = migratedSchemaOf(queryRunner);
     for (const view of ['user_list', 'burn_down', 'federation_progress', 'completion_metrics']) {
       await queryRunner.query(`drop view ${s}.${view}`);
     }

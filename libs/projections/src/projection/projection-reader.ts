@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
 import {
   doneStatuses,
   longTailCutoff,
@@ -6,11 +6,16 @@ import {
   measurementCutoffs,
   type BridgeTraffic,
   type MigrationMeasurements,
-  type MigrationStatus,
+  type CriteriaUserRow,
   type ReconcilerPolicy,
   type ResetCandidate,
   type RollbackUserRow,
 } from '#domain';
+import { BridgeTrafficDay } from '../bridge-traffic/bridge-traffic-day.entity.js';
+import { selectColumns } from '../entity-columns.js';
+import { ResetAttempt } from '../reset-journal/reset-attempt.entity.js';
+import { quoteIdentifier } from '../schema-name.js';
+import { MigrationUser } from './entities/index.js';
 
 /** A reset candidate with where they live in the target. */
 export interface TargetedCandidate extends ResetCandidate {
@@ -19,15 +24,52 @@ export interface TargetedCandidate extends ResetCandidate {
   readonly email: string | null;
 }
 
-/** The reconciler's read side: the projector's `migration_user` table, never written here. */
+const candidateColumns = [
+  'sub',
+  'status',
+  'importedAt',
+  'resetsSent',
+  'lastResetAt',
+  'target',
+  'targetUserId',
+  'email',
+] as const satisfies readonly (keyof MigrationUser)[];
+
+const criteriaColumns = [
+  'status',
+  'active',
+  'mfaRequired',
+  'mfaReenrolledAt',
+  'expectedProviders',
+  'reboundProviders',
+  'migratedAt',
+  'importedAt',
+  'lastResetAt',
+  'openDisagreements',
+] as const satisfies readonly (keyof MigrationUser & keyof CriteriaUserRow)[];
+
+const rollbackColumns = [
+  'sub',
+  'username',
+  'status',
+  'active',
+  'mfaRequired',
+  'mfaReenrolledAt',
+] as const satisfies readonly (keyof MigrationUser)[];
+
+/**
+ * What the reconciler and `ledger status` read, never write: the projector's `migration_user`,
+ * the bridge's daily traffic and the reconciler's own journal. The measurements are the done
+ * criteria's counts (libs/domain, `measureUsers`) computed where the rows are.
+ */
 export class ProjectionReader {
   constructor(
-    private readonly pool: Pool,
+    private readonly db: DataSource,
     private readonly schema: string,
   ) {}
 
   private get table(): string {
-    return `"${this.schema}".migration_user`;
+    return `${quoteIdentifier(this.schema)}.migration_user`;
   }
 
   /**
@@ -37,42 +79,25 @@ export class ProjectionReader {
    * since must not hold their reminders back).
    */
   async resetCandidates(policy: ReconcilerPolicy, now: Date): Promise<TargetedCandidate[]> {
-    const { rows } = await this.pool.query<{
-      sub: string;
-      status: MigrationStatus;
-      imported_at: Date | null;
-      resets_sent: number;
-      last_reset_at: Date | null;
-      target: string | null;
-      target_user_id: string | null;
-      email: string | null;
-    }>(
-      `select sub, status, imported_at, resets_sent, last_reset_at, target, target_user_id, email
+    const rows: Pick<MigrationUser, (typeof candidateColumns)[number]>[] = await this.db.query(
+      `select ${selectColumns(MigrationUser, candidateColumns)}
          from ${this.table}
         where status = any($3::text[]) and (imported_at <= $1 or resets_sent > 0) and resets_sent < $2
         order by imported_at, sub`,
       [longTailCutoff(policy, now), policy.resets.maxPerUser, resetCandidateStatuses],
     );
-    return rows.map((r) => ({
-      sub: r.sub,
-      status: r.status,
-      importedAt: r.imported_at,
-      resetsSent: r.resets_sent,
-      lastResetAt: r.last_reset_at,
-      target: r.target,
-      targetUserId: r.target_user_id,
-      email: r.email,
-    }));
+    return rows;
   }
 
   /**
-   * The counts of `measureUsers` (libs/domain) in one aggregate query: the same definitions,
-   * computed where the rows are, with the domain's `doneStatuses` as a parameter.
-   * test/done-definition.int.spec.ts holds the two equal over generated ledgers.
+   * The counts of `measureUsers` (libs/domain, done-criteria.ts) in one aggregate query: the same
+   * definitions, computed where the rows are, with the domain's `doneStatuses` as a parameter.
+   * Change one, change the other: test/done-definition.int.spec.ts and
+   * projection-reader.int.spec.ts hold the two equal over generated ledgers.
    */
   async measurements(policy: ReconcilerPolicy, now: Date): Promise<MigrationMeasurements> {
     const { resetBefore, windowStart } = measurementCutoffs(policy, now);
-    const { rows } = await this.pool.query<Record<string, string | Date | null>>(
+    const rows: Record<string, string | Date | null>[] = await this.db.query(
       `select
          count(*) filter (where active) as active,
          count(*) filter (where active and status = any($3::text[])) as active_migrated,
@@ -107,8 +132,19 @@ export class ProjectionReader {
   }
 
   /**
+   * Every user's row as `measureUsers` (libs/domain) counts it: the same numbers as
+   * `measurements`, computed in memory (the benchmark's naive method, and the tests' reference).
+   */
+  async criteriaRows(): Promise<CriteriaUserRow[]> {
+    const rows: Pick<MigrationUser, (typeof criteriaColumns)[number]>[] = await this.db.query(
+      `select ${selectColumns(MigrationUser, criteriaColumns)} from ${this.table}`,
+    );
+    return rows;
+  }
+
+  /**
    * Bridge traffic over the observation window's last UTC days (today included), from the daily
-   * counts the bridge keeps in `bridge_daily_traffic` (apps/bridge, BridgeDailyTraffic): calls per
+   * counts the bridge keeps in `bridge_daily_traffic` (BridgeTrafficDay): calls per
    * day and the share of calls that ended "temporarily unavailable". A window without calls has an
    * error rate of 0: no call failed, and a bridge nobody needs is what the cutover waits for.
    * Before the bridge first ran there is no table; then the ledger is the only source: each JIT
@@ -117,24 +153,22 @@ export class ProjectionReader {
    */
   async bridgeTraffic(policy: ReconcilerPolicy, now: Date): Promise<BridgeTraffic> {
     const days = Math.max(policy.observationWindowDays, 1);
-    const counts = `"${this.schema}".bridge_daily_traffic`;
-    const { rows: found } = await this.pool.query<{ counts: string | null }>(`select to_regclass($1) as counts`, [
-      counts,
-    ]);
+    const counts = `${quoteIdentifier(this.schema)}.bridge_daily_traffic`;
+    const found: { counts: string | null }[] = await this.db.query(`select to_regclass($1) as counts`, [counts]);
     if (found[0]!.counts !== null) {
-      const { rows } = await this.pool.query<{ calls: string; unavailable: string }>(
-        `select coalesce(sum(cognito_calls), 0) as calls, coalesce(sum(unavailable), 0) as unavailable
+      const rows: Pick<BridgeTrafficDay, 'cognitoCalls' | 'unavailable'>[] = await this.db.query(
+        `select coalesce(sum(cognito_calls), 0) as "cognitoCalls", coalesce(sum(unavailable), 0) as unavailable
            from ${counts} where day > $1::date and day <= $2::date`,
         [utcDay(new Date(now.getTime() - days * DAY_MS)), utcDay(now)],
       );
-      const calls = Number(rows[0]!.calls);
+      const calls = Number(rows[0]!.cognitoCalls);
       return {
         cognitoAuthCallsPerDay: calls / days,
         errorRate: calls === 0 ? 0 : Number(rows[0]!.unavailable) / calls,
       };
     }
     const { windowStart } = measurementCutoffs(policy, now);
-    const { rows } = await this.pool.query<{ jit: string }>(
+    const rows: { jit: string }[] = await this.db.query(
       `select count(*) as jit from ${this.table}
         where password_migrated_via = 'jit' and password_migrated_at >= $1 and password_migrated_at <= $2`,
       [windowStart, now],
@@ -149,34 +183,26 @@ export class ProjectionReader {
    * `rollbackAttentionOf` (libs/domain) decides which of them need attention.
    */
   async rollbackCandidates(journalSchema: string): Promise<RollbackUserRow[]> {
-    const journal = `"${journalSchema}".reset_attempt`;
-    const { rows: found } = await this.pool.query<{ journal: string | null }>(`select to_regclass($1) as journal`, [
-      journal,
-    ]);
+    const journal = `${quoteIdentifier(journalSchema)}.reset_attempt`;
+    const found: { journal: string | null }[] = await this.db.query(`select to_regclass($1) as journal`, [journal]);
     // Before the first reconciler pass there is no journal: no target account was looked at.
     const targetAccounts =
       found[0]!.journal === null
         ? `select null::text as sub, null::text as reason where false`
-        : `select distinct on (sub) sub, reason from ${journal}
+        : `select distinct on (sub) ${selectColumns(ResetAttempt, ['sub', 'reason'])} from ${journal}
             where state = 'skipped' and reason in ('disabled-in-target', 'deleted-in-target')
             order by sub, attempt desc`;
-    const { rows } = await this.pool.query<{
-      sub: string;
-      username: string | null;
-      status: MigrationStatus;
-      active: boolean;
-      mfa_required: boolean;
-      mfa_reenrolled_at: Date | null;
-      password_vias: ('jit' | 'reset')[];
+    const rows: (Pick<MigrationUser, (typeof rollbackColumns)[number]> & {
+      passwordVias: ('jit' | 'reset')[];
       relinked: string[];
-      target_account: string | null;
-    }>(
+      targetAccount: ResetAttempt['reason'] | null;
+    })[] = await this.db.query(
       `with target_account as (${targetAccounts})
-       select m.sub, m.username, m.status, m.active, m.mfa_required, m.mfa_reenrolled_at,
-              array(select distinct p.value ->> 'via' from jsonb_each(m.state -> 'passwordMigrations') p) as password_vias,
+       select ${selectColumns(MigrationUser, rollbackColumns, 'm')},
+              array(select distinct p.value ->> 'via' from jsonb_each(m.state -> 'passwordMigrations') p) as "passwordVias",
               array(select distinct b.value ->> 'provider' from jsonb_each(m.state -> 'federationBindings') b
                      where b.value ->> 'via' = 'first-login') as relinked,
-              t.reason as target_account
+              t.reason as "targetAccount"
          from ${this.table} m left join target_account t on t.sub = m.sub
         where m.status = 'unexported' or m.mfa_reenrolled_at is not null or t.sub is not null
            or (m.password_migrated_via is not null
@@ -190,14 +216,14 @@ export class ProjectionReader {
       username: r.username,
       inCognito: r.status !== 'unexported',
       enabledInCognito: r.active,
-      mfaInCognito: r.mfa_required,
-      passwordVia: r.password_vias,
-      mfaEnrolledInTarget: r.mfa_reenrolled_at !== null,
+      mfaInCognito: r.mfaRequired,
+      passwordVia: r.passwordVias,
+      mfaEnrolledInTarget: r.mfaReenrolledAt !== null,
       relinkedProviders: r.relinked.sort(),
       targetAccount:
-        r.target_account === 'disabled-in-target'
+        r.targetAccount === 'disabled-in-target'
           ? 'disabled'
-          : r.target_account === 'deleted-in-target'
+          : r.targetAccount === 'deleted-in-target'
             ? 'deleted'
             : null,
     }));

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { projectionSchemaOf } from './projection-schema-name.js';
+import { migratedSchemaOf } from '../../schema-name.js';
 
 /**
  * An offset means something only in the topic it was read from: each stored offset records the
@@ -12,12 +12,12 @@ export class ProjectionOffsetOrigin1764400000002 implements MigrationInterface {
   name = 'ProjectionOffsetOrigin1764400000002';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const s = projectionSchemaOf(queryRunner);
+    const s = migratedSchemaOf(queryRunner);
     await queryRunner.query(`alter table ${s}.projection_offset add column cluster_id text, add column topic_id text`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    const s = projectionSchemaOf(queryRunner);
+    const s = migratedSchemaOf(queryRunner);
     await queryRunner.query(`alter table ${s}.projection_offset drop column topic_id, drop column cluster_id`);
   }
 }

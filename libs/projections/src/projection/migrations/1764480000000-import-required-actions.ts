@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { projectionSchemaOf } from './projection-schema-name.js';
+import { migratedSchemaOf } from '../../schema-name.js';
 
 /**
  * The required actions the import set on the user (`UserImported.requiredActions`): the JIT
@@ -10,12 +10,12 @@ export class ImportRequiredActions1764480000000 implements MigrationInterface {
   name = 'ImportRequiredActions1764480000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const s = projectionSchemaOf(queryRunner);
+    const s = migratedSchemaOf(queryRunner);
     await queryRunner.query(`alter table ${s}.migration_user add column if not exists required_actions text[]`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    const s = projectionSchemaOf(queryRunner);
+    const s = migratedSchemaOf(queryRunner);
     await queryRunner.query(`alter table ${s}.migration_user drop column if exists required_actions`);
   }
 }

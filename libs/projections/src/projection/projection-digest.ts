@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { StoredPosition } from '#ledger';
 import { storedPositions } from './projection-store.js';
-import type { PartitionOffsets } from './projector.js';
+
+/** `topic/partition` -> offset. */
+export type PartitionOffsets = ReadonlyMap<string, bigint>;
 
 /** Every table that holds projected state, with the key that orders it; offsets are bookkeeping, not state. */
 const stateTables = [

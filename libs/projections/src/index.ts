@@ -1,0 +1,61 @@
+// The one owner of PostgreSQL: every table the product creates, its migrations, its typed row and
+// the queries over it. Apps reach PostgreSQL only through what this file exports.
+export { openPostgres, type PostgresOptions } from './postgres-data-source.js';
+export { migrateSchema, schemaKinds, type SchemaKind } from './schema-migrations.js';
+export { dropSchemas, schemaExists } from './drop-schemas.js';
+export { quoteIdentifier } from './schema-name.js';
+export { entityColumns, selectColumns, type EntityColumn, type StoredRow } from './entity-columns.js';
+
+// The projection schema (PROJECTION_SCHEMA), written by apps/projector.
+export {
+  DailyProgress,
+  ExportRun,
+  IdTranslation,
+  MigrationUser,
+  ProgressCounter,
+  ProjectionOffset,
+  UserEvent,
+  projectionEntities,
+} from './projection/entities/index.js';
+export { openProjectionDataSource } from './projection/projection-data-source.js';
+export { userRowOf, type MigrationUserRow } from './projection/migration-user-row.js';
+export { addCounterContribution, addDailyContribution, type Tally } from './projection/progress-contributions.js';
+export {
+  ProjectionStore,
+  ProjectionTransaction,
+  type ExportRunRow,
+  type HistoryRow,
+  type OffsetOrigin,
+  type TranslationRow,
+} from './projection/projection-store.js';
+export {
+  ProjectionQueries,
+  type BurnDownDay,
+  type CompletionMetrics,
+  type UserListPage,
+  type UserListRow,
+} from './projection/projection-queries.js';
+export { userListFilter, type UserListFilter } from './projection/user-list-filter.js';
+export {
+  firstDifferences,
+  projectionSnapshot,
+  type PartitionOffsets,
+  type ProjectionSnapshot,
+  type RowDifference,
+  type TableDigest,
+} from './projection/projection-digest.js';
+export { replaceProjection } from './projection/projection-swap.js';
+export { MigrationUserLookup, type SignInUser } from './projection/migration-user-lookup.js';
+export { ProjectionReader, type TargetedCandidate } from './projection/projection-reader.js';
+
+// The bridge's daily traffic, in the projection schema, written by apps/bridge.
+export { BridgeTrafficDay } from './bridge-traffic/bridge-traffic-day.entity.js';
+export { BridgeTrafficCounts, type DayTraffic } from './bridge-traffic/bridge-traffic-counts.js';
+
+// The reconciler's send journal (RECONCILER_SCHEMA).
+export { ResetAttempt, resetAttemptStates, type ResetAttemptState } from './reset-journal/reset-attempt.entity.js';
+export { ResetJournal, type ResetAttemptRow } from './reset-journal/reset-journal.js';
+
+// The watcher's event cursor (WATCHER_SCHEMA).
+export { EventCursorPosition } from './event-cursor/event-cursor-position.entity.js';
+export { leaseEventCursor, type EventCursorLease, type StoredEventCursor } from './event-cursor/event-cursor-lease.js';
