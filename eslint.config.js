@@ -7,6 +7,10 @@ const onlyProjectionsTalksToPostgres = ['pg', 'pg-copy-streams'].map((name) => (
   name,
   message: 'Only libs/projections talks to PostgreSQL (#projections: openPostgres, migrateSchema, its repositories).',
 }));
+const specsRunOnJest = {
+  name: 'node:test',
+  message: 'Specs run on jest: `node tools/jest-codemod.ts` converts a node:test spec.',
+};
 
 /**
  * Who may depend on whom: docs/architecture.md's table, enforced. A package is reached through its
@@ -71,20 +75,26 @@ export default tseslint.config(
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      'no-restricted-imports': ['error', { paths: [onlyLedgerTalksToKafka, ...onlyProjectionsTalksToPostgres] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [onlyLedgerTalksToKafka, ...onlyProjectionsTalksToPostgres, specsRunOnJest] },
+      ],
     },
   },
   // Tests and benchmarks inspect the tables directly; the local stack creates the database itself.
   {
     files: ['**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts', 'tools/stack/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [onlyLedgerTalksToKafka] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [onlyLedgerTalksToKafka, specsRunOnJest] }] },
   },
   {
     files: ['libs/projections/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [onlyLedgerTalksToKafka] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [onlyLedgerTalksToKafka, specsRunOnJest] }] },
   },
   // The product never deletes a topic; a test recreating the ledger's topics does (test/support/recreate-topics.ts).
-  { files: ['libs/ledger/**/*.ts', 'test/support/recreate-topics.ts'], rules: { 'no-restricted-imports': 'off' } },
+  {
+    files: ['libs/ledger/**/*.ts', 'test/support/recreate-topics.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [specsRunOnJest] }] },
+  },
 
   // Package boundaries, most specific last.
   { files: ['**/*.ts'], rules: restricted(throughIndex) },
@@ -122,7 +132,7 @@ export default tseslint.config(
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
     ignores: [
       'apps/cli/src/main.ts', // the `ledger` command's composition root
-      '**/*.spec.ts', // each test file runs in a process of its own
+      '**/*.spec.ts', // each spec is an entry point of its own (jest gives each its own process.env)
     ],
     rules: {
       'no-restricted-properties': [

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NestFactory } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
 import { cognitoConfig, importerConfig, kafkaConfig, keycloakConfig, type Env } from '#config';
 import { CognitoPoolReader, createCognitoClient, type MeteredCognitoClient } from '#cognito';
 import type { LedgerEvent } from '#events';
@@ -77,7 +77,10 @@ export async function importAll(
     importer: importerConfig(s.env),
     admin: await keycloakAdminLogin(s.env),
   };
-  const app = await NestFactory.createApplicationContext(ImporterModule.register(settings), { logger: false });
+  // The importer's Nest module under test, wired as the `ledger import` command wires it.
+  const app = await Test.createTestingModule({ imports: [ImporterModule.register(settings)] }).compile();
+  app.useLogger(false);
+  await app.init();
   try {
     const identityProviders = JSON.parse(
       await readFile(identityProvidersFile, 'utf8'),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { pino } from 'pino';
@@ -270,7 +270,7 @@ async function ledgerFacts(): Promise<{ type: string; subject: string; data: unk
 }
 
 describe('bridge against documented Cognito behaviours', () => {
-  before(async () => {
+  beforeAll(async () => {
     await db.connect();
     await projectExportedUsers(
       { ...process.env, PROJECTION_SCHEMA: schema },
@@ -307,7 +307,7 @@ describe('bridge against documented Cognito behaviours', () => {
     });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await bridge?.close();
     await fake.stop();
     await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

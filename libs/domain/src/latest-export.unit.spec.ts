@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import fc from 'fast-check';
 import { exported, sub } from '../../../test/support/user-facts.js';
 import { summarizeUserMigration } from './user-migration-summary.js';

@@ -17,7 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { writeCognitoLocalData } from './cognito-local-files.js';
@@ -63,7 +63,7 @@ describe('writeCognitoLocalData against cognito-local', () => {
   let server: ReturnType<typeof spawn> | undefined;
   let cognito: CognitoIdentityProviderClient;
 
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'cognito-local-files-'));
     await writeCognitoLocalData(dir, stale);
     await writeCognitoLocalData(dir, emailPool);
@@ -99,7 +99,7 @@ describe('writeCognitoLocalData against cognito-local', () => {
     });
   });
 
-  after(async () => {
+  afterAll(async () => {
     cognito?.destroy();
     if (server && server.exitCode === null) {
       const exited = once(server, 'exit');

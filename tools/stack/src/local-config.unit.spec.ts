@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { ConfigError, loadConfig } from '#config';
 import { localConfig } from './local-config.js';
 
 describe('localConfig: the local stack’s generated Keycloak administrator', () => {
   let stackDir: string;
 
-  before(async () => {
+  beforeAll(async () => {
     stackDir = await mkdtemp(join(tmpdir(), 'local-config-'));
     await mkdir(join(stackDir, 'keycloak'));
     await writeFile(
@@ -17,7 +17,7 @@ describe('localConfig: the local stack’s generated Keycloak administrator', ()
       JSON.stringify({ username: 'stack-admin', password: 'generated-by-the-stack' }),
     );
   });
-  after(() => rm(stackDir, { recursive: true, force: true }));
+  afterAll(() => rm(stackDir, { recursive: true, force: true }));
 
   it('given the stack’s credential file and no password in the environment, then the local profile uses the file', async () => {
     const config = await localConfig({ STACK_DIR: stackDir }, ['keycloakAdmin', 'kafka']);

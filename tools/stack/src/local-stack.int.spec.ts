@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
@@ -49,13 +49,13 @@ const client = new CognitoIdentityProviderClient({
 const quiet = () => undefined;
 
 describe('local stack', () => {
-  before(async () => {
+  beforeAll(async () => {
     for (const port of Object.values(ports)) {
       assert.ok(await loopbackPortFree(port), `port ${port} must be free for this test`);
     }
   });
 
-  after(async () => {
+  afterAll(async () => {
     client.destroy();
     await stack.down();
     const admin = new pg.Client({ connectionString: new URL('/postgres', sharedUrl).href });
@@ -64,12 +64,12 @@ describe('local stack', () => {
     await admin.end();
   });
 
-  it('brings every component up, and a second up is a fast no-op', async (t) => {
+  it('brings every component up, and a second up is a fast no-op', async () => {
     const lines: string[] = [];
     const first = await stack.up((line) => lines.push(line));
     const kafka = first.find((outcome) => outcome.status.name === 'kafka')!;
     const fetched = lines.some((line) => line.includes('fetching the broker'));
-    t.diagnostic(`kafka ${fetched ? 'cold (fetch + format + start)' : 'start'}: ${kafka.seconds.toFixed(1)} s`);
+    console.log(`kafka ${fetched ? 'cold (fetch + format + start)' : 'start'}: ${kafka.seconds.toFixed(1)} s`);
     assert.deepEqual(
       first.map((outcome) => [outcome.status.name, outcome.status.state, outcome.wasUp]),
       [
@@ -83,7 +83,7 @@ describe('local stack', () => {
     const started = performance.now();
     const second = await stack.up((line) => lines.push(`again: ${line}`));
     const seconds = (performance.now() - started) / 1000;
-    t.diagnostic(`second up: ${seconds.toFixed(2)} s`);
+    console.log(`second up: ${seconds.toFixed(2)} s`);
     assert.ok(second.every((outcome) => outcome.wasUp && outcome.status.state === 'up'));
     assert.deepEqual(
       lines.filter((line) => line.startsWith('again:')),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { generateSyntheticPool, type SyntheticUser } from './synthetic-pool.js';
 
 const pool = generateSyntheticPool({ users: 1000, seed: 42 });
