@@ -22,7 +22,7 @@ import { loadTest } from 'loadtest';
 import pg from 'pg';
 import { databaseConfig, type Env } from '#config';
 import { localStack, projectRoot } from '#stack';
-import { createBridgeLedger, projectExportedUsers, type ExportedUser } from '../apps/bridge/test/exported-users.js';
+import { createBridgeLedger, projectExportedUsers, type ExportedUser } from '../test/support/exported-users.js';
 
 const logins = Number(process.env.BENCH_USERS ?? 10_000);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
   const pacedUsers = users.splice(logins, pacedLogins);
 
   const fake = await startProcess(
-    ['--enable-source-maps', 'dist/apps/bridge/src/fake-cognito-main.js'],
+    ['--enable-source-maps', 'dist/test/support/fake-cognito-main.js'],
     { ...process.env, FAKE_COGNITO_PASSWORD: password },
     /^(http:\S+)$/,
     join(dir, 'fake-cognito.log'),

@@ -147,7 +147,7 @@ async function exportImportProject(poolId: string): Promise<void> {
 
 /** FakeCognito in a process of its own (as bench:bridge runs it), accepting the run's one password. */
 async function startFakeCognito(): Promise<{ endpoint: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/apps/bridge/src/fake-cognito-main.js'], {
+  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/test/support/fake-cognito-main.js'], {
     env: { ...process.env, FAKE_COGNITO_PASSWORD: password },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

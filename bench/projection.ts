@@ -41,7 +41,7 @@ import {
 } from '#projections';
 import { projectorSections, projectUntilCaughtUp, serveProjector } from '#projector';
 import { localStack } from '#stack';
-import { syntheticLedger } from '../apps/projector/test/synthetic-ledger.js';
+import { syntheticLedger } from '../test/support/synthetic-ledger.js';
 
 const totalEvents = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const users = Number(process.env.BENCH_USERS ?? 300_000);

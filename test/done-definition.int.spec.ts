@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from '@jest/globals';
 import fc from 'fast-check';
 import pg from 'pg';
 import { pino } from 'pino';
@@ -47,12 +47,12 @@ describe('"done" is one definition: projector counters, analyst views and reconc
   const schemas: string[] = [];
   let ledgers = 0;
 
-  after(async () => {
+  afterAll(async () => {
     for (const schema of schemas) await db.query(`drop schema if exists "${schema}" cascade`);
     await db.end();
   });
 
-  it(`over ${numRuns} generated ledgers of up to 50 users`, { timeout: 1_800_000 }, async () => {
+  it(`over ${numRuns} generated ledgers of up to 50 users`, async () => {
     await fc.assert(
       fc.asyncProperty(generatedLedger(50), async (ledger) => {
         const n = ++ledgers;
@@ -70,7 +70,7 @@ describe('"done" is one definition: projector counters, analyst views and reconc
       }),
       { numRuns, endOnFailure: false, interruptAfterTimeLimit: 1_500_000 },
     );
-  });
+  }, 1_800_000);
 });
 
 async function checkLedger(env: Env, ledger: GeneratedLedger, db: pg.Pool): Promise<void> {

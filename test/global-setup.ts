@@ -1,20 +1,21 @@
 import { localStack, type ComponentStatus } from '#stack';
 
 /**
- * `node --test --test-global-setup=dist/test/global-setup.js`: the runner calls globalSetup once
- * before the first test file and globalTeardown once after the last, both in the runner's own
- * process, so this module's state carries from one to the other.
+ * jest's `globalSetup` (this module's default export) and `globalTeardown` (global-teardown.ts,
+ * which calls {@link globalTeardown}) for the integration project: jest calls the setup once before
+ * the first integration spec and the teardown once after the last, both in its own process, so
+ * this module's state carries from one to the other.
  *
- * The tests run on the local stack: the local profile is set here, in the runner's environment,
- * which every test file's process (and every `ledger` command a test starts) inherits, so that
- * `npm test` needs nothing set on a fresh clone.
+ * The tests run on the local stack: the local profile is set here, in jest's process, before any
+ * spec's environment copies process.env from it and before any `ledger` command a test starts
+ * inherits it, so that `npm test` needs nothing set on a fresh clone.
  */
 process.env.LEDGER_PROFILE = 'local';
 const stack = localStack(process.env);
 let startedHere: ReadonlySet<string> = new Set();
 
 /** Brings the stack up, reusing whatever already runs, and remembers what it had to start. */
-export async function globalSetup(): Promise<void> {
+export default async function globalSetup(): Promise<void> {
   const before = await stack.status();
   try {
     await stack.up((line) => process.stderr.write(`[stack] ${line}\n`));

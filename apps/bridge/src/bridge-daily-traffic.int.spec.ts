@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { pino } from 'pino';
 import type { DataSource } from 'typeorm';
 import { databaseConfig } from '#config';
@@ -39,12 +39,12 @@ describe('BridgeDailyTraffic', () => {
       )) as { day: string; cognito_calls: string; unavailable: string }[]
     ).map((r) => [r.day, Number(r.cognito_calls), Number(r.unavailable)]);
 
-  before(async () => {
+  beforeAll(async () => {
     db = await openPostgres({ url: databaseConfig(process.env).url, application: 'test', maxConnections: 2 });
     traffic = await BridgeDailyTraffic.open({ db, schema, logger, flushEveryMs: 0, now: () => clock });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await db.query(`drop schema if exists "${schema}" cascade`);
     await db.destroy();
   });

@@ -5,7 +5,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AdminCreateUserCommand,
@@ -25,8 +25,8 @@ import { Ledger } from '#ledger';
 import { projectorSections, projectUntilCaughtUp } from '#projector';
 import { CognitoComponent, keycloakAdminLogin, KeycloakServer, localConfig, projectRoot } from '#stack';
 import { createBridgePool, distinctFacts, eventually, importFromLedger, userFacts, watcherPass } from '#test-support';
+import { runDemoLoginWave } from '#demo';
 import { bridgeSections, startBridge, type RunningBridge } from './bridge-runtime.js';
-import { runDemoLoginWave } from './demo-login-wave.js';
 import { passwordGrant, type PasswordGrant } from './keycloak-password-grant.js';
 
 /*
@@ -238,7 +238,7 @@ async function hasPassword(username: string): Promise<boolean> {
 }
 
 describe('JIT password migration through real Keycloak, the bridge and cognito-local', () => {
-  before(async () => {
+  beforeAll(async () => {
     keycloakWasUp = (await keycloak.status()).state === 'up';
     await keycloak.up((line) => process.stderr.write(`[bridge-e2e keycloak] ${line}\n`));
     await db.connect();
@@ -272,7 +272,7 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
     target = { keycloakUrl: keycloakConfig(env).url, realm: realm.name, clientId: 'app' };
   });
 
-  after(async () => {
+  afterAll(async () => {
     await bridge?.close();
     await new Promise((resolve) => proxy?.close(resolve));
     await realm?.call('realm deletion', (c) => c.realms.del({ realm: realm.name })).catch(() => undefined);

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { pino } from 'pino';
 import { databaseConfig, kafkaConfig, type Env } from '#config';
 import { decodeRecord, Ledger } from '#ledger';
 import { localConfig } from '#stack';
-import { createBridgeLedger, projectExportedUsers, type ExportedUser } from '../test/exported-users.js';
+import { createBridgeLedger, projectExportedUsers, type ExportedUser } from '../../../test/support/exported-users.js';
 import { bridgeSections, startBridge, type RunningBridge } from './bridge-runtime.js';
-import { FakeCognito, type FakeAnswer } from './fake-cognito.js';
+import { FakeCognito, type FakeAnswer } from '../../../test/support/fake-cognito.js';
 
 /*
  * The bridge over HTTP against a fake Cognito endpoint that answers with AWS's documented
@@ -270,7 +270,7 @@ async function ledgerFacts(): Promise<{ type: string; subject: string; data: unk
 }
 
 describe('bridge against documented Cognito behaviours', () => {
-  before(async () => {
+  beforeAll(async () => {
     await db.connect();
     await projectExportedUsers(
       { ...process.env, PROJECTION_SCHEMA: schema },
@@ -307,7 +307,7 @@ describe('bridge against documented Cognito behaviours', () => {
     });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await bridge?.close();
     await fake.stop();
     await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -5,7 +5,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AdminGetUserCommand, DeleteUserPoolCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { Secret, TOTP } from 'otpauth';
@@ -269,7 +269,7 @@ async function choosePassword(page: Page, password: string): Promise<void> {
 }
 
 describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and cognito-local', () => {
-  before(async () => {
+  beforeAll(async () => {
     await rm(outputDir, { recursive: true, force: true });
     browser = await launchChromium();
     await db.connect();
@@ -311,7 +311,7 @@ describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and
     );
   });
 
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await app?.close();
     await bridge?.close();

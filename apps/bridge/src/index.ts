@@ -17,5 +17,3 @@ export { KnownOutcomes, type KnownOutcomesOptions } from './known-outcomes.js';
 export type { StoredPasswords } from './stored-passwords.js';
 export { KeycloakStoredPasswords } from './keycloak-stored-passwords.js';
 export { passwordGrant, type GrantResult, type PasswordGrant } from './keycloak-password-grant.js';
-export { runLoginWave, type LoginWaveCounts, type LoginWaveOptions, type WaveLogin } from './login-wave.js';
-export { runDemoLoginWave, waveLoginsOf, type DemoLoginWaveOptions } from './demo-login-wave.js';

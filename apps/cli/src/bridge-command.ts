@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { Env } from '#config';
 import { bridgeSections, startBridge } from '#bridge';
 import { ensurePasswordMigrationStorage, KeycloakRealm } from '#keycloak';
-import { commandConfig } from './command-config.js';
+import type { CommandConfig } from './command-config.js';
 import { stopRequested } from './stop-signal.js';
 
 /**
@@ -11,7 +11,7 @@ import { stopRequested } from './stop-signal.js';
  * users to) is first pointed at it; Keycloak must run with the provider from
  * infra/keycloak-provider (`ledger stack up` deploys it).
  */
-export function bridgeCommand(env: Env): Command {
+export function bridgeCommand(env: Env, commandConfig: CommandConfig): Command {
   return new Command('bridge')
     .description('serve the JIT password bridge (docs/bridge.md) until interrupted')
     .option(

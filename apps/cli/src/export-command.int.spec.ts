@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { before, describe, it } from 'node:test';
+import { beforeAll, describe, it } from '@jest/globals';
 import { kafkaConfig } from '#config';
 import { Ledger } from '#ledger';
 import { CognitoComponent, generateSyntheticPool, projectRoot, writeCognitoLocalData } from '#stack';
@@ -31,7 +31,7 @@ async function recordsInLedger(): Promise<number> {
 }
 
 describe('ledger export refuses bad settings with one clear line and writes nothing', () => {
-  before(async () => {
+  beforeAll(async () => {
     await cognito.reseed((dir) => writeCognitoLocalData(dir, generateSyntheticPool({ users: 100, poolId })));
   });
 

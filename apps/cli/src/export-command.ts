@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
 import type { ConfigOf, Env, SectionName } from '#config';
 import { ExporterModule, PoolExport, type ExportSummary } from '#exporter';
-import { commandConfig } from './command-config.js';
+import type { CommandConfig } from './command-config.js';
 import { commandLogger } from './command-logger.js';
 import { TerminalProgress } from './terminal-progress.js';
 
@@ -10,7 +10,7 @@ import { TerminalProgress } from './terminal-progress.js';
 export const exportSections = ['kafka', 'cognito', 'pool'] as const satisfies readonly SectionName[];
 export type ExportConfig = ConfigOf<(typeof exportSections)[number]>;
 
-export function exportCommand(env: Env): Command {
+export function exportCommand(env: Env, commandConfig: CommandConfig): Command {
   return new Command('export')
     .description(
       'Export every user of the Cognito pool (COGNITO_USER_POOL_ID) into the ledger as UserExported events. ' +

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { ConfigError, type ConfigOf, type Env, type SectionName } from '#config';
 import { ImporterModule, ImportRun, type ImportReport } from '#importer';
 import type { IdentityProviderRepresentation } from '#keycloak';
-import { commandConfig } from './command-config.js';
+import type { CommandConfig } from './command-config.js';
 import { commandLogger } from './command-logger.js';
 import { TerminalProgress } from './terminal-progress.js';
 import { untilStopped } from './stop-signal.js';
@@ -18,7 +18,7 @@ export const importSections = [
 ] as const satisfies readonly SectionName[];
 export type ImportConfig = ConfigOf<(typeof importSections)[number]>;
 
-export function importCommand(env: Env): Command {
+export function importCommand(env: Env, commandConfig: CommandConfig): Command {
   return new Command('import')
     .description(
       'Import every exported user of the ledger into Keycloak (KEYCLOAK_URL, realm KEYCLOAK_REALM) in batches, ' +

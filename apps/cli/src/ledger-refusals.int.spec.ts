@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { before, describe, it } from 'node:test';
+import { beforeAll, describe, it } from '@jest/globals';
 import { kafkaConfig } from '#config';
 import { Ledger, topicsWithPrefix } from '#ledger';
 import { projectRoot } from '#stack';
@@ -60,7 +60,7 @@ const readers: readonly (readonly string[])[] = [
 ];
 
 describe('commands other than export refuse a missing ledger in seconds, with one line, creating nothing', () => {
-  before(async () => {
+  beforeAll(async () => {
     const help = await ledgerCli(['--help'], {});
     assert.equal(help.status, 0, help.stderr);
     startSeconds = help.seconds;

@@ -2,7 +2,8 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { bridgeCommand } from './bridge-command.js';
-import { demoCommand } from './demo-command.js';
+import { commandConfigOf } from './command-config.js';
+import { devCommands, localProfileConfig } from './dev/index.js';
 import { exportCommand } from './export-command.js';
 import { importCommand } from './import-command.js';
 import { phaseCommand } from './phase-command.js';
@@ -10,35 +11,34 @@ import { projectCommand } from './project-command.js';
 import { reconcileCommand } from './reconcile-command.js';
 import { replayCommand } from './replay-command.js';
 import { runCommand } from './run-command.js';
-import { seedCommand } from './seed-command.js';
 import { signInAppCommand } from './sign-in-app-command.js';
-import { stackCommand } from './stack-command.js';
 import { statusCommand } from './status-command.js';
 import { watchCommand } from './watch-command.js';
 
 /**
  * The composition root: the one place the command reads its environment. Each command validates
- * the settings it uses from it once (command-config.ts) and hands typed settings down.
+ * the settings it uses from it once (command-config.ts) and hands typed settings down. The
+ * development commands (dev/: the local stack, the synthetic pool, the demo) are registered here
+ * and nowhere else; they also provide how the local profile reads its generated credentials.
  */
 const env = process.env;
+const commandConfig = commandConfigOf(localProfileConfig);
 
 const program = new Command('ledger')
   .description('Cognito Migration Ledger: move users off Amazon Cognito and prove what happened to each of them.')
   .showHelpAfterError();
 
-program.addCommand(exportCommand(env));
-program.addCommand(importCommand(env));
-program.addCommand(projectCommand(env));
-program.addCommand(replayCommand(env));
-program.addCommand(stackCommand(env));
-program.addCommand(seedCommand(env));
-program.addCommand(demoCommand(env));
-program.addCommand(bridgeCommand(env));
-program.addCommand(signInAppCommand(env));
-program.addCommand(watchCommand(env));
-program.addCommand(reconcileCommand(env));
-program.addCommand(statusCommand(env));
-program.addCommand(phaseCommand(env));
+program.addCommand(exportCommand(env, commandConfig));
+program.addCommand(importCommand(env, commandConfig));
+program.addCommand(projectCommand(env, commandConfig));
+program.addCommand(replayCommand(env, commandConfig));
+program.addCommand(bridgeCommand(env, commandConfig));
+program.addCommand(signInAppCommand(env, commandConfig));
+program.addCommand(watchCommand(env, commandConfig));
+program.addCommand(reconcileCommand(env, commandConfig));
+program.addCommand(statusCommand(env, commandConfig));
+program.addCommand(phaseCommand(env, commandConfig));
+for (const command of devCommands(env)) program.addCommand(command);
 
 program
   .parseAsync(process.argv)

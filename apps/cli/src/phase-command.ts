@@ -2,10 +2,10 @@ import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import type { Env } from '#config';
 import { openReconciler, reconcilerSections } from '#reconciler';
-import { commandConfig } from './command-config.js';
+import type { CommandConfig } from './command-config.js';
 
 /** `ledger phase advance|rollback --reason ...`: an operator's cutover decision, recorded with the criteria. */
-export function phaseCommand(env: Env): Command {
+export function phaseCommand(env: Env, commandConfig: CommandConfig): Command {
   const phase = new Command('phase').description('operator decisions on the cutover phase, recorded in the ledger');
   for (const action of ['advance', 'rollback'] as const) {
     phase

@@ -7,11 +7,11 @@ import {
   projectUntilCaughtUp,
   serveProjector,
 } from '#projector';
-import { commandConfig } from './command-config.js';
+import type { CommandConfig } from './command-config.js';
 import { stopRequested } from './stop-signal.js';
 
 /** `ledger project`: the projector, once up to what the ledger holds, or following it with the query API. */
-export function projectCommand(env: Env): Command {
+export function projectCommand(env: Env, commandConfig: CommandConfig): Command {
   return new Command('project')
     .description(
       "Project the ledger into PostgreSQL (schema PROJECTION_SCHEMA): each user's migration state, id translation, " +

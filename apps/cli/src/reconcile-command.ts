@@ -1,18 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { Env } from '#config';
-import { projectUntilCaughtUp, type ProjectorRuntimeConfig } from '#projector';
-import {
-  openReconciler,
-  reconcilerSections,
-  runCompressed,
-  type CompressedRunReport,
-  type PassReport,
-  type ReconcilerRuntimeConfig,
-} from '#reconciler';
-import { commandConfig } from './command-config.js';
+import { openReconciler, reconcilerSections, type PassReport, type ReconcilerRuntimeConfig } from '#reconciler';
+import type { CommandConfig } from './command-config.js';
 
 /** `ledger reconcile`: one pass of the reconciler on the real clock. */
-export function reconcileCommand(env: Env): Command {
+export function reconcileCommand(env: Env, commandConfig: CommandConfig): Command {
   return new Command('reconcile')
     .description(
       'One reconciler pass: finish resets a crash left open, e-mail the long-tail users due a reset (at the policy rate), ' +
@@ -33,26 +25,6 @@ export async function reconcileOnce(config: ReconcilerRuntimeConfig, now: Date):
   const runtime = await openReconciler(config);
   try {
     return await runtime.reconciler.pass({ now });
-  } finally {
-    await runtime.close();
-  }
-}
-
-/**
- * For the demo: `days` of policy time from `from` in passes `stepDays` apart, projecting the
- * ledger between passes so each sees the last one's resets. Returns resets sent and decisions.
- */
-export async function reconcileCompressed(
-  config: ReconcilerRuntimeConfig & ProjectorRuntimeConfig,
-  options: { from: Date; days: number; stepDays: number },
-): Promise<CompressedRunReport> {
-  const runtime = await openReconciler(config);
-  try {
-    await projectUntilCaughtUp(config);
-    return await runCompressed(runtime.reconciler, {
-      ...options,
-      between: async () => void (await projectUntilCaughtUp(config)),
-    });
   } finally {
     await runtime.close();
   }

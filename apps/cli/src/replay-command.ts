@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import type { Env } from '#config';
 import { formatRunSummary, projectorSections, replayProjections, type ReplayReport } from '#projector';
-import { commandConfig } from './command-config.js';
+import type { CommandConfig } from './command-config.js';
 
 /** `ledger replay`: rebuild the projections from offset 0 and prove, by digest, that they match. */
-export function replayCommand(env: Env): Command {
+export function replayCommand(env: Env, commandConfig: CommandConfig): Command {
   return new Command('replay')
     .description(
       'Rebuild every projection from offset 0 into a fresh schema (<PROJECTION_SCHEMA>_replay_<time>) and print ' +

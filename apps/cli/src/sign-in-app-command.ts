@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { Env } from '#config';
 import { ensureSignInClient, KeycloakRealm } from '#keycloak';
 import { startSignInApp } from '#sign-in-app';
-import { commandConfig } from './command-config.js';
+import type { CommandConfig } from './command-config.js';
 import { stopRequested } from './stop-signal.js';
 
 /**
@@ -10,7 +10,7 @@ import { stopRequested } from './stop-signal.js';
  * page (realm KEYCLOAK_REALM), so a user imported from Cognito can be seen migrating at their
  * first sign-in. The client (SIGN_IN_APP_CLIENT_ID) is created or pointed at this app's callback.
  */
-export function signInAppCommand(env: Env): Command {
+export function signInAppCommand(env: Env, commandConfig: CommandConfig): Command {
   return new Command('sign-in-app')
     .description("serve a small application that signs in through Keycloak's login page, until interrupted")
     .action(async () => {

@@ -7,7 +7,7 @@ import {
   serveCutoverStatus,
   statusSections,
 } from '#reconciler';
-import { commandConfig } from './command-config.js';
+import type { CommandConfig } from './command-config.js';
 import { stopRequested } from './stop-signal.js';
 
 /**
@@ -15,7 +15,7 @@ import { stopRequested } from './stop-signal.js';
  * `--rollback`, who would need attention on a return to Cognito. Reads only: nothing in Keycloak,
  * PostgreSQL or Kafka is changed (the realm is prepared by `ledger reconcile`).
  */
-export function statusCommand(env: Env): Command {
+export function statusCommand(env: Env, commandConfig: CommandConfig): Command {
   return new Command('status')
     .description(
       'The "done" criteria with values and thresholds, the current cutover phase (and the last decision, overrides ' +

@@ -1,22 +1,18 @@
 import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
 import type { Env } from '#config';
-import { importMapping } from '#importer';
-import { Ledger } from '#ledger';
 import {
-  rehearseUserJourneys,
   TargetWatch,
   WatcherModule,
   watcherSections,
   watcherSettingsOf,
-  type RehearsalReport,
   type WatcherRuntimeConfig,
   type WatchReport,
 } from '#watcher';
-import { commandConfig } from './command-config.js';
+import type { CommandConfig } from './command-config.js';
 import { untilStopped } from './stop-signal.js';
 
-export function watchCommand(env: Env): Command {
+export function watchCommand(env: Env, commandConfig: CommandConfig): Command {
   return new Command('watch')
     .description(
       'Learn from Keycloak (realm KEYCLOAK_REALM) what imported users did there: TOTP enrolled again, ' +
@@ -60,26 +56,6 @@ export async function watchTarget(
   } finally {
     await app.close();
   }
-}
-
-export interface WatcherDemoReport {
-  readonly rehearsal: RehearsalReport;
-  readonly watch: WatchReport;
-}
-
-/**
- * For `ledger demo`: a few imported users re-enrol TOTP and a few federated users that were not
- * pre-linked sign in through their identity provider (see rehearseUserJourneys), then the
- * watcher runs until it has read every event and reconciled once.
- */
-export async function watcherDemo(
-  config: WatcherRuntimeConfig,
-  counts: { mfaUsers: number; federatedUsers: number },
-): Promise<WatcherDemoReport> {
-  const ledger = new Ledger({ kafka: config.kafka });
-  const aliases = importMapping(config.importer).providerAliases;
-  const rehearsal = await rehearseUserJourneys(ledger, config.keycloak, config.keycloakAdmin, aliases, counts);
-  return { rehearsal, watch: await watchTarget(config, { follow: false, reconcile: true }) };
 }
 
 export function formatWatchReport(report: WatchReport): string {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { before, describe, it } from 'node:test';
+import { beforeAll, describe, it } from '@jest/globals';
 import { cognitoConfig, kafkaConfig, type CognitoConfig, type KafkaConfig } from '#config';
 import { CognitoPoolReader, createCognitoClient } from '#cognito';
 import type { CustomAttribute, LedgerEvent, UserExportedData } from '#events';
@@ -102,7 +102,7 @@ function expectedExport(user: SyntheticUser, totpLookup: boolean): Partial<UserE
 }
 
 describe('exporting a seeded pool from cognito-local into Kafka', () => {
-  before(async () => {
+  beforeAll(async () => {
     await cognitoComponent.reseed((dir) => writeCognitoLocalData(dir, seeded));
   });
 

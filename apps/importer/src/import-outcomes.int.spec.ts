@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { passwordGrant } from '#bridge';
 import { keycloakConfig } from '#config';
 import { userMigrationOf, type UserFact } from '#domain';
@@ -17,7 +17,7 @@ import {
   seedAndExport,
   snapshot,
   type Scenario,
-} from './import-scenario.fixture.js';
+} from '../../../test/support/import-scenario.js';
 
 /*
  * What the importer records must be true of the realm, and nothing it records may be recorded
@@ -43,7 +43,7 @@ describe('import outcomes on the real stack', () => {
     let exportAgain: () => Promise<unknown>;
     let first: ImportReport;
 
-    before(async () => {
+    beforeAll(async () => {
       s = await scenario('outcomes', 'us-east-1_Outcome1');
       const pool = generateSyntheticPool({ users: 40, seed: 12, poolId: s.poolId, usernameMode: 'username' });
       // No user has TOTP but one, so that `export --totp` changes exactly one import outcome.
@@ -66,7 +66,7 @@ describe('import outcomes on the real stack', () => {
       first = await importAll(s, 'importer-a');
     });
 
-    after(() => deleteRealm(s));
+    afterAll(() => deleteRealm(s));
 
     it('a user without family_name and a phone-only user get a token with their password, nothing adjusted', async () => {
       assert.equal(first.failed, 0);
@@ -186,7 +186,7 @@ describe('import outcomes on the real stack', () => {
       return { report, outcome };
     }
 
-    after(() => Promise.all(scenarios.map(deleteRealm)));
+    afterAll(() => Promise.all(scenarios.map(deleteRealm)));
 
     it('the smaller sub keeps the name, the other signs in with its sub and its fact says so, in either order', async () => {
       const ab = await importInOrder('case-ab', [lower, upper]);

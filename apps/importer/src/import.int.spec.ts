@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { AdminGetUserCommand, type UserType } from '@aws-sdk/client-cognito-identity-provider';
 import { createEvent, type LedgerEvent, type UserExportedData } from '#events';
 import { UserDirectory } from '#keycloak';
@@ -16,7 +16,7 @@ import {
   seedAndExport,
   snapshot,
   type Scenario,
-} from './import-scenario.fixture.js';
+} from '../../../test/support/import-scenario.js';
 
 /*
  * The importer end to end on the real stack: a synthetic pool seeded into cognito-local, exported
@@ -56,7 +56,7 @@ describe('importer on the real stack (cognito-local, Kafka, Keycloak)', () => {
     let preExisting: { id: string; username: string };
     let report: ImportReport;
 
-    before(async () => {
+    beforeAll(async () => {
       s = await scenario('main', 'us-east-1_ImportIt1');
       ({ reader, client } = await seedAndExport(
         s,
@@ -75,7 +75,7 @@ describe('importer on the real stack (cognito-local, Kafka, Keycloak)', () => {
       report = await importAll(s, 'importer');
     });
 
-    after(() => deleteRealm(s));
+    afterAll(() => deleteRealm(s));
 
     it('settles every exported user: 999 created, 1 matched, nothing failed', () => {
       assert.equal(report.users, 1000);
@@ -188,7 +188,7 @@ describe('importer on the real stack (cognito-local, Kafka, Keycloak)', () => {
     let all: LedgerEvent[];
     let matchedSub: string;
 
-    before(async () => {
+    beforeAll(async () => {
       s = await scenario('email', 'us-east-1_ImportIt2');
       pool = generateSyntheticPool({ users: 120, seed: 5, poolId: s.poolId, usernameMode: 'email' });
       await seedAndExport(s, pool);
@@ -235,7 +235,7 @@ describe('importer on the real stack (cognito-local, Kafka, Keycloak)', () => {
       all = await facts(s);
     });
 
-    after(() => deleteRealm(s));
+    afterAll(() => deleteRealm(s));
 
     it('matches the Keycloak account that already had the e-mail, and marks it', async () => {
       const imported = all.find((e) => e.type === 'UserImported' && e.subject === matchedSub);
@@ -291,7 +291,7 @@ describe('importer on the real stack (cognito-local, Kafka, Keycloak)', () => {
   describe('a Keycloak restart in the middle of an import', () => {
     let s: Scenario;
 
-    before(async () => {
+    beforeAll(async () => {
       s = await scenario('restart', 'us-east-1_ImportIt3');
       await seedAndExport(
         s,
@@ -299,7 +299,7 @@ describe('importer on the real stack (cognito-local, Kafka, Keycloak)', () => {
       );
     });
 
-    after(() => deleteRealm(s));
+    afterAll(() => deleteRealm(s));
 
     it('ends with every user imported exactly once', async () => {
       const keycloak = new KeycloakServer(process.env);

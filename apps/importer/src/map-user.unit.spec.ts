@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { loginPolicyOf } from '#domain';
 import type { PoolSettings, UserExportedData } from '#events';
 import { defaultMapping, importMapping } from './import-mapping.js';

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { createEvent, type LedgerEvent } from '#events';
 import type { LedgerRecord } from '#ledger';
 import { openProjectionDataSource, projectionSnapshot } from '#projections';
-import { syntheticLedger } from '../test/synthetic-ledger.js';
-import { ProjectorFixture } from '../test/projector-fixture.js';
+import { syntheticLedger } from '../../../test/support/synthetic-ledger.js';
+import { ProjectorFixture } from '../../../test/support/projector-fixture.js';
 import { projectUntilCaughtUp, replayProjections } from './projector-app.js';
 
 const users = 8000;
@@ -17,12 +17,12 @@ describe('projector: exactly once under crashes, redelivery and bad facts', () =
   const history: LedgerEvent[][] = [];
   let published = 0;
 
-  before(async () => {
+  beforeAll(async () => {
     await fixture.setUp();
     for (const events of syntheticLedger({ users, seed: 7 })) history.push(events);
     published = await fixture.publish(history);
   });
-  after(() => fixture.tearDown());
+  afterAll(() => fixture.tearDown());
 
   it('killed with SIGKILL in the middle of a batch, then restarted, ends with the digest of a clean replay', async () => {
     const child = spawn(process.execPath, ['--enable-source-maps', cli, 'project'], {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import type { CompletionMetrics } from '#projections';
 import { generateSyntheticPool } from '#stack';
-import { syntheticLedger } from '../test/synthetic-ledger.js';
-import { ProjectorFixture } from '../test/projector-fixture.js';
+import { syntheticLedger } from '../../../test/support/synthetic-ledger.js';
+import { ProjectorFixture } from '../../../test/support/projector-fixture.js';
 import { projectUntilCaughtUp, serveProjector } from './projector-app.js';
 
 const users = 1000;
@@ -13,12 +13,12 @@ describe('projector: the export of 1,000 seeded users', () => {
   const pool = generateSyntheticPool({ users, seed: 1, poolId: 'us-east-1_Synth01' });
   let metrics: CompletionMetrics;
 
-  before(async () => {
+  beforeAll(async () => {
     await fixture.setUp();
     await fixture.publish(syntheticLedger({ users, exportOnly: true }));
     metrics = (await projectUntilCaughtUp(fixture.config())).metrics;
   });
-  after(() => fixture.tearDown());
+  afterAll(() => fixture.tearDown());
 
   it('counts every user once, by status, with MFA and federated links as Cognito had them', () => {
     const enabled = pool.users.filter((u) => u.enabled).length;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { StoredPositionMismatchError } from '#ledger';
 import { projectRoot } from '#stack';
-import { syntheticLedger } from '../test/synthetic-ledger.js';
-import { ProjectorFixture } from '../test/projector-fixture.js';
+import { syntheticLedger } from '../../../test/support/synthetic-ledger.js';
+import { ProjectorFixture } from '../../../test/support/projector-fixture.js';
 import { projectUntilCaughtUp, replayProjections } from './projector-app.js';
 
 /** A projection schema that outlived its Kafka topics: the topics were deleted and created again with fewer records. */
@@ -12,14 +12,14 @@ describe('projector: stored offsets are tied to the cluster and topic they were 
   const fixture = new ProjectorFixture();
   let firstRun = 0;
 
-  before(async () => {
+  beforeAll(async () => {
     await fixture.setUp(2);
     await fixture.publish(syntheticLedger({ users: 300, seed: 11, exportOnly: true }));
     firstRun = (await projectUntilCaughtUp(fixture.config())).run.events;
     await fixture.recreateTopics(2);
     await fixture.publish(syntheticLedger({ users: 40, seed: 12, exportOnly: true }));
   });
-  after(() => fixture.tearDown());
+  afterAll(() => fixture.tearDown());
 
   it('records the cluster id and topic id with every stored offset', async () => {
     const rows = await fixture.query<{ cluster_id: string | null; topic_id: string | null }>(

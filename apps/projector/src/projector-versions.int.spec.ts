@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { kafkaConfig } from '#config';
 import { contentHash, createEvent, eventCatalog, type EventData, type LedgerEvent } from '#events';
 import { decodeRecord } from '#ledger';
 import { openProjectionDataSource, projectionSnapshot } from '#projections';
-import { goldenRecords, type GoldenRecord } from '../../../libs/events/test/golden-records.js';
-import { publishRawRecords } from '../../../libs/ledger/test/publish-raw-records.js';
-import { ProjectorFixture } from '../test/projector-fixture.js';
+import { goldenRecords, type GoldenRecord } from '../../../test/support/golden-records.js';
+import { publishRawRecords } from '../../../test/support/publish-raw-records.js';
+import { ProjectorFixture } from '../../../test/support/projector-fixture.js';
 import { projectUntilCaughtUp, replayProjections } from './projector-app.js';
 
 /**
@@ -23,8 +23,8 @@ describe('projector: a ledger of every frozen old version replays to the project
   const golden = goldenRecords();
   let replaySchema: string | undefined;
 
-  before(() => fixture.setUp());
-  after(async () => {
+  beforeAll(() => fixture.setUp());
+  afterAll(async () => {
     if (replaySchema) await fixture.db.query(`drop schema if exists "${replaySchema}" cascade`);
     await fixture.tearDown();
   });

@@ -1,17 +1,17 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { pino, type Logger } from 'pino';
-import { register } from 'prom-client';
+import { register, type Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { DatabaseConfig, KafkaConfig, ProjectorConfig } from '#config';
 import { Ledger, type LedgerTopics } from '#ledger';
 import { openProjectionDataSource, ProjectionQueries, ProjectionStore } from '#projections';
 import { BatchProjector } from './batch-projector.js';
 import { Projector } from './projector.js';
-import { PrometheusObserver, projectorMetricProviders } from './prometheus-observer.js';
+import { PrometheusObserver } from './prometheus-observer.js';
 import { CompletionController } from './query-api/completion.controller.js';
 import { HealthController, READY_MAX_LAG } from './query-api/health.controller.js';
+import { METRICS_REGISTRY, MetricsController } from './query-api/metrics.controller.js';
 import { UsersController } from './query-api/users.controller.js';
 
 export interface ProjectorSettings {
@@ -44,14 +44,8 @@ export class ProjectorModule {
     const logger = (settings.logger ?? pino({ level: 'warn' }, process.stderr)).child({ app: 'projector', schema });
     return {
       module: ProjectorModule,
-      imports: [
-        TerminusModule,
-        // Process metrics are registered once per process (several apps may share one, e.g. in tests).
-        PrometheusModule.register({
-          defaultMetrics: { enabled: register.getSingleMetric('process_cpu_user_seconds_total') === undefined },
-        }),
-      ],
-      controllers: [UsersController, CompletionController, HealthController],
+      imports: [TerminusModule],
+      controllers: [UsersController, CompletionController, HealthController, MetricsController],
       providers: [
         { provide: DataSource, useFactory: () => openProjectionDataSource(settings.database.url, schema) },
         {
@@ -65,8 +59,13 @@ export class ProjectorModule {
           inject: [DataSource],
         },
         { provide: READY_MAX_LAG, useValue: settings.projector.readyMaxLag },
-        ...projectorMetricProviders,
-        PrometheusObserver,
+        // prom-client's default registry: several projectors in one process (e.g. in tests) share it.
+        { provide: METRICS_REGISTRY, useValue: register },
+        {
+          provide: PrometheusObserver,
+          useFactory: (registry: Registry) => new PrometheusObserver(registry),
+          inject: [METRICS_REGISTRY],
+        },
         {
           provide: Projector,
           useFactory: (store: ProjectionStore, observer: PrometheusObserver) =>

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { createEvent, type LedgerEvent } from '#events';
 import { summarizeUserMigration, type UserMigrationState } from '#domain';
 import type { ConsumedEvent } from '#ledger';
-import { syntheticLedger } from '../test/synthetic-ledger.js';
+import { syntheticLedger } from '../../../test/support/synthetic-ledger.js';
 import { addCounterContribution, type Tally } from '#projections';
 import { projectUserFacts } from './user-facts-projection.js';
 

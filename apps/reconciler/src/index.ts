@@ -11,7 +11,6 @@ export {
   type ReconcilerRuntimeOptions,
   type StatusRuntime,
 } from './reconciler-runtime.js';
-export { runCompressed, type CompressedRunOptions, type CompressedRunReport } from './compressed-run.js';
 export { loadPolicy } from './policy-file.js';
 export { formatCriteriaReport } from './criteria-report.js';
 export { formatRollbackReport } from './rollback-report-text.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import pg from 'pg';
 import { pino } from 'pino';
 import { databaseConfig, kafkaConfig, keycloakConfig, loadConfig, type Env } from '#config';
@@ -118,12 +118,12 @@ async function mailsTo(catcher: MailCatcher, email: string) {
   return (await catcher.messages()).filter((m) => m.to.some((t) => t.address.toLowerCase() === email));
 }
 
-describe('reconciler on the real stack', { timeout: 300_000 }, () => {
+describe('reconciler on the real stack', () => {
   const catcher = new MailCatcher(env);
   const ledger = new Ledger({ kafka: kafkaConfig(env) });
   let realm: KeycloakRealm;
 
-  before(async () => {
+  beforeAll(async () => {
     await catcher.up(() => undefined);
     realm = new KeycloakRealm(keycloakConfig(env), await keycloakAdminLogin(env));
     await realm.call('create realm', (c) => c.realms.create({ realm: target.realm, enabled: true }));
@@ -146,15 +146,15 @@ describe('reconciler on the real stack', { timeout: 300_000 }, () => {
     await publisher.publish(everyone.flatMap(facts));
     await publisher.close();
     await projectUntilCaughtUp(loadConfig(env, projectorSections));
-  });
+  }, 300_000);
 
-  after(async () => {
+  afterAll(async () => {
     await realm.call('delete realm', (c) => c.realms.del({ realm: target.realm })).catch(() => undefined);
     const pool = new pg.Pool({ connectionString: databaseConfig(env).url });
     await pool.query(`drop schema if exists "${env.PROJECTION_SCHEMA}" cascade`);
     await pool.query(`drop schema if exists "${env.RECONCILER_SCHEMA}" cascade`);
     await pool.end();
-  });
+  }, 300_000);
 
   const open = async () =>
     openReconciler(await localConfig(env, reconcilerSections), { policy, bridgeTraffic: quietBridge });
@@ -193,7 +193,7 @@ describe('reconciler on the real stack', { timeout: 300_000 }, () => {
     } finally {
       await pool.end();
     }
-  });
+  }, 300_000);
 
   it('sends each long-tail user one reset, once, even across a crash between the send and the event', async () => {
     // Run 1 dies right after Keycloak accepted bob's e-mail: nothing about it is recorded.
@@ -246,7 +246,7 @@ describe('reconciler on the real stack', { timeout: 300_000 }, () => {
       assert.equal((await mailsTo(catcher, u.email)).length, 0, `${u.name} gets no e-mail`);
       assert.equal(resetSent.get(u.sub), undefined);
     }
-  });
+  }, 300_000);
 
   it('e-mails a link that lets the user set a new password', async () => {
     const [mail] = await mailsTo(catcher, longTail[0]!.email);
@@ -257,7 +257,7 @@ describe('reconciler on the real stack', { timeout: 300_000 }, () => {
     assert.equal(page.status, 200);
     assert.match(html, /Perform the following action|Update Password/i);
     assert.doesNotMatch(html, /expired/i);
-  });
+  }, 300_000);
 
   it('does not advance a phase while a criterion fails; an operator override is recorded and shown', async () => {
     const runtime = await open();
@@ -297,7 +297,7 @@ describe('reconciler on the real stack', { timeout: 300_000 }, () => {
     } finally {
       await runtime.close();
     }
-  });
+  }, 300_000);
 
   it('lists, before retirement, who would need attention on a return to Cognito', async () => {
     const status = await openStatusReader(loadConfig(env, statusSections), { policy, bridgeTraffic: quietBridge });
@@ -311,7 +311,7 @@ describe('reconciler on the real stack', { timeout: 300_000 }, () => {
     } finally {
       await status.close();
     }
-  });
+  }, 300_000);
 
   it("measures the bridge criteria from the bridge's daily counts, the ledger's lower bound before them", async () => {
     const bridgeCriteria = async () => {
@@ -352,5 +352,5 @@ describe('reconciler on the real stack', { timeout: 300_000 }, () => {
     } finally {
       await db.destroy();
     }
-  });
+  }, 300_000);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { parse } from 'node-html-parser';
 import { CookieJar } from 'tough-cookie';
 import { keycloakConfig, type Env } from '#config';
@@ -41,7 +41,7 @@ async function authorizedCallback(jar: CookieJar): Promise<string> {
 }
 
 describe('the sign-in app on real Keycloak', () => {
-  before(async () => {
+  beforeAll(async () => {
     realm = new KeycloakRealm(keycloakConfig(env), await keycloakAdminLogin(env));
     await realm.call('realm creation', (c) => c.realms.create({ realm: realm.name, enabled: true }));
     // Keycloak drops attributes its user profile does not declare unless the policy keeps them
@@ -73,7 +73,7 @@ describe('the sign-in app on real Keycloak', () => {
     await ensureSignInClient(realm, { clientId, redirectUris: [app.redirectUri] });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await realm?.call('realm deletion', (c) => c.realms.del({ realm: realm.name })).catch(() => undefined);
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { advance, initialCursor, readFrom, unseen } from './event-cursor.js';
 
 const event = (id: string, time: number) => ({ id, time, type: 'UPDATE_CREDENTIAL', userId: 'u', details: {} });

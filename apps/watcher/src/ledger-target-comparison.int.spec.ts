@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { NestFactory } from '@nestjs/core';
 import pg from 'pg';
 import {
@@ -88,7 +88,7 @@ async function watch(): Promise<WatchReport> {
 let realm: KeycloakRealm;
 
 describe('ledger vs target reconciliation on the real stack (Kafka, PostgreSQL, Keycloak)', () => {
-  before(async () => {
+  beforeAll(async () => {
     await ledger.ensureTopics(3);
     const publisher = await ledger.publisher();
     const context = { source: '/test/exporter', correlationId: run, time: new Date() };
@@ -113,7 +113,7 @@ describe('ledger vs target reconciliation on the real stack (Kafka, PostgreSQL, 
     realm = new KeycloakRealm(keycloakConfig(env), admin);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await realm.call('realm deletion', (c) => c.realms.del({ realm: realm.name })).catch(() => undefined);
     const db = new pg.Client({ connectionString: databaseConfig(env).url });
     await db.connect();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { decideTargetFacts } from './target-facts.js';
 import { evidenceOf, observationOfStored, type TargetObservation } from './target-observation.js';
 import type { WatchedUser } from './watch-list.js';

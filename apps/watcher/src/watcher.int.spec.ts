@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { NestFactory } from '@nestjs/core';
 import pg from 'pg';
 import { databaseConfig, importerConfig, kafkaConfig, keycloakConfig, watcherConfig, type Env } from '#config';
@@ -17,16 +17,16 @@ import { ImporterModule, ImportRun, importMapping } from '#importer';
 import type { KeycloakRealm } from '#keycloak';
 import { decodeRecord, Ledger } from '#ledger';
 import { keycloakAdminLogin, localConfig } from '#stack';
-import { JourneyRealms } from './journeys/journey-realms.js';
 import {
   completeTotpSetup,
   enrolTotp,
+  JourneyRealms,
   openLogin,
+  rehearseUserJourneys,
   signInThroughProvider,
   type JourneyClient,
-} from './journeys/user-journeys.js';
+} from '#demo';
 import { EventCursorStore } from './event-cursor-store.js';
-import { rehearseUserJourneys } from './journeys/user-journey-rehearsal.js';
 import { TargetWatch, type WatchReport } from './target-watch.js';
 import { WatcherBusyError } from './watcher-busy-error.js';
 import { WatcherModule, watcherSections, watcherSettingsOf } from './watcher.module.js';
@@ -182,7 +182,7 @@ async function googleAccount(p: Person): Promise<string> {
 }
 
 describe('watcher on the real stack (Kafka, PostgreSQL, Keycloak)', () => {
-  before(async () => {
+  beforeAll(async () => {
     await ledger.ensureTopics(3);
     const publisher = await ledger.publisher();
     const context = { source: '/test/exporter', correlationId: run, time: new Date() };
@@ -214,7 +214,7 @@ describe('watcher on the real stack (Kafka, PostgreSQL, Keycloak)', () => {
     provider = (await realms.ensureProvider('google'))!;
   });
 
-  after(async () => {
+  afterAll(async () => {
     await target.call('realm deletion', (c) => c.realms.del({ realm: target.name })).catch(() => undefined);
     if (provider) await realms.deleteProvider(provider);
     const db = new pg.Client({ connectionString: databaseConfig(env).url });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { cognitoConfig } from '#config';
 import { CognitoPoolReader, createCognitoClient } from './index.js';
 
@@ -15,7 +15,7 @@ describe('Cognito client under throttling', () => {
   let endpoint: string;
   let listUsersRequests = 0;
 
-  before(async () => {
+  beforeAll(async () => {
     server = createServer((request, response) => {
       const target = String(request.headers['x-amz-target'] ?? '');
       request.resume();
@@ -39,7 +39,7 @@ describe('Cognito client under throttling', () => {
     endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
 
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('retries TooManyRequestsException with backoff and counts every attempt', async () => {
     const cognito = createCognitoClient({ ...cognitoConfig({}), endpoint, maxAttempts: 4 }, { paced: true });

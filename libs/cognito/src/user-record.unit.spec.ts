@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import type { UserType } from '@aws-sdk/client-cognito-identity-provider';
 import type { PoolSettings } from '#events';
 import { toUserExported, UnexportableUserError } from './user-record.js';

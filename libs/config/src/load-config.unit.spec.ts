@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { ConfigError } from './config-error.js';
 import { loadConfig } from './load-config.js';
 import { localProfileDefaults, localProfileVariables } from './local-profile.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { decideImportRevision, type ImportOutcome } from './import-revision.js';
-import { imported, importRevised, sub } from './user-facts.fixture.js';
+import { imported, importRevised, sub } from '../../../test/support/user-facts.js';
 import type { UserFact } from './user-fact.js';
 import { userMigrationOf } from './user-migration.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import fc from 'fast-check';
-import { exported, sub } from './user-facts.fixture.js';
+import { exported, sub } from '../../../test/support/user-facts.js';
 import { summarizeUserMigration } from './user-migration-summary.js';
 import { userMigrationOf } from './user-migration.js';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { classifyAuthAnswer, classifyAuthFailure, type AuthFailure, type LoginOutcome } from './login-outcome.js';
 
 /** Given what AdminInitiateAuth threw, then this outcome; the AWS behaviour each row stands for is named. */

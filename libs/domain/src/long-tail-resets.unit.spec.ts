@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { planLongTailResets, type ResetCandidate } from './long-tail-resets.js';
 import { parseReconcilerPolicy } from './reconciler-policy.js';
 

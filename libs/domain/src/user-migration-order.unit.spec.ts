@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import fc from 'fast-check';
 import {
   exported,
@@ -12,7 +12,7 @@ import {
   passwordMigrated,
   resetSent,
   sub,
-} from './user-facts.fixture.js';
+} from '../../../test/support/user-facts.js';
 import type { UserFact } from './user-fact.js';
 import {
   evolveUserMigration,

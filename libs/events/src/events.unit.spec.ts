@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { canonicalJson, createEvent, InvalidEventError, parseEvent, type UserExportedData } from './index.js';
 
 const context = { source: '/test', correlationId: 'run-1', time: new Date('2026-01-02T03:04:05.000Z') };

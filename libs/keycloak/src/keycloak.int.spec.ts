@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { keycloakConfig } from '#config';
 import { keycloakAdminLogin } from '#stack';
 import { AdminTokenSource } from './admin-token-source.js';
@@ -55,11 +55,11 @@ const user = (n: number, overrides: Record<string, unknown> = {}) => ({
 describe('Keycloak target on a real server', () => {
   let realm: KeycloakRealm;
 
-  before(async () => {
+  beforeAll(async () => {
     realm = new KeycloakRealm(config, await keycloakAdminLogin(process.env));
   });
 
-  after(async () => {
+  afterAll(async () => {
     await realm.call('realm deletion', (c) => c.realms.del({ realm: config.realm }));
   });
 

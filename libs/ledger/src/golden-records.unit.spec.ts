@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import {
   canonicalJson,
   createEvent,
@@ -14,7 +14,7 @@ import {
   goldenRecords,
   sha256OfGoldenFile,
   type GoldenRecord,
-} from '../../events/test/golden-records.js';
+} from '../../../test/support/golden-records.js';
 import { decodeRecord, encodeEvent, type LedgerRecord } from './cloudevents-kafka-binding.js';
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import kafkajs, { logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { isBrokerUnreachable, isSettlingGroupAnswer, protocolErrorTypeOf } from './kafka-failure.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeAll, describe, it } from '@jest/globals';
 import { Kafka } from 'kafkajs';
 import { pino } from 'pino';
 import { kafkaConfig } from '#config';
@@ -15,6 +15,12 @@ import {
   topicsWithPrefix,
   type LedgerRecord,
 } from './index.js';
+
+/** What a test registered to run when it ends (node:test's `after` in a test), in that order. */
+const afterThisTest: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanUp of afterThisTest.splice(0)) await cleanUp();
+});
 
 const kafka = kafkaConfig(process.env);
 const context = { source: '/test/ledger', correlationId: 'run', time: new Date('2026-01-01T00:00:00Z') };
@@ -31,7 +37,7 @@ describe('ledger on a real broker', () => {
   const topics = topicsWithPrefix(`test-${randomUUID().slice(0, 8)}`);
   const ledger = new Ledger({ kafka, topics });
 
-  before(async () => {
+  beforeAll(async () => {
     await ledger.ensureTopics(3);
   });
 
@@ -110,7 +116,7 @@ describe('ledger on a real broker', () => {
             if (received.some((e) => e.id === good.id)) resolve(received);
           },
         })
-        .then((consumer) => after(() => consumer.stop()), reject);
+        .then((consumer) => afterThisTest.push(() => consumer.stop()), reject);
     });
     assert.ok(controlGood.some((e) => e.id === good.id));
 
@@ -163,7 +169,7 @@ describe('ledger on a real broker', () => {
             if (handled.includes('5')) resolve();
           },
         })
-        .then((consumer) => after(() => consumer.stop()), reject);
+        .then((consumer) => afterThisTest.push(() => consumer.stop()), reject);
     });
     assert.deepEqual(handled, ['4', '5'], 'nothing below the stored offset is handled');
     assert.ok(asked >= 2, 'the store is asked again after it failed');
@@ -193,7 +199,7 @@ describe('ledger on a real broker', () => {
         throw new TypeError('handler bug');
       },
     });
-    after(() => consumer.stop());
+    afterThisTest.push(() => consumer.stop());
     await assert.rejects(
       consumer.failed,
       (error: unknown) =>
@@ -257,31 +263,27 @@ describe('ledger on a real broker', () => {
     assert.ok(!lines[0]!.includes(personal), 'the value is not logged');
   });
 
-  it(
-    'a scan whose onRecord fails ends with that failure, without handing a record over twice',
-    { timeout: 60_000 },
-    async () => {
-      const own = new Ledger({
-        kafka,
-        topics: topicsWithPrefix(`test-${randomUUID().slice(0, 8)}`),
-        logger: pino({ level: 'silent' }),
-      });
-      await own.ensureTopics(1);
-      const publisher = await own.publisher();
-      await publisher.publish(Array.from({ length: 3 }, (_, n) => passwordMigrated(5000 + n)));
-      await publisher.close();
-      const seen: string[] = [];
-      const failure = new Error('reader bug');
-      await assert.rejects(
-        own.scan([own.topics.userEvents], (record) => {
-          seen.push(record.offset);
-          if (record.offset === '1') throw failure;
-        }),
-        (error: unknown) => error === failure,
-      );
-      assert.deepEqual(seen, ['0', '1']);
-    },
-  );
+  it('a scan whose onRecord fails ends with that failure, without handing a record over twice', async () => {
+    const own = new Ledger({
+      kafka,
+      topics: topicsWithPrefix(`test-${randomUUID().slice(0, 8)}`),
+      logger: pino({ level: 'silent' }),
+    });
+    await own.ensureTopics(1);
+    const publisher = await own.publisher();
+    await publisher.publish(Array.from({ length: 3 }, (_, n) => passwordMigrated(5000 + n)));
+    await publisher.close();
+    const seen: string[] = [];
+    const failure = new Error('reader bug');
+    await assert.rejects(
+      own.scan([own.topics.userEvents], (record) => {
+        seen.push(record.offset);
+        if (record.offset === '1') throw failure;
+      }),
+      (error: unknown) => error === failure,
+    );
+    assert.deepEqual(seen, ['0', '1']);
+  }, 60_000);
 
   it('names the topics that do not exist under a prefix, instead of calling Kafka unreachable', async () => {
     const prefix = `never-written-${randomUUID().slice(0, 8)}`;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import type { LedgerOrigin } from './ledger-origin.js';
 import { StoredPositionMismatchError } from './stored-position-mismatch-error.js';
 import { assertStoredPositionsMatch, type StoredPosition } from './stored-position.js';

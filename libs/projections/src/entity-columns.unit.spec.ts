@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { evolveUserMigration, initialUserMigration, summarizeUserMigration } from '#domain';
 import { createEvent } from '#events';
 import { entityColumns, entityTable, selectColumns } from './entity-columns.js';

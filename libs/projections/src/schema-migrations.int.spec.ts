@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import { databaseConfig } from '#config';
 import { BridgeTrafficDay } from './bridge-traffic/bridge-traffic-day.entity.js';
@@ -64,11 +64,11 @@ describe('migrateSchema: one runner for every schema the product creates', () =>
       }[]
     ).map((r) => `${r.timestamp} ${r.name}`);
 
-  before(async () => {
+  beforeAll(async () => {
     db = await openPostgres({ url, application: 'test', maxConnections: 2 });
   });
 
-  after(async () => {
+  afterAll(async () => {
     for (const schema of schemas) await db.query(`drop schema if exists "${schema}" cascade`);
     await db.destroy();
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { z } from 'zod';
 import { federationReboundV1ToV2, type FederationReboundV1Data } from '../catalog/federation-rebound-v1.js';
 import { contentHash } from '../content-hash.js';

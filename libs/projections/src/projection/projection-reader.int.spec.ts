@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import { databaseConfig } from '#config';
@@ -195,7 +195,7 @@ describe('the done criteria: SQL over the projection equals the domain definitio
   let reader: ProjectionReader;
   let queries: ProjectionQueries;
 
-  before(async () => {
+  beforeAll(async () => {
     const url = databaseConfig(process.env).url;
     await migrateSchema(url, 'projection', schema);
     db = await openPostgres({ url, schema, application: 'test', maxConnections: 2 });
@@ -204,7 +204,7 @@ describe('the done criteria: SQL over the projection equals the domain definitio
     queries = new ProjectionQueries(db, schema);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await db.query(`drop schema if exists "${schema}" cascade`);
     await db.destroy();
   });
