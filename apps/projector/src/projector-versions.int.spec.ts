@@ -21,11 +21,15 @@ import { projectUntilCaughtUp, replayProjections } from './projector-app.js';
 describe('projector: a ledger of every frozen old version replays to the projection of the same facts written today', () => {
   const fixture = new ProjectorFixture();
   const golden = goldenRecords();
-  let replaySchema: string | undefined;
 
   beforeAll(() => fixture.setUp());
   afterAll(async () => {
-    if (replaySchema) await fixture.db.query(`drop schema if exists "${replaySchema}" cascade`);
+    // The replay is kept for the comparison (`keep`), also when the test fails half-way.
+    const { rows } = await fixture.db.query<{ nspname: string }>(
+      `select nspname from pg_namespace where starts_with(nspname, $1)`,
+      [`${fixture.schema}_replay_`],
+    );
+    for (const { nspname } of rows) await fixture.db.query(`drop schema if exists "${nspname}" cascade`);
     await fixture.tearDown();
   });
 
@@ -41,7 +45,6 @@ describe('projector: a ledger of every frozen old version replays to the project
       golden.map((g) => ({ topic: topicOf(g.type), key: g.key, headers: g.headers, value: g.value })),
     );
     const replay = await replayProjections(fixture.config(), { keep: true });
-    replaySchema = replay.schema;
     const deadLettered: string[] = [];
     await fixture.ledger.scan([fixture.ledger.topics.deadLetter], (r) => {
       deadLettered.push(`${r.headers['ce_type']}: ${r.headers['dlq-reason']}`);
