@@ -39,8 +39,6 @@ const mayImport = [
   ['libs/keycloak', ['#config'], 'the Keycloak adapter'],
   ['libs/projections', ['#domain', '#ledger'], 'PostgreSQL: the domain and the stored offsets'],
   ['apps/*', libs, 'an app composes libs, not other apps'],
-  // The watcher reads the importer's mapping: an edge to go (issue 14, item 3).
-  ['apps/watcher', [...libs, '#importer'], 'an app composes libs, not other apps'],
   ['apps/cli', [...libs, ...apps], 'the `ledger` command composes the apps; only dev/ uses tools/'],
   ['apps/cli/src/dev', [...libs, ...apps, ...tools], 'the development commands'],
   ['tools/stack', ['#config', '#ledger'], 'the local stack depends on config and the ledger only'],

@@ -1,6 +1,5 @@
-import type { IdentityLink, ImportCandidate, TargetAccount } from '#domain';
+import { bookkeeping, type IdentityLink, type ImportCandidate, type TargetAccount } from '#domain';
 import type { FederatedLink, TargetUser } from '#keycloak';
-import { bookkeeping } from './import-mapping.js';
 import type { MappedUser } from './mapped-user.js';
 
 /** A mapped user as the matching policy (libs/domain, import-matching) sees it. */

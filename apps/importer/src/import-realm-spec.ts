@@ -1,4 +1,4 @@
-import { loginPolicyOf } from '#domain';
+import { bookkeeping, loginPolicyOf, type ImportMapping } from '#domain';
 import type { PoolSettings } from '#events';
 import {
   requirableUserFields,
@@ -8,7 +8,6 @@ import {
   type RealmSpec,
   type RequirableUserField,
 } from '#keycloak';
-import { bookkeeping, type ImportMapping } from './import-mapping.js';
 
 /** Required actions the import may set; the realm must have them enabled. */
 export const importRequiredActions = ['CONFIGURE_TOTP', 'UPDATE_PASSWORD', 'VERIFY_EMAIL'];

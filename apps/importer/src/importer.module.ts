@@ -3,7 +3,7 @@ import { pino, type Logger } from 'pino';
 import type { ImporterConfig, KafkaConfig, KeycloakConfig } from '#config';
 import { GroupDirectory, KeycloakRealm, UserBatchWriter, UserDirectory, type AdminCredentials } from '#keycloak';
 import { Ledger, type LedgerTopics } from '#ledger';
-import { importMapping } from './import-mapping.js';
+import { importMapping } from '#domain';
 import { ImportRun } from './import-run.js';
 import { UserImport, type ImportTarget } from './user-import.js';
 

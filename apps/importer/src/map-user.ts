@@ -1,8 +1,15 @@
 import { v5 as uuidV5 } from 'uuid';
-import { hadMfaInCognito, type IdentityLink, type LoginPolicy } from '#domain';
+import {
+  bookkeeping,
+  hadMfaInCognito,
+  userFields,
+  type IdentityLink,
+  type ImportMapping,
+  type LoginPolicy,
+  type UserField,
+} from '#domain';
 import type { CustomAttribute, UserExportedData } from '#events';
 import { GroupDirectory, type FederatedLink } from '#keycloak';
-import { bookkeeping, userFields, type ImportMapping, type UserField } from './import-mapping.js';
 import type { Adjustment, Finding, MappedUser } from './mapped-user.js';
 
 /** Namespace of the Keycloak user ids derived from `<realm>/<poolId>/<sub>` (UUID v5, RFC 9562). */

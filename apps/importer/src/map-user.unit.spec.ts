@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from '@jest/globals';
-import { loginPolicyOf } from '#domain';
+import { defaultMapping, importMapping, loginPolicyOf } from '#domain';
 import type { PoolSettings, UserExportedData } from '#events';
-import { defaultMapping, importMapping } from './import-mapping.js';
 import { importRealmSpec } from './import-realm-spec.js';
 import { keycloakUserId, mapUser, withoutEmail, type MappingContext } from './map-user.js';
 

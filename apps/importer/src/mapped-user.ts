@@ -1,5 +1,5 @@
 import type { FederatedLink, UserRepresentation } from '#keycloak';
-import type { StatusTreatment } from './import-mapping.js';
+import type { StatusTreatment } from '#domain';
 
 /** Where the Keycloak record differs from the Cognito one on purpose; recorded in UserImported. */
 export interface Adjustment {

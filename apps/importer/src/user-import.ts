@@ -12,10 +12,12 @@ import {
   initialUserMigration,
   linkHeldElsewhere,
   linksClaimedEarlierInBatch,
+  bookkeeping,
   linksToAdd,
   loginPolicyOf,
   routeImportBatch,
   targetKey,
+  type ImportMapping,
   type ImportOutcome,
   type ImportRecord,
   type LoginNameClaim,
@@ -38,7 +40,6 @@ import {
   type UserBatchWriter,
   type UserDirectory,
 } from '#keycloak';
-import { bookkeeping, type ImportMapping } from './import-mapping.js';
 import { importCandidateOf, linkOf, targetAccountOf } from './import-candidate.js';
 import { importRealmSpec } from './import-realm-spec.js';
 import { mapUser, withLoginName, withoutEmail, withoutLink } from './map-user.js';

@@ -13,7 +13,8 @@ import {
   type LedgerEventOf,
   type UserExportedData,
 } from '#events';
-import { ImporterModule, ImportRun, importMapping } from '#importer';
+import { importMapping } from '#domain';
+import { ImporterModule, ImportRun } from '#importer';
 import type { KeycloakRealm } from '#keycloak';
 import { decodeRecord, Ledger } from '#ledger';
 import { keycloakAdminLogin, localConfig } from '#stack';

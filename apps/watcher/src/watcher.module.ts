@@ -9,7 +9,7 @@ import type {
   SectionName,
   WatcherConfig,
 } from '#config';
-import { importMapping } from '#importer';
+import { importMapping } from '#domain';
 import { KeycloakRealm, UserDirectory, UserEventLog, type AdminCredentials } from '#keycloak';
 import { Ledger, type LedgerTopics } from '#ledger';
 import { EventCursorStore } from './event-cursor-store.js';

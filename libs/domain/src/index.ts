@@ -157,3 +157,12 @@ export {
   type UserCompletion,
   type CompletionFigures,
 } from './done-definition.js';
+export {
+  defaultMapping,
+  importMapping,
+  bookkeeping,
+  userFields,
+  type ImportMapping,
+  type StatusTreatment,
+  type UserField,
+} from './import-mapping.js';

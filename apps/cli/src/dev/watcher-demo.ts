@@ -1,4 +1,4 @@
-import { importMapping } from '#importer';
+import { importMapping } from '#domain';
 import { Ledger } from '#ledger';
 import type { WatcherRuntimeConfig, WatchReport } from '#watcher';
 import { rehearseUserJourneys, type RehearsalReport } from '#demo';
