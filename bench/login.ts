@@ -14,30 +14,14 @@ import './local-profile.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import {
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
-  DeleteUserPoolCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
-import { NestFactory } from '@nestjs/core';
+import { DeleteUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import pMap from 'p-map';
 import pg from 'pg';
 import { pino } from 'pino';
-import {
-  cognitoConfig,
-  databaseConfig,
-  importerConfig,
-  kafkaConfig,
-  keycloakConfig,
-  loadConfig,
-  type Env,
-} from '#config';
+import { cognitoConfig, databaseConfig, kafkaConfig, keycloakConfig, loadConfig, type Env } from '#config';
 import { CognitoPoolReader, createCognitoClient } from '#cognito';
 import { bridgeSections, startBridge } from '#bridge';
 import { PoolExport } from '#exporter';
-import { ImporterModule, ImportRun } from '#importer';
 import {
   ensurePasswordMigrationStorage,
   ensureSignInClient,
@@ -48,6 +32,7 @@ import {
 import { decodeRecord, Ledger } from '#ledger';
 import { projectorSections, projectUntilCaughtUp } from '#projector';
 import { CognitoComponent, keycloakAdminLogin, localConfig, localStack } from '#stack';
+import { createBridgePool, createPoolUser, importFromLedger } from '#test-support';
 
 const users = Number(process.env.BENCH_USERS ?? 300);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -82,45 +67,12 @@ function median(values: readonly number[]): number | null {
 
 async function seedPool(): Promise<{ poolId: string; appClientId: string; usernames: string[] }> {
   const cognito = createCognitoClient({ ...cognitoConfig(env), maxAttempts: 1 }, { paced: false });
-  const pool = await cognito.client.send(new CreateUserPoolCommand({ PoolName: `bench-login-${run}` }));
-  const poolId = pool.UserPool!.Id!;
-  const client = await cognito.client.send(
-    new CreateUserPoolClientCommand({
-      UserPoolId: poolId,
-      ClientName: 'migration-bridge',
-      ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-    }),
-  );
+  const { poolId, clientId: appClientId } = await createBridgePool(cognito, `bench-login-${run}`);
   const usernames = Array.from({ length: users }, (_, i) => `bench.${i}`);
-  await pMap(
-    usernames,
-    async (username) => {
-      await cognito.client.send(
-        new AdminCreateUserCommand({
-          UserPoolId: poolId,
-          Username: username,
-          MessageAction: 'SUPPRESS',
-          UserAttributes: [
-            { Name: 'email', Value: `${username}.${run}@example.org` },
-            { Name: 'email_verified', Value: 'true' },
-            // Keycloak's default profile asks for both names at the first sign-in otherwise.
-            { Name: 'given_name', Value: 'Bench' },
-            { Name: 'family_name', Value: username },
-          ],
-        }),
-      );
-      await cognito.client.send(
-        new AdminSetUserPasswordCommand({
-          UserPoolId: poolId,
-          Username: username,
-          Password: password,
-          Permanent: true,
-        }),
-      );
-    },
-    { concurrency: 4 },
-  );
-  return { poolId, appClientId: client.UserPoolClient!.ClientId!, usernames };
+  await pMap(usernames, (username) => createPoolUser(cognito, poolId, { username, password, tag: run }), {
+    concurrency: 4,
+  });
+  return { poolId, appClientId, usernames };
 }
 
 async function exportImportProject(poolId: string): Promise<void> {
@@ -128,18 +80,7 @@ async function exportImportProject(poolId: string): Promise<void> {
   await new PoolExport(new Ledger({ kafka: kafkaConfig(env) }), new CognitoPoolReader(cognito, poolId), cognito).run({
     totpLookup: false,
   });
-  const settings = {
-    kafka: kafkaConfig(env),
-    keycloak: keycloakConfig(env),
-    importer: importerConfig(env),
-    admin: await keycloakAdminLogin(env),
-  };
-  const app = await NestFactory.createApplicationContext(ImporterModule.register(settings), { logger: false });
-  try {
-    await app.get(ImportRun).run({ groupId: `bench-login-import-${run}`, follow: false, identityProviders: [] });
-  } finally {
-    await app.close();
-  }
+  await importFromLedger(env, `bench-login-import-${run}`);
   await projectUntilCaughtUp(
     loadConfig({ ...env, PROJECTOR_GROUP_ID: `bench-login-project-${run}` }, projectorSections),
   );

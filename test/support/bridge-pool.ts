@@ -3,6 +3,7 @@ import {
   AdminSetUserPasswordCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { MeteredCognitoClient } from '#cognito';
 
@@ -57,4 +58,24 @@ export async function createPoolUser(
       }),
     );
   }
+}
+
+/** Signed up through the app client and never confirmed: UNCONFIRMED, with both names and `<username>.<tag>@example.org`. */
+export async function signUpUnconfirmed(
+  cognito: MeteredCognitoClient,
+  clientId: string,
+  user: { username: string; password: string; tag: string },
+): Promise<void> {
+  await cognito.client.send(
+    new SignUpCommand({
+      ClientId: clientId,
+      Username: user.username,
+      Password: user.password,
+      UserAttributes: [
+        { Name: 'email', Value: `${user.username}.${user.tag}@example.org` },
+        { Name: 'given_name', Value: user.username[0]!.toUpperCase() + user.username.slice(1) },
+        { Name: 'family_name', Value: 'Example' },
+      ],
+    }),
+  );
 }

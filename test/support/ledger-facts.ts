@@ -28,3 +28,10 @@ export async function distinctFacts(env: Env, type: LedgerEvent['type'], sub: st
   });
   return distinct;
 }
+
+/** The Cognito sub of a user, from the ledger's latest export of that username. */
+export async function exportedSubOf(env: Env, username: string): Promise<string> {
+  const exported = (await userFacts(env)).findLast((e) => e.type === 'UserExported' && e.data.username === username);
+  if (!exported) throw new Error(`no export of ${username} in the ledger`);
+  return exported.subject;
+}

@@ -1,32 +1,35 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  AdminCreateUserCommand,
-  AdminGetUserCommand,
-  AdminSetUserPasswordCommand,
-  DeleteUserPoolCommand,
-  SignUpCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { DeleteUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import pg from 'pg';
-import { pino } from 'pino';
 import { cognitoConfig, databaseConfig, kafkaConfig, keycloakConfig, loadConfig, stackConfig, type Env } from '#config';
 import { CognitoPoolReader, createCognitoClient, type MeteredCognitoClient } from '#cognito';
-import { createEvent } from '#events';
 import { PoolExport } from '#exporter';
 import { ensureDirectGrantClient, ensurePasswordMigrationStorage, KeycloakRealm } from '#keycloak';
 import { Ledger } from '#ledger';
 import { projectorSections, projectUntilCaughtUp } from '#projector';
 import { CognitoComponent, keycloakAdminLogin, KeycloakServer, localConfig, projectRoot } from '#stack';
-import { createBridgePool, distinctFacts, eventually, importFromLedger, userFacts, watcherPass } from '#test-support';
+import {
+  BridgeProxy,
+  capturingLogger,
+  createBridgePool,
+  createPoolUser,
+  distinctFacts,
+  eventually,
+  exportedSubOf,
+  importFromLedger,
+  recordShapedExports,
+  signUpUnconfirmed,
+  startPoolBridge,
+  userFacts,
+  watcherPass,
+} from '#test-support';
 import { runDemoLoginWave } from '#demo';
-import { bridgeSections, startBridge, type RunningBridge } from './bridge-runtime.js';
+import { bridgeSections, type RunningBridge } from './bridge-runtime.js';
 import { passwordGrant, type PasswordGrant } from './keycloak-password-grant.js';
 
 /*
@@ -72,50 +75,20 @@ let realm: KeycloakRealm;
 let bridge: RunningBridge | undefined;
 let target: PasswordGrant;
 let keycloakWasUp = false;
-/** Sits between Keycloak and the bridge, to delay the bridge's answers or lose the provider's confirmations. */
-let proxy: Server;
-let proxyUrl: string;
 const proxyMode = { verifyDelayMs: 0, dropConfirmations: false };
+/** Between Keycloak and the bridge, to delay the bridge's answers or lose the provider's confirmations. */
+const proxy = new BridgeProxy(
+  () => bridge?.url,
+  (path) =>
+    path.endsWith('/stored') && proxyMode.dropConfirmations
+      ? { kind: 'drop' }
+      : { kind: 'forward', delayMs: path === '/v1/verify' ? proxyMode.verifyDelayMs : 0 },
+);
 /** The provider's deadline for one bridge call in these tests. */
 const providerTimeoutMs = 1500;
 
-async function startProxy(): Promise<void> {
-  proxy = createServer((incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
-      if (!bridge || (incoming.url?.endsWith('/stored') && proxyMode.dropConfirmations)) {
-        outgoing.destroy();
-        return;
-      }
-      const delay = incoming.url === '/v1/verify' ? proxyMode.verifyDelayMs : 0;
-      const forwarded = httpRequest(
-        `${bridge!.url}${incoming.url ?? '/'}`,
-        { method: incoming.method, headers: incoming.headers },
-        (answer) => {
-          const body: Buffer[] = [];
-          answer.on('data', (chunk: Buffer) => body.push(chunk));
-          answer.on('end', () => {
-            // The bridge has answered (and done whatever it does on an answer) before the delay starts.
-            setTimeout(() => {
-              if (outgoing.destroyed) return;
-              outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-              outgoing.end(Buffer.concat(body));
-            }, delay);
-          });
-        },
-      );
-      forwarded.on('error', () => outgoing.destroy());
-      forwarded.end(Buffer.concat(chunks));
-    });
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-}
-
-async function subOf(username: string): Promise<string> {
-  const exported = (await userFacts(env)).find((e) => e.type === 'UserExported' && e.data.username === username);
-  return exported!.subject;
+function subOf(username: string): Promise<string> {
+  return exportedSubOf(env, username);
 }
 
 /** The verify log lines the bridge wrote for one user. */
@@ -128,38 +101,12 @@ function verifyLines(sub: string): Record<string, unknown>[] {
 async function seedCognito(): Promise<void> {
   cognito = createCognitoClient({ ...cognitoConfig(env), maxAttempts: 1 }, { paced: false });
   ({ poolId, clientId } = await createBridgePool(cognito, `jit-${run}`));
+  // Both names: Keycloak's default user profile asks for missing ones first ("Account is not fully
+  // set up"), which a password grant cannot answer.
   for (const [username, password] of Object.entries(people)) {
-    await cognito.client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: poolId,
-        Username: username,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: `${username}.${run}@example.org` },
-          { Name: 'email_verified', Value: 'true' },
-          // Keycloak's default user profile requires both names; without them it asks for them
-          // first ("Account is not fully set up"), which a password grant cannot answer.
-          { Name: 'given_name', Value: username[0]!.toUpperCase() + username.slice(1) },
-          { Name: 'family_name', Value: 'Example' },
-        ],
-      }),
-    );
-    await cognito.client.send(
-      new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: password, Permanent: true }),
-    );
+    await createPoolUser(cognito, poolId, { username, password, tag: run });
   }
-  await cognito.client.send(
-    new SignUpCommand({
-      ClientId: clientId,
-      Username: unconfirmedUser.username,
-      Password: unconfirmedUser.password,
-      UserAttributes: [
-        { Name: 'email', Value: `una.${run}@example.org` },
-        { Name: 'given_name', Value: 'Una' },
-        { Name: 'family_name', Value: 'Example' },
-      ],
-    }),
-  );
+  await signUpUnconfirmed(cognito, clientId, { ...unconfirmedUser, tag: run });
 }
 
 /**
@@ -168,55 +115,16 @@ async function seedCognito(): Promise<void> {
  * recorded as the export of a RESET_REQUIRED user would be, so only the ledger says "reset".
  */
 async function seedResetRequiredUser(): Promise<void> {
-  await cognito.client.send(
-    new AdminCreateUserCommand({
-      UserPoolId: poolId,
-      Username: resetUser.username,
-      MessageAction: 'SUPPRESS',
-      UserAttributes: [
-        { Name: 'email', Value: `dave.${run}@example.org` },
-        { Name: 'email_verified', Value: 'true' },
-        { Name: 'given_name', Value: 'Dave' },
-        { Name: 'family_name', Value: 'Example' },
-      ],
-    }),
+  await recordShapedExports(
+    env,
+    { cognito, poolId },
+    {
+      template: 'alice',
+      tag: run,
+      source: 'urn:test:bridge-e2e',
+      users: { [resetUser.username]: { password: resetUser.password, shape: { status: 'RESET_REQUIRED' } } },
+    },
   );
-  await cognito.client.send(
-    new AdminSetUserPasswordCommand({
-      UserPoolId: poolId,
-      Username: resetUser.username,
-      Password: resetUser.password,
-      Permanent: true,
-    }),
-  );
-  const dave = await cognito.client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: resetUser.username }));
-  const sub = dave.UserAttributes!.find((a) => a.Name === 'sub')!.Value!;
-  const template = (await userFacts(env)).find((e) => e.type === 'UserExported' && e.data.username === 'alice')!;
-  if (template.type !== 'UserExported') throw new Error('no export of alice');
-  const ledger = new Ledger({ kafka: kafkaConfig(env) });
-  const publisher = await ledger.publisher();
-  try {
-    await publisher.publish([
-      createEvent(
-        'UserExported',
-        {
-          ...template.data,
-          sub,
-          username: resetUser.username,
-          status: 'RESET_REQUIRED',
-          attributes: {
-            email: `dave.${run}@example.org`,
-            email_verified: 'true',
-            given_name: 'Dave',
-            family_name: 'Example',
-          },
-        },
-        { source: 'urn:test:bridge-e2e', correlationId: run, time: new Date() },
-      ),
-    ]);
-  } finally {
-    await publisher.close();
-  }
 }
 
 async function exportAndImport(): Promise<void> {
@@ -248,23 +156,11 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
       loadConfig({ ...env, PROJECTOR_GROUP_ID: `test-jit-project-${run}` }, projectorSections),
     );
 
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-        done();
-      },
-    });
-    bridge = await startBridge(
-      await localConfig(
-        { ...env, COGNITO_USER_POOL_ID: poolId, COGNITO_CLIENT_ID: clientId, BRIDGE_COGNITO_MAX_ATTEMPTS: '1' },
-        bridgeSections,
-      ),
-      { logger: pino({ level: 'debug' }, sink) },
-    );
+    bridge = await startPoolBridge(env, { poolId, clientId }, capturingLogger(logLines));
     realm = new KeycloakRealm(keycloakConfig(env), await keycloakAdminLogin(env));
-    await startProxy();
+    await proxy.start();
     await ensurePasswordMigrationStorage(realm, {
-      verifyUrl: `${proxyUrl}/v1/verify`,
+      verifyUrl: `${proxy.url}/v1/verify`,
       sharedSecret,
       timeoutMs: providerTimeoutMs,
     });
@@ -274,7 +170,7 @@ describe('JIT password migration through real Keycloak, the bridge and cognito-l
 
   afterAll(async () => {
     await bridge?.close();
-    await new Promise((resolve) => proxy?.close(resolve));
+    await proxy.close();
     await realm?.call('realm deletion', (c) => c.realms.del({ realm: realm.name })).catch(() => undefined);
     if (poolId) await cognito.client.send(new DeleteUserPoolCommand({ UserPoolId: poolId })).catch(() => undefined);
     await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);

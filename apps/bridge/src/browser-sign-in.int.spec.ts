@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AdminGetUserCommand, DeleteUserPoolCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { DeleteUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { Secret, TOTP } from 'otpauth';
 import pg from 'pg';
-import { pino } from 'pino';
 import type { Browser, Locator, Page } from 'playwright-core';
 import {
   cognitoConfig,
@@ -23,26 +19,31 @@ import {
   type Env,
 } from '#config';
 import { CognitoPoolReader, createCognitoClient, type MeteredCognitoClient } from '#cognito';
-import { createEvent, type UserExportedData } from '#events';
+import type { UserExportedData } from '#events';
 import { PoolExport } from '#exporter';
 import { ensurePasswordMigrationStorage, ensureSignInClient, KeycloakRealm } from '#keycloak';
 import { Ledger } from '#ledger';
 import { projectorSections, projectUntilCaughtUp } from '#projector';
 import { ResetMailer } from '#reconciler';
 import { startSignInApp, type RunningSignInApp } from '#sign-in-app';
-import { CognitoComponent, keycloakAdminLogin, localConfig, MailCatcher, projectRoot } from '#stack';
+import { CognitoComponent, keycloakAdminLogin, MailCatcher, projectRoot } from '#stack';
 import {
+  BridgeProxy,
+  capturingLogger,
   createBridgePool,
   createPoolUser,
   distinctFacts,
   eventually,
+  exportedSubOf,
   importFromLedger,
   launchChromium,
-  userFacts,
+  recordShapedExports,
+  signUpUnconfirmed,
+  startPoolBridge,
   watcherPass,
   withPage,
 } from '#test-support';
-import { bridgeSections, startBridge, type RunningBridge } from './bridge-runtime.js';
+import type { RunningBridge } from './bridge-runtime.js';
 
 /*
  * A person at Keycloak's real login page, in a real Chromium, for each thing Cognito can say about
@@ -96,46 +97,29 @@ let realm: KeycloakRealm;
 let bridge: RunningBridge | undefined;
 let browser: Browser;
 let app: RunningSignInApp;
-let proxy: Server;
-let proxyUrl: string;
 /** Verify calls that reached the bridge, by the `sub` they asked about. */
 const verifyCalls = new Map<string, number>();
 const proxyMode = { down: false };
+/** Between Keycloak and the bridge: counts the provider's verify calls and can play an outage. */
+const proxy = new BridgeProxy(
+  () => bridge?.url,
+  (path, body) => {
+    if (path === '/v1/verify') {
+      const { sub } = JSON.parse(body.toString('utf8')) as { sub?: string };
+      verifyCalls.set(sub ?? '', (verifyCalls.get(sub ?? '') ?? 0) + 1);
+    }
+    return proxyMode.down
+      ? {
+          kind: 'answer',
+          status: 503,
+          body: '{"outcome":"temporarily-unavailable","migrate":false,"requiredActions":[]}',
+        }
+      : { kind: 'forward' };
+  },
+);
 
-async function startProxy(): Promise<void> {
-  proxy = createServer((incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
-      const body = Buffer.concat(chunks);
-      if (incoming.url === '/v1/verify') {
-        const { sub } = JSON.parse(body.toString('utf8')) as { sub?: string };
-        verifyCalls.set(sub ?? '', (verifyCalls.get(sub ?? '') ?? 0) + 1);
-      }
-      if (proxyMode.down || !bridge) {
-        outgoing.writeHead(503, { 'content-type': 'application/json' });
-        outgoing.end('{"outcome":"temporarily-unavailable","migrate":false,"requiredActions":[]}');
-        return;
-      }
-      const forwarded = httpRequest(
-        `${bridge.url}${incoming.url ?? '/'}`,
-        { method: incoming.method, headers: incoming.headers },
-        (answer) => {
-          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(outgoing);
-        },
-      );
-      forwarded.on('error', () => outgoing.destroy());
-      forwarded.end(body);
-    });
-  });
-  await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-}
-
-async function subOf(username: string): Promise<string> {
-  const exported = (await userFacts(env)).findLast((e) => e.type === 'UserExported' && e.data.username === username);
-  return exported!.subject;
+function subOf(username: string): Promise<string> {
+  return exportedSubOf(env, username);
 }
 
 async function targetUser(username: string) {
@@ -167,63 +151,18 @@ async function seedCognito(): Promise<void> {
   ({ poolId, clientId } = await createBridgePool(cognito, `browser-${run}`));
   for (const [username, password] of Object.entries(people)) await createCognitoUser(username, password);
   await createCognitoUser(temporary.username, temporary.password, false);
-  await cognito.client.send(
-    new SignUpCommand({
-      ClientId: clientId,
-      Username: unconfirmed.username,
-      Password: unconfirmed.password,
-      UserAttributes: [
-        { Name: 'email', Value: `una.${run}@example.org` },
-        { Name: 'given_name', Value: 'Una' },
-        { Name: 'family_name', Value: 'Example' },
-      ],
-    }),
-  );
-}
-
-/**
- * Users whose Cognito state cognito-local cannot take (MFA, disabled, RESET_REQUIRED; it never
- * enforces them): created after the export with a password, and recorded as their export would be,
- * so the ledger says what Cognito would.
- */
-async function seedShapedUsers(): Promise<void> {
-  const template = (await userFacts(env)).find((e) => e.type === 'UserExported' && e.data.username === 'ann');
-  if (template?.type !== 'UserExported') throw new Error('no export of ann');
-  const ledger = new Ledger({ kafka: kafkaConfig(env) });
-  const publisher = await ledger.publisher();
-  try {
-    for (const [username, { password, shape }] of Object.entries(shaped)) {
-      await createCognitoUser(username, password);
-      const user = await cognito.client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username }));
-      const sub = user.UserAttributes!.find((a) => a.Name === 'sub')!.Value!;
-      await publisher.publish([
-        createEvent(
-          'UserExported',
-          {
-            ...template.data,
-            sub,
-            username,
-            attributes: {
-              email: `${username}.${run}@example.org`,
-              email_verified: 'true',
-              given_name: username[0]!.toUpperCase() + username.slice(1),
-              family_name: 'Example',
-            },
-            ...(shape as Partial<UserExportedData>),
-          },
-          { source: 'urn:test:browser-sign-in', correlationId: run, time: new Date() },
-        ),
-      ]);
-    }
-  } finally {
-    await publisher.close();
-  }
+  await signUpUnconfirmed(cognito, clientId, { ...unconfirmed, tag: run });
 }
 
 async function exportAndImport(): Promise<void> {
   const ledger = new Ledger({ kafka: kafkaConfig(env) });
   await new PoolExport(ledger, new CognitoPoolReader(cognito, poolId), cognito).run({ totpLookup: false });
-  await seedShapedUsers();
+  // Users whose Cognito state cognito-local cannot take: their exports say what Cognito would.
+  await recordShapedExports(
+    env,
+    { cognito, poolId },
+    { template: 'ann', tag: run, source: 'urn:test:browser-sign-in', users: shaped },
+  );
   await importFromLedger(env, `test-browser-import-${run}`);
 }
 
@@ -278,22 +217,10 @@ describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and
     await projectUntilCaughtUp(
       loadConfig({ ...env, PROJECTOR_GROUP_ID: `test-browser-project-${run}` }, projectorSections),
     );
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-        done();
-      },
-    });
-    bridge = await startBridge(
-      await localConfig(
-        { ...env, COGNITO_USER_POOL_ID: poolId, COGNITO_CLIENT_ID: clientId, BRIDGE_COGNITO_MAX_ATTEMPTS: '1' },
-        bridgeSections,
-      ),
-      { logger: pino({ level: 'debug' }, sink) },
-    );
+    bridge = await startPoolBridge(env, { poolId, clientId }, capturingLogger(logLines));
     realm = new KeycloakRealm(keycloakConfig(env), await keycloakAdminLogin(env));
-    await startProxy();
-    await ensurePasswordMigrationStorage(realm, { verifyUrl: `${proxyUrl}/v1/verify`, sharedSecret, timeoutMs: 3000 });
+    await proxy.start();
+    await ensurePasswordMigrationStorage(realm, { verifyUrl: `${proxy.url}/v1/verify`, sharedSecret, timeoutMs: 3000 });
     app = await startSignInApp({ keycloakUrl, realm: realm.name, clientId: 'sign-in-app', port: 0, host: '127.0.0.1' });
     await ensureSignInClient(realm, { clientId: 'sign-in-app', redirectUris: [app.redirectUri] });
     // E-mail for VERIFY_EMAIL and the reset link, as the reconciler sets it up.
@@ -315,7 +242,7 @@ describe('JIT in the browser: Keycloak login page, real Chromium, the bridge and
     await browser?.close();
     await app?.close();
     await bridge?.close();
-    await new Promise((done) => proxy?.close(done));
+    await proxy.close();
     await realm?.call('realm deletion', (c) => c.realms.del({ realm: realm.name })).catch(() => undefined);
     if (poolId) await cognito.client.send(new DeleteUserPoolCommand({ UserPoolId: poolId })).catch(() => undefined);
     await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
