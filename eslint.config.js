@@ -34,6 +34,7 @@ const mayImport = [
   ['libs/events', [], 'the event catalog depends on nothing of ours'],
   ['libs/config', [], 'configuration depends on nothing of ours'],
   ['libs/domain', ['#events'], 'the domain is pure: events only'],
+  ['libs/audit', [], 'Merkle trees, checkpoints and signed notes: pure, Node crypto only'],
   ['libs/ledger', ['#config', '#events'], 'the Kafka adapter'],
   ['libs/cognito', ['#config', '#events'], 'the Cognito adapter'],
   ['libs/keycloak', ['#config'], 'the Keycloak adapter'],
