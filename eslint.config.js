@@ -34,6 +34,7 @@ const mayImport = [
   ['libs/events', [], 'the event catalog depends on nothing of ours'],
   ['libs/config', [], 'configuration depends on nothing of ours'],
   ['libs/domain', ['#events'], 'the domain is pure: events only'],
+  ['libs/audit', [], 'Merkle trees, checkpoints and signed notes: pure, Node crypto only'],
   ['libs/ledger', ['#config', '#events'], 'the Kafka adapter'],
   ['libs/cognito', ['#config', '#events'], 'the Cognito adapter'],
   ['libs/keycloak', ['#config'], 'the Keycloak adapter'],
@@ -41,7 +42,11 @@ const mayImport = [
   ['apps/*', libs, 'an app composes libs, not other apps'],
   ['apps/cli', [...libs, ...apps], 'the `ledger` command composes the apps; only dev/ uses tools/'],
   ['apps/cli/src/dev', [...libs, ...apps, ...tools], 'the development commands'],
-  ['tools/stack', ['#config', '#ledger'], 'the local stack depends on config and the ledger only'],
+  [
+    'tools/stack',
+    ['#config', '#ledger', '#audit'],
+    'the local stack depends on config, the ledger and (for its seal key) audit only',
+  ],
   ['tools/demo', [...libs, ...apps, '#stack'], 'the demo drives the product on the local stack'],
 ];
 
