@@ -19,6 +19,7 @@ import {
 } from '#projections';
 import { Projector, type ProjectionRunSummary } from './projector.js';
 import { ProjectorModule, type ProjectorSettings } from './projector.module.js';
+import { ApiIndex } from './query-api/api-index.js';
 
 /** The settings the projector uses (`ledger project`, `ledger replay`). */
 export const projectorSections = ['kafka', 'database', 'projector'] as const satisfies readonly SectionName[];
@@ -106,6 +107,7 @@ export async function serveProjector(
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
+  app.get(ApiIndex).describe(document);
   await app.listen(settings.projector.port, settings.projector.host);
   const projector = app.get(Projector);
   await projector.follow();

@@ -9,6 +9,8 @@ import { openProjectionDataSource, ProjectionQueries, ProjectionStore } from '#p
 import { BatchProjector } from './batch-projector.js';
 import { Projector } from './projector.js';
 import { PrometheusObserver } from './prometheus-observer.js';
+import { ApiIndex } from './query-api/api-index.js';
+import { ApiIndexController } from './query-api/api-index.controller.js';
 import { CompletionController } from './query-api/completion.controller.js';
 import { HealthController, READY_MAX_LAG } from './query-api/health.controller.js';
 import { METRICS_REGISTRY, MetricsController } from './query-api/metrics.controller.js';
@@ -45,7 +47,7 @@ export class ProjectorModule {
     return {
       module: ProjectorModule,
       imports: [TerminusModule],
-      controllers: [UsersController, CompletionController, HealthController, MetricsController],
+      controllers: [ApiIndexController, UsersController, CompletionController, HealthController, MetricsController],
       providers: [
         { provide: DataSource, useFactory: () => openProjectionDataSource(settings.database.url, schema) },
         {
@@ -58,6 +60,7 @@ export class ProjectorModule {
           useFactory: (ds: DataSource) => new ProjectionQueries(ds, schema),
           inject: [DataSource],
         },
+        ApiIndex,
         { provide: READY_MAX_LAG, useValue: settings.projector.readyMaxLag },
         // prom-client's default registry: several projectors in one process (e.g. in tests) share it.
         { provide: METRICS_REGISTRY, useValue: register },
@@ -81,7 +84,7 @@ export class ProjectorModule {
         },
         ProjectorShutdown,
       ],
-      exports: [Projector, ProjectionQueries, ProjectionStore, DataSource],
+      exports: [Projector, ProjectionQueries, ProjectionStore, DataSource, ApiIndex],
     };
   }
 }
