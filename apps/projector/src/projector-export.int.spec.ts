@@ -63,7 +63,7 @@ describe('projector: the export of 1,000 seeded users', () => {
   });
 
   it('serves the metrics, lists (JSON and CSV), a user’s history, health with lag, and Prometheus metrics', async () => {
-    const server = await serveProjector(fixture.config());
+    const server = await serveProjector(fixture.serveConfig());
     try {
       const get = async (path: string) => {
         const response = await fetch(`${server.url}${path}`);
@@ -128,7 +128,7 @@ describe('projector: the export of 1,000 seeded users', () => {
   });
 
   it('answers 400 with a JSON body naming the parameter for every bad query, and nothing reaches SQL', async () => {
-    const server = await serveProjector(fixture.config());
+    const server = await serveProjector(fixture.serveConfig());
     try {
       const cases: [string, string][] = [
         ['/api/users?search=%00', 'search'],

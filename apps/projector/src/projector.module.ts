@@ -1,4 +1,5 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { pino, type Logger } from 'pino';
 import { register, type Registry } from 'prom-client';
@@ -6,6 +7,8 @@ import { DataSource } from 'typeorm';
 import type { DatabaseConfig, KafkaConfig, ProjectorConfig } from '#config';
 import { Ledger, type LedgerTopics } from '#ledger';
 import { openProjectionDataSource, ProjectionQueries, ProjectionStore } from '#projections';
+import { AccessGuard, ACCESS_CONTROL, type AccessControl } from './access/access.guard.js';
+import { DashboardSignInController } from './access/dashboard-sign-in.controller.js';
 import { BatchProjector } from './batch-projector.js';
 import { Projector } from './projector.js';
 import { PrometheusObserver } from './prometheus-observer.js';
@@ -23,7 +26,12 @@ export interface ProjectorSettings {
   readonly topics?: LedgerTopics;
   /** Default: warnings and errors on stderr. */
   readonly logger?: Logger;
+  /** Who may call the HTTP routes; without it (projecting only, no server) every protected route refuses. */
+  readonly access?: AccessControl;
 }
+
+/** No sign-in configured: the protected routes answer 401 to everyone. */
+const closed: AccessControl = { mode: 'closed' };
 
 @Injectable()
 class ProjectorShutdown implements OnApplicationShutdown {
@@ -47,7 +55,14 @@ export class ProjectorModule {
     return {
       module: ProjectorModule,
       imports: [TerminusModule],
-      controllers: [ApiIndexController, UsersController, CompletionController, HealthController, MetricsController],
+      controllers: [
+        DashboardSignInController,
+        ApiIndexController,
+        UsersController,
+        CompletionController,
+        HealthController,
+        MetricsController,
+      ],
       providers: [
         { provide: DataSource, useFactory: () => openProjectionDataSource(settings.database.url, schema) },
         {
@@ -61,6 +76,8 @@ export class ProjectorModule {
           inject: [DataSource],
         },
         ApiIndex,
+        { provide: ACCESS_CONTROL, useValue: settings.access ?? closed },
+        { provide: APP_GUARD, useClass: AccessGuard },
         { provide: READY_MAX_LAG, useValue: settings.projector.readyMaxLag },
         // prom-client's default registry: several projectors in one process (e.g. in tests) share it.
         { provide: METRICS_REGISTRY, useValue: register },

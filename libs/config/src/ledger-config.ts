@@ -1,5 +1,6 @@
 import { bridgeSection, type BridgeConfig } from './sections/bridge-section.js';
 import { cognitoSection, type CognitoConfig } from './sections/cognito-section.js';
+import { dashboardSection, type DashboardConfig } from './sections/dashboard-section.js';
 import { databaseSection, type DatabaseConfig } from './sections/database-section.js';
 import { importerSection, type ImporterConfig } from './sections/importer-section.js';
 import { kafkaSection, type KafkaConfig } from './sections/kafka-section.js';
@@ -37,6 +38,7 @@ export interface LedgerConfig {
   readonly reconciler: ReconcilerConfig;
   readonly resetMail: ResetMailConfig;
   readonly signInApp: SignInAppConfig;
+  readonly dashboard: DashboardConfig;
 }
 
 /** The sections a command may ask for; `profile` and `log` always come with them. */
@@ -60,4 +62,5 @@ export const sections = {
   reconciler: reconcilerSection,
   resetMail: resetMailSection,
   signInApp: signInAppSection,
+  dashboard: dashboardSection,
 } as const;

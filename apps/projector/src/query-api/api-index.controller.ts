@@ -1,9 +1,11 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access } from '../access/access.guard.js';
 import { ApiIndex } from './api-index.js';
 import { noQuery, parseParameters } from './query-parameters.js';
 
 @ApiTags('index')
+@Access('open')
 @Controller('api')
 export class ApiIndexController {
   constructor(@Inject(ApiIndex) private readonly index: ApiIndex) {}

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { Controller, ForbiddenException, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiOkResponse,
@@ -11,7 +11,10 @@ import {
 import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
 import { migrationStatuses } from '#domain';
+import { dashboardRoles } from '#keycloak';
 import { ProjectionQueries, userListColumns, type UserListRow } from '#projections';
+import { isOperator, visibleFact, visibleUser, type Caller } from '../access/access-policy.js';
+import { CallerOf } from '../access/access.guard.js';
 import { noQuery, parseParameters, subParameter, userListQuery } from './query-parameters.js';
 
 const flagQuery = (name: string, description: string) =>
@@ -41,10 +44,14 @@ export class UsersController {
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ description: '`{ items, nextCursor }`; or the whole list as CSV, one row per user' })
   @ApiBadRequestResponse({ description: '`{ statusCode: 400, error, parameter, message }`: the first bad parameter' })
-  async list(@Query() raw: unknown, @Res() response: Response): Promise<void> {
+  async list(@Query() raw: unknown, @CallerOf() caller: Caller | null, @Res() response: Response): Promise<void> {
     const { after, limit, format, ...filter } = parseParameters(userListQuery, raw);
+    // Personal data: an export of it, and a search by it, are the operator's.
+    if (format === 'csv') requireOperator(caller, 'format=csv');
+    if (filter.search !== undefined) requireOperator(caller, 'search');
     if (format === 'json') {
-      response.json(await this.queries.users(filter, after ?? null, limit));
+      const page = await this.queries.users(filter, after ?? null, limit);
+      response.json({ ...page, items: page.items.map((row) => visibleUser(row, caller)) });
       return;
     }
     response.setHeader('content-type', 'text/csv; charset=utf-8');
@@ -68,13 +75,22 @@ export class UsersController {
   @ApiParam({ name: 'sub', description: 'the Cognito sub' })
   @ApiOkResponse({ description: '`{ user, history }`' })
   @ApiBadRequestResponse({ description: '`{ statusCode: 400, error, parameter, message }`' })
-  async one(@Param() params: unknown, @Query() query: unknown) {
+  async one(@Param() params: unknown, @Query() query: unknown, @CallerOf() caller: Caller | null) {
     parseParameters(noQuery, query);
     const { sub } = parseParameters(subParameter, params);
     const found = await this.queries.user(sub);
     if (!found) throw new NotFoundException(`no user with sub ${sub} in the projection`);
-    return found;
+    return { user: visibleUser(found.user, caller), history: found.history.map((fact) => visibleFact(fact, caller)) };
   }
+}
+
+function requireOperator(caller: Caller | null, what: string): void {
+  if (!isOperator(caller))
+    throw new ForbiddenException({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: `${what} requires the realm role ${dashboardRoles.operator}`,
+    });
 }
 
 /** Arrays (providers, MFA methods) as `a|b`: one CSV cell each. */

@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { CookieJar } from 'tough-cookie';
+import { keycloakConfig } from '#config';
+import {
+  BrowserSession,
+  dashboardRoles,
+  ensureDashboardAccess,
+  ensureDirectGrantClient,
+  KeycloakRealm,
+  signInThroughLoginPage,
+} from '#keycloak';
+import { keycloakAdminLogin } from '#stack';
+import { ProjectorFixture } from '../../../test/support/projector-fixture.js';
+import { syntheticLedger } from '../../../test/support/synthetic-ledger.js';
+import { projectUntilCaughtUp, serveProjector } from './projector-app.js';
+
+/*
+ * Who may read the query API, against the real Keycloak of the local stack: a throwaway realm
+ * with the dashboard's client and roles (`ensureDashboardAccess`, run twice), three users (a
+ * viewer, an operator, one without a role), tokens from Keycloak's token endpoint, and the page's
+ * sign-in through Keycloak's login page at HTTP level.
+ */
+
+const run = randomUUID().slice(0, 8);
+const realmName = `test-dashboard-${run}`;
+const clientId = 'migration-dashboard';
+const password = `Dash-${randomBytes(9).toString('base64url')}!1`;
+const users = 200;
+
+describe('the query API and the dashboard sign-in on real Keycloak', () => {
+  const fixture = new ProjectorFixture();
+  const env = { ...fixture.env, KEYCLOAK_REALM: realmName };
+  let realm: KeycloakRealm;
+  let server: { url: string; close: () => Promise<void> };
+  const tokens: Record<'viewer' | 'operator' | 'nobody' | 'otherClient', string> = {
+    viewer: '',
+    operator: '',
+    nobody: '',
+    otherClient: '',
+  };
+
+  async function tokenOf(username: string, client = clientId): Promise<string> {
+    const response = await fetch(`${keycloakConfig(env).url}/realms/${realmName}/protocol/openid-connect/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'password', client_id: client, username, password, scope: 'openid' }),
+    });
+    assert.equal(response.status, 200, `token of ${username}: ${await response.clone().text()}`);
+    return ((await response.json()) as { access_token: string }).access_token;
+  }
+
+  const get = (path: string, token?: string, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}${path}`, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
+
+  beforeAll(async () => {
+    realm = new KeycloakRealm(keycloakConfig(env), await keycloakAdminLogin(env));
+    await realm.call('realm creation', (c) => c.realms.create({ realm: realmName, enabled: true }));
+    await fixture.setUp();
+    await fixture.publish(syntheticLedger({ users }));
+    await projectUntilCaughtUp(fixture.config());
+    server = await serveProjector(fixture.serveConfig({ DASHBOARD_ACCESS: 'keycloak', KEYCLOAK_REALM: realmName }));
+    const settings = {
+      clientId,
+      redirectUris: [`${server.url}/dashboard/callback`],
+      postLogoutRedirectUris: [`${server.url}/dashboard`],
+    };
+    await ensureDashboardAccess(realm, settings);
+    await ensureDashboardAccess(realm, settings); // idempotent
+    await ensureDirectGrantClient(realm, 'another-app');
+    for (const [username, role] of [
+      ['viewer', dashboardRoles.viewer],
+      ['operator', dashboardRoles.operator],
+      ['nobody', null],
+    ] as const) {
+      const { id } = await realm.call('user creation', (c) =>
+        c.users.create({
+          username,
+          enabled: true,
+          email: `${username}.${run}@example.org`,
+          emailVerified: true,
+          firstName: username,
+          lastName: 'Example',
+          credentials: [{ type: 'password', value: password, temporary: false }],
+        }),
+      );
+      if (role) {
+        const representation = await realm.call('role lookup', (c) => c.roles.findOneByName({ name: role }));
+        await realm.call('role mapping', (c) =>
+          c.users.addRealmRoleMappings({ id, roles: [{ id: representation!.id!, name: role }] }),
+        );
+      }
+      tokens[username] = await tokenOf(username);
+    }
+    tokens.otherClient = await tokenOf('operator', 'another-app');
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await realm?.call('realm deletion', (c) => c.realms.del({ realm: realmName })).catch(() => undefined);
+    await fixture.tearDown();
+  });
+
+  it('answers 401 in JSON without a token, or with one it does not accept, naming why', async () => {
+    for (const [token, reason] of [
+      [undefined, /sign in/],
+      ['not-a-jwt', /malformed/],
+      [`${tokens.operator.slice(0, -4)}AAAA`, /signature/],
+      [tokens.otherClient, /claim aud/],
+    ] as const) {
+      const response = await get('/api/metrics/completion', token);
+      assert.equal(response.status, 401);
+      assert.equal(response.headers.get('www-authenticate'), 'Bearer');
+      const body = (await response.json()) as { statusCode: number; message: string };
+      assert.equal(body.statusCode, 401);
+      assert.match(body.message, reason);
+      assert.ok(!body.message.includes(tokens.operator.slice(0, 20)), 'the token is not echoed');
+    }
+    assert.equal((await get('/api/users', undefined, { authorization: 'Basic dXNlcjpwdw==' })).status, 401);
+  });
+
+  it('answers 403 in JSON to a user without a dashboard role', async () => {
+    const response = await get('/api/metrics/completion', tokens.nobody);
+    assert.equal(response.status, 403);
+    assert.deepEqual(await response.json(), {
+      statusCode: 403,
+      error: 'Forbidden',
+      message: 'requires the realm role migration-viewer',
+    });
+  });
+
+  it('shows a viewer the numbers without personal columns, an operator all of them and the CSV export', async () => {
+    const completion = await get('/api/metrics/completion', tokens.viewer);
+    assert.equal(completion.status, 200);
+    assert.equal(((await completion.json()) as { users: number }).users, users);
+
+    const asViewer = (await (await get('/api/users?limit=50', tokens.viewer)).json()) as {
+      items: Record<string, unknown>[];
+    };
+    assert.equal(asViewer.items.length, 50);
+    assert.ok(asViewer.items.every((u) => u.email === null && u.username === null && u.phoneNumber === null));
+    const asOperator = (await (await get('/api/users?limit=50', tokens.operator)).json()) as {
+      items: Record<string, unknown>[];
+    };
+    assert.ok(asOperator.items.some((u) => typeof u.email === 'string' && String(u.email).includes('@')));
+    assert.deepEqual(
+      asViewer.items.map((u) => u.sub),
+      asOperator.items.map((u) => u.sub),
+    );
+
+    const sub = String(asOperator.items[0]!.sub);
+    const one = (await (await get(`/api/users/${sub}`, tokens.viewer)).json()) as {
+      user: Record<string, unknown>;
+      history: { eventId: string; data: unknown }[];
+    };
+    assert.equal(one.user.username, null);
+    assert.ok(!('state' in one.user));
+    assert.ok(one.history.length > 0 && one.history.every((f) => f.eventId && f.data === null));
+    const full = (await (await get(`/api/users/${sub}`, tokens.operator)).json()) as {
+      history: { data: unknown }[];
+    };
+    assert.ok(full.history.every((f) => f.data !== null));
+
+    for (const path of ['/api/users?format=csv', '/api/users?search=a']) {
+      const refused = await get(path, tokens.viewer);
+      assert.equal(refused.status, 403, path);
+      assert.match(((await refused.json()) as { message: string }).message, /migration-operator/);
+      assert.equal((await get(path, tokens.operator)).status, 200, path);
+    }
+  });
+
+  it('keeps health, metrics and the index open on loopback', async () => {
+    assert.equal((await get('/health/live')).status, 200);
+    assert.equal((await get('/metrics')).status, 200);
+    assert.equal((await get('/api')).status, 200);
+  });
+
+  it("signs the page in through Keycloak's login page (code + PKCE), serves the API to its session, and signs out", async () => {
+    const jar = new CookieJar();
+    const outcome = await signInThroughLoginPage({
+      authorizationUrl: `${server.url}/dashboard/login`,
+      username: 'viewer',
+      password,
+      cookies: jar,
+    });
+    assert.equal(outcome.kind, 'authorized');
+    if (outcome.kind !== 'authorized') return;
+    const browser = new BrowserSession(jar);
+    const callback = await browser.get(outcome.callbackUrl);
+    assert.equal(callback.status, 302);
+    assert.equal(callback.location, `${server.url}/dashboard`);
+    const cookie = await jar.getCookieString(`${server.url}/api/metrics/completion`);
+    assert.match(cookie, /dashboard_session=/);
+    const withSession = await get('/api/metrics/completion', undefined, { cookie });
+    assert.equal(withSession.status, 200);
+
+    const logout = await fetch(`${server.url}/dashboard/logout`, {
+      method: 'POST',
+      headers: { cookie },
+      redirect: 'manual',
+    });
+    assert.equal(logout.status, 303);
+    assert.match(logout.headers.get('location')!, new RegExp(`/realms/${realmName}/protocol/openid-connect/logout\\?`));
+    assert.equal((await get('/api/metrics/completion', undefined, { cookie })).status, 401);
+  });
+});
