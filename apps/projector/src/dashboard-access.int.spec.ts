@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { mkdir } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
 import { CookieJar } from 'tough-cookie';
 import { keycloakConfig } from '#config';
 import {
@@ -12,6 +14,7 @@ import {
   signInThroughLoginPage,
 } from '#keycloak';
 import { keycloakAdminLogin } from '#stack';
+import { launchChromium, withPage } from '../../../test/support/chromium.js';
 import { ProjectorFixture } from '../../../test/support/projector-fixture.js';
 import { syntheticLedger } from '../../../test/support/synthetic-ledger.js';
 import { projectUntilCaughtUp, serveProjector } from './projector-app.js';
@@ -34,6 +37,7 @@ describe('the query API and the dashboard sign-in on real Keycloak', () => {
   const env = { ...fixture.env, KEYCLOAK_REALM: realmName };
   let realm: KeycloakRealm;
   let server: { url: string; close: () => Promise<void> };
+  let browser: Browser;
   const tokens: Record<'viewer' | 'operator' | 'nobody' | 'otherClient', string> = {
     viewer: '',
     operator: '',
@@ -97,6 +101,7 @@ describe('the query API and the dashboard sign-in on real Keycloak', () => {
   });
 
   afterAll(async () => {
+    await browser?.close();
     await server?.close();
     await realm?.call('realm deletion', (c) => c.realms.del({ realm: realmName })).catch(() => undefined);
     await fixture.tearDown();
@@ -203,5 +208,123 @@ describe('the query API and the dashboard sign-in on real Keycloak', () => {
     assert.equal(logout.status, 303);
     assert.match(logout.headers.get('location')!, new RegExp(`/realms/${realmName}/protocol/openid-connect/logout\\?`));
     assert.equal((await get('/api/metrics/completion', undefined, { cookie })).status, 401);
+  });
+
+  /** Signs in through Keycloak's login page in Chromium and waits for the dashboard's first render. */
+  async function signInInBrowser(page: Page, username: string): Promise<string[]> {
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${server.url}/dashboard`);
+    await page.waitForSelector('#kc-form-login');
+    await page.fill('#username', username);
+    await page.fill('#password', password);
+    await page.click('#kc-login');
+    await page.waitForURL(`${server.url}/dashboard`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    return problems;
+  }
+
+  /** With DASHBOARD_SCREENSHOTS set to a folder (docs/images/dashboard), the page is saved there at 1280×800. */
+  async function screenshot(page: Page, name: string): Promise<void> {
+    const dir = process.env.DASHBOARD_SCREENSHOTS;
+    if (!dir) return;
+    await mkdir(dir, { recursive: true });
+    await page.screenshot({ path: `${dir}/${name}.png` });
+  }
+
+  it('in Chromium: a viewer signs in, sees the numbers of the API without e-mails, live, and signs out', async () => {
+    browser = await launchChromium();
+    await withPage(browser, 'test-output/dashboard', 'viewer', async (page) => {
+      const problems = await signInInBrowser(page, 'viewer');
+      assert.equal(await page.textContent('[data-testid=role]'), 'viewer');
+
+      const metrics = (await (await get('/api/metrics/completion', tokens.viewer)).json()) as {
+        users: number;
+        migrated: number;
+        active: number;
+        byStatus: Record<string, number>;
+        passwordVia: { jit: number; reset: number };
+        mfa: { required: number; reenrolled: number };
+        resets: { sent: number };
+      };
+      const shown = async (metric: string) =>
+        Number((await page.textContent(`[data-metric="${metric}"]`))!.replace(/,/g, ''));
+      assert.equal(await shown('users'), metrics.users);
+      assert.equal(await shown('migrated'), metrics.migrated);
+      assert.equal(await shown('active'), metrics.active);
+      assert.equal(await shown('passwordVia.jit'), metrics.passwordVia.jit);
+      assert.equal(await shown('passwordVia.reset'), metrics.passwordVia.reset);
+      assert.equal(await shown('mfa.required'), metrics.mfa.required);
+      assert.equal(await shown('mfa.reenrolled'), metrics.mfa.reenrolled);
+      assert.equal(await shown('resets.sent'), metrics.resets.sent);
+      for (const [status, count] of Object.entries(metrics.byStatus)) {
+        const text = await page.textContent(`[data-testid=statuses] tr[data-status="${status}"] td:last-child`);
+        assert.equal(Number(text!.replace(/,/g, '')), count, status);
+      }
+      const listed = (await (await get('/api/users?limit=25', tokens.viewer)).json()) as { items: { sub: string }[] };
+      assert.deepEqual(
+        await page.$$eval('[data-testid=users] tbody tr', (rows) => rows.map((r) => r.getAttribute('data-sub'))),
+        listed.items.map((u) => u.sub),
+      );
+      const headers = await page.$$eval('[data-testid=users] th', (cells) => cells.map((c) => c.textContent));
+      assert.ok(!headers.includes('e-mail'));
+      assert.ok(!(await page.content()).includes(`@example.org`), 'no e-mail anywhere on the page');
+
+      await page.click('[data-testid=users] tbody tr:first-child');
+      await page.waitForSelector('[data-testid=history] tbody tr');
+      const history = (await (await get(`/api/users/${listed.items[0]!.sub}`, tokens.viewer)).json()) as {
+        history: { eventId: string }[];
+      };
+      assert.deepEqual(
+        await page.$$eval('[data-testid=history] tbody tr td:last-child', (cells) => cells.map((c) => c.textContent)),
+        history.history.map((f) => f.eventId),
+      );
+      await screenshot(page, 'dashboard-viewer');
+
+      // New facts: the page follows without a reload (the marker would not survive one).
+      await page.evaluate('window.marker = 1');
+      await fixture.publish(syntheticLedger({ users: 30, seed: 99, exportOnly: true }));
+      const shownUsers = `Number(document.querySelector('[data-metric="users"]').textContent.replace(/,/g, ''))`;
+      await page.waitForFunction(`${shownUsers} > ${metrics.users}`, undefined, { timeout: 20_000 });
+      assert.equal(await page.evaluate('window.marker'), 1);
+      const after = (await (await get('/api/metrics/completion', tokens.viewer)).json()) as { users: number };
+      await page.waitForFunction(`${shownUsers} === ${after.users}`, undefined, { timeout: 10_000 });
+      assert.equal(await page.getAttribute('[data-testid=lag]', 'data-lag'), '0');
+
+      await page.click('[data-testid=sign-out]');
+      await page.waitForSelector('#kc-form-login');
+      assert.equal((await page.context().cookies()).filter((c) => c.name === 'dashboard_session').length, 0);
+      assert.deepEqual(problems, []);
+    });
+  });
+
+  it('in Chromium: an operator sees the e-mail column; a user without a role is refused', async () => {
+    await withPage(browser, 'test-output/dashboard', 'operator', async (page) => {
+      const problems = await signInInBrowser(page, 'operator');
+      assert.equal(await page.textContent('[data-testid=role]'), 'operator');
+      const headers = await page.$$eval('[data-testid=users] th', (cells) => cells.map((c) => c.textContent));
+      assert.ok(headers.includes('e-mail'));
+      const emails = await page.$$eval('[data-testid=users] tbody tr td:nth-child(3)', (cells) =>
+        cells.map((c) => c.textContent ?? ''),
+      );
+      assert.ok(emails.some((e) => e.includes('@')));
+      await screenshot(page, 'dashboard-operator');
+      assert.deepEqual(problems, []);
+    });
+    await withPage(browser, 'test-output/dashboard', 'nobody', async (page) => {
+      await page.goto(`${server.url}/dashboard`);
+      await page.fill('#username', 'nobody');
+      await page.fill('#password', password);
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url() === `${server.url}/dashboard`),
+        page.click('#kc-login'),
+      ]);
+      assert.equal(response.status(), 403);
+      assert.match((await page.textContent('body'))!, /without the realm role migration-viewer/);
+    });
   });
 });

@@ -8,6 +8,7 @@ import type { DatabaseConfig, KafkaConfig, ProjectorConfig } from '#config';
 import { Ledger, type LedgerTopics } from '#ledger';
 import { openProjectionDataSource, ProjectionQueries, ProjectionStore } from '#projections';
 import { AccessGuard, ACCESS_CONTROL, type AccessControl } from './access/access.guard.js';
+import { DashboardPageController } from './access/dashboard-page.controller.js';
 import { DashboardSignInController } from './access/dashboard-sign-in.controller.js';
 import { BatchProjector } from './batch-projector.js';
 import { Projector } from './projector.js';
@@ -17,6 +18,7 @@ import { ApiIndexController } from './query-api/api-index.controller.js';
 import { CompletionController } from './query-api/completion.controller.js';
 import { HealthController, READY_MAX_LAG } from './query-api/health.controller.js';
 import { METRICS_REGISTRY, MetricsController } from './query-api/metrics.controller.js';
+import { ProjectorLagController } from './query-api/projector-lag.controller.js';
 import { UsersController } from './query-api/users.controller.js';
 
 export interface ProjectorSettings {
@@ -57,7 +59,9 @@ export class ProjectorModule {
       imports: [TerminusModule],
       controllers: [
         DashboardSignInController,
+        DashboardPageController,
         ApiIndexController,
+        ProjectorLagController,
         UsersController,
         CompletionController,
         HealthController,
