@@ -1,6 +1,6 @@
 // The migration dashboard: reads the query API with the page's session and redraws every few
 // seconds (polling: the numbers come from a few counter rows, so a poll costs little).
-/* global document, window, fetch, FormData, Option, URLSearchParams, setTimeout */
+/* global document, window, fetch, FormData, Option, URLSearchParams, setTimeout, performance */
 'use strict';
 
 const pollMs = 3000;
@@ -201,6 +201,7 @@ async function start() {
     void renderUsers();
   });
   await Promise.all([refresh(), renderUsers()]);
+  document.body.dataset.readyMs = String(Math.round(performance.now()));
   document.body.dataset.ready = 'true';
   const loop = async () => {
     try {
