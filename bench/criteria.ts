@@ -16,159 +16,17 @@
 import './local-profile.js';
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { databaseConfig } from '#config';
-import {
-  evaluateDoneCriteria,
-  initialUserMigration,
-  measureUsers,
-  parseReconcilerPolicy,
-  summarizeUserMigration,
-  type UserMigrationState,
-} from '#domain';
-import { entityColumns, MigrationUser, openProjectionDataSource, ProjectionReader, userRowOf } from '#projections';
-
-const userColumns = entityColumns(MigrationUser);
+import { evaluateDoneCriteria, measureUsers } from '#domain';
+import { openProjectionDataSource, ProjectionReader } from '#projections';
+import { loadProjectedUsers, now, policy } from './projected-users.js';
 
 const users = Number(process.env.BENCH_USERS ?? 300_000);
 const repeats = Number(process.env.BENCH_REPEATS ?? 7);
 const databaseUrl = databaseConfig(process.env).url;
-const policy = parseReconcilerPolicy({}, 'bench');
-const now = new Date('2025-06-01T00:00:00.000Z');
-const day = 86_400_000;
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
-}
-
-/** mulberry32: a seeded generator, so every run projects the same population. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
-const target = 'keycloak/bench';
-
-/**
- * One user 80 days into a migration: 93 % enabled in Cognito, 5 % federated-only, 15 % MFA, 12 %
- * federated; 98 % imported in the first 10 days; of those 60 % migrated by JIT, 10 % by reset;
- * MFA users who migrated mostly re-enrolled; the rest got their long-tail resets.
- */
-function userState(i: number, rnd: () => number): UserMigrationState {
-  const sub = `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
-  const start = now.getTime() - 80 * day;
-  const federatedOnly = rnd() < 0.05;
-  const providers = federatedOnly || rnd() < 0.07 ? (rnd() < 0.7 ? ['Google'] : ['Google', 'SignInWithApple']) : [];
-  const mfa = !federatedOnly && rnd() < 0.15;
-  const state: {
-    -readonly [K in keyof UserMigrationState]: UserMigrationState[K];
-  } = {
-    ...initialUserMigration(sub),
-    profile: {
-      poolId: 'us-east-1_Bench01',
-      username: `user${i}`,
-      email: `user${i}@example.com`,
-      phoneNumber: rnd() < 0.3 ? `+1555${String(i).padStart(7, '0')}` : null,
-      enabled: rnd() < 0.93,
-      sourceStatus: federatedOnly ? 'EXTERNAL_PROVIDER' : 'CONFIRMED',
-      mfa: { sms: false, totp: mfa, preferred: mfa ? 'SOFTWARE_TOKEN_MFA' : null },
-      providers,
-      sourceUpdatedAt: iso(start - 30 * day),
-      contentHash: `sha256:${i.toString(16).padStart(64, '0')}`,
-    },
-    firstExportedAt: iso(start),
-  };
-  if (rnd() >= 0.98) return state;
-  const importedAt = start + rnd() * 10 * day;
-  state.imports = {
-    [target]: {
-      target,
-      targetUserId: randomUUID(),
-      loginName: `user${i}`,
-      outcome: 'created',
-      matchedBy: null,
-      needsPasswordMigration: !federatedOnly,
-      treatment: federatedOnly ? 'federated-only' : 'password-via-bridge',
-      requiredActions: [],
-      adjustments: [],
-      revision: 0,
-      revisedAt: iso(importedAt),
-      basedOn: null,
-      at: iso(importedAt),
-    },
-  };
-  const roll = rnd();
-  const migratedAt = Math.min(importedAt + (1 + rnd() * 69) * day, now.getTime() - 1000);
-  if (!federatedOnly && roll < 0.7) {
-    const via = roll < 0.6 ? 'jit' : 'reset';
-    state.passwordMigrations = { [`${target}/${via}`]: { target, via, at: iso(migratedAt) } };
-    if (mfa && rnd() < 0.85) {
-      state.mfaReenrolments = { [`${target}/totp`]: { target, method: 'totp', at: iso(migratedAt + 60_000) } };
-    }
-  }
-  for (const provider of providers) {
-    if (rnd() < 0.85) {
-      const via = rnd() < 0.6 ? 'pre-linked' : 'first-login';
-      const at = via === 'pre-linked' ? importedAt : migratedAt;
-      state.federationBindings = {
-        ...state.federationBindings,
-        [`${target}/${provider}/${i}`]: {
-          target,
-          provider,
-          cognitoProvider: provider,
-          providerUserId: String(i),
-          via,
-          at: iso(at),
-        },
-      };
-    }
-  }
-  if (Object.keys(state.passwordMigrations).length === 0 && !federatedOnly) {
-    let at = importedAt + policy.longTail.afterDays * day;
-    for (let attempt = 1; attempt <= policy.resets.maxPerUser && at < now.getTime(); attempt++) {
-      state.resets = {
-        ...state.resets,
-        [`${target}/${attempt}`]: { target, attempt, reason: 'long tail', at: iso(at) },
-      };
-      at += policy.resets.reminderAfterDays[Math.min(attempt - 1, policy.resets.reminderAfterDays.length - 1)]! * day;
-    }
-  }
-  return state;
-}
-
-/** A value as a CSV field of COPY: empty for null, arrays as `{a,b}`, objects as JSON, quoted. */
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = Array.isArray(value)
-    ? `{${value.join(',')}}`
-    : typeof value === 'object'
-      ? JSON.stringify(value)
-      : String(value);
-  return `"${text.replaceAll('"', '""')}"`;
-}
-
-function* csvChunks(): Generator<string> {
-  const rnd = random(20250601);
-  let chunk = '';
-  for (let i = 0; i < users; i++) {
-    const state = userState(i, rnd);
-    const row = userRowOf(state, summarizeUserMigration(state));
-    chunk += `${userColumns.map((c) => csvField(row[c.property as keyof typeof row])).join(',')}\n`;
-    if (i % 2000 === 1999) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk) yield chunk;
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
@@ -187,25 +45,9 @@ async function main(): Promise<void> {
   log(`creating ${schema} with the projection's migrations`);
   const db = await openProjectionDataSource(databaseUrl, schema);
   try {
-    log(`writing ${users} users with COPY`);
-    const copy = await timed(async () => {
-      const runner = db.createQueryRunner();
-      try {
-        const client = (await runner.connect()) as PoolClient;
-        await pipeline(
-          Readable.from(csvChunks()),
-          client.query(
-            copyFrom(
-              `copy "${schema}".migration_user (${userColumns.map((c) => c.name).join(', ')}) from stdin (format csv)`,
-            ),
-          ),
-        );
-      } finally {
-        await runner.release();
-      }
-    });
-    log(`copy: ${(copy.ms / 1000).toFixed(1)} s; vacuum analyze`);
-    await db.query(`vacuum analyze "${schema}".migration_user`);
+    log(`writing ${users} users with COPY, then vacuum analyze`);
+    const copy = await timed(() => loadProjectedUsers(db, schema, users));
+    log(`copy: ${(copy.ms / 1000).toFixed(1)} s`);
     const size: { mb: string }[] = await db.query(`select round(pg_total_relation_size($1) / 1048576.0) as mb`, [
       `"${schema}".migration_user`,
     ]);

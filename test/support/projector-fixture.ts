@@ -3,7 +3,12 @@ import pg from 'pg';
 import { databaseConfig, kafkaConfig, loadConfig, type Env } from '#config';
 import type { LedgerEvent } from '#events';
 import { Ledger } from '#ledger';
-import { projectorSections, type ProjectorRuntimeConfig } from '#projector';
+import {
+  projectorSections,
+  projectorServeSections,
+  type ProjectorRuntimeConfig,
+  type ProjectorServeConfig,
+} from '#projector';
 import { recreateLedgerTopics } from './recreate-topics.js';
 
 /** An isolated ledger (own topic prefix) and projection schema on the shared dev stack. */
@@ -24,6 +29,14 @@ export class ProjectorFixture {
   /** The projector's settings for this fixture's ledger and schema, with `overrides`. */
   config(overrides: Env = {}): ProjectorRuntimeConfig {
     return loadConfig({ ...this.env, ...overrides }, projectorSections);
+  }
+
+  /**
+   * The serving projector's settings; its API open (DASHBOARD_ACCESS=open, the local profile's
+   * explicit setting) unless `overrides` asks for the Keycloak login.
+   */
+  serveConfig(overrides: Env = {}): ProjectorServeConfig {
+    return loadConfig({ ...this.env, DASHBOARD_ACCESS: 'open', ...overrides }, projectorServeSections);
   }
 
   async setUp(partitions = 4): Promise<void> {

@@ -1,16 +1,23 @@
 import { Command } from 'commander';
 import type { Env } from '#config';
+import { ensureDashboardAccess, KeycloakRealm } from '#keycloak';
 import {
   formatCompletion,
   formatRunSummary,
+  projectorPublicUrl,
   projectorSections,
+  projectorServeSections,
   projectUntilCaughtUp,
   serveProjector,
 } from '#projector';
 import type { CommandConfig } from './command-config.js';
 import { stopRequested } from './stop-signal.js';
 
-/** `ledger project`: the projector, once up to what the ledger holds, or following it with the query API. */
+/**
+ * `ledger project`: the projector, once up to what the ledger holds, or following it with the
+ * dashboard and the query API. With `--configure-keycloak` the dashboard's client and roles are
+ * first made in the realm KEYCLOAK_REALM (the administrator's credentials are needed for that only).
+ */
 export function projectCommand(env: Env, commandConfig: CommandConfig): Command {
   return new Command('project')
     .description(
@@ -19,19 +26,42 @@ export function projectCommand(env: Env, commandConfig: CommandConfig): Command 
     )
     .option(
       '--follow',
-      'keep projecting new facts and serve the query API, health and /metrics on PROJECTOR_HOST:PROJECTOR_PORT (stop with Ctrl-C)',
+      'keep projecting new facts and serve the dashboard, the query API, health and /metrics on PROJECTOR_HOST:PROJECTOR_PORT (stop with Ctrl-C)',
       false,
     )
-    .action(async (options: { follow: boolean }) => {
-      const config = await commandConfig(env, projectorSections);
+    .option(
+      '--configure-keycloak',
+      'with --follow: create or update the dashboard client (DASHBOARD_CLIENT_ID) and the roles migration-viewer and migration-operator in KEYCLOAK_REALM',
+      false,
+    )
+    .action(async (options: { follow: boolean; configureKeycloak: boolean }) => {
       if (!options.follow) {
-        const report = await projectUntilCaughtUp(config);
+        if (options.configureKeycloak) throw new Error('--configure-keycloak needs --follow');
+        const report = await projectUntilCaughtUp(await commandConfig(env, projectorSections));
         process.stdout.write(formatRunSummary(report.run));
         process.stdout.write(formatCompletion(report.metrics));
         return;
       }
+      const config = await commandConfig(env, projectorServeSections);
+      if (options.configureKeycloak) {
+        const { keycloakAdmin } = await commandConfig(env, ['keycloakAdmin']);
+        const publicUrl = projectorPublicUrl(config);
+        const realm = new KeycloakRealm(config.keycloak, keycloakAdmin);
+        await ensureDashboardAccess(realm, {
+          clientId: config.dashboard.clientId,
+          redirectUris: [`${publicUrl}/dashboard/callback`],
+          postLogoutRedirectUris: [`${publicUrl}/dashboard`],
+        });
+        process.stdout.write(
+          `realm ${realm.name}: client ${config.dashboard.clientId}, roles migration-viewer and migration-operator ready\n`,
+        );
+      }
       const server = await serveProjector(config);
-      process.stdout.write(`Projecting; query API on ${server.url}/api, OpenAPI on ${server.url}/docs\n`);
+      process.stdout.write(
+        `Projecting; dashboard on ${server.url}/dashboard, query API on ${server.url}/api, OpenAPI on ${server.url}/docs` +
+          (config.dashboard.access === 'open' ? ' (DASHBOARD_ACCESS=open: no sign-in)' : '') +
+          '\n',
+      );
       await stopRequested();
       await server.close();
     });

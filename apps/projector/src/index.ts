@@ -1,6 +1,8 @@
 export { ProjectorModule, type ProjectorSettings } from './projector.module.js';
 export {
   projectorSections,
+  projectorServeSections,
+  projectorPublicUrl,
   projectUntilCaughtUp,
   serveProjector,
   replayProjections,
@@ -10,5 +12,6 @@ export {
   type ReplayReport,
   type ProjectorOptions,
   type ProjectorRuntimeConfig,
+  type ProjectorServeConfig,
 } from './projector-app.js';
 export { Projector, type ProjectionRunSummary, type PartitionLagView } from './projector.js';

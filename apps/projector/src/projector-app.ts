@@ -18,11 +18,23 @@ import {
   type RowDifference,
 } from '#projections';
 import { Projector, type ProjectionRunSummary } from './projector.js';
+import { AccessTokenVerifier } from '#keycloak';
+import type { AccessControl } from './access/access.guard.js';
+import { DashboardSignIn } from './access/dashboard-sign-in.js';
 import { ProjectorModule, type ProjectorSettings } from './projector.module.js';
+import { ApiIndex } from './query-api/api-index.js';
 
 /** The settings the projector uses (`ledger project`, `ledger replay`). */
 export const projectorSections = ['kafka', 'database', 'projector'] as const satisfies readonly SectionName[];
 export type ProjectorRuntimeConfig = ConfigOf<(typeof projectorSections)[number]>;
+
+/** The settings of the serving projector (`ledger project --follow`): also who may call it. */
+export const projectorServeSections = [
+  ...projectorSections,
+  'keycloak',
+  'dashboard',
+] as const satisfies readonly SectionName[];
+export type ProjectorServeConfig = ConfigOf<(typeof projectorServeSections)[number]>;
 
 export interface ProjectorOptions {
   readonly topics?: LedgerTopics;
@@ -88,12 +100,42 @@ export async function projectUntilCaughtUp(
   });
 }
 
-/** Serves the query API (OpenAPI at /docs), health and /metrics, and projects new facts until stopped. */
+/** Where browsers reach the projector: DASHBOARD_PUBLIC_URL, or the address it listens on. */
+export function projectorPublicUrl(config: ProjectorServeConfig): string {
+  const { host, port } = config.projector;
+  return config.dashboard.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** Who may call the API: the realm's tokens and the page's sessions, or nobody checked (DASHBOARD_ACCESS=open, local only). */
+function accessControlOf(config: ProjectorServeConfig): AccessControl {
+  if (config.dashboard.access === 'open') return { mode: 'open' };
+  const verifier = new AccessTokenVerifier({
+    keycloakUrl: config.keycloak.url,
+    realm: config.keycloak.realm,
+    audience: config.dashboard.clientId,
+  });
+  const signIn = new DashboardSignIn(
+    {
+      keycloakUrl: config.keycloak.url,
+      realm: config.keycloak.realm,
+      clientId: config.dashboard.clientId,
+      publicUrl: projectorPublicUrl(config),
+    },
+    verifier,
+  );
+  return { mode: 'keycloak', signIn };
+}
+
+/**
+ * Serves the dashboard, the query API (OpenAPI at /docs), health and /metrics, and projects new
+ * facts until stopped. The API and the page require a Keycloak login with a dashboard role
+ * (DASHBOARD_ACCESS; libs/keycloak `ensureDashboardAccess` makes the client and the roles).
+ */
 export async function serveProjector(
-  config: ProjectorRuntimeConfig,
+  config: ProjectorServeConfig,
   options: ProjectorOptions = {},
 ): Promise<{ url: string; close: () => Promise<void> }> {
-  const settings = settingsOf(config, options);
+  const settings = { ...settingsOf(config, options), access: accessControlOf(config) };
   await requireLedger(settings);
   const app = await NestFactory.create(ProjectorModule.register(settings), { logger: ['error', 'warn'] });
   app.enableShutdownHooks();
@@ -103,9 +145,15 @@ export async function serveProjector(
       .setTitle('Cognito Migration Ledger: projections')
       .setDescription("Each user's migration state, completion metrics and burn-down, projected from the ledger")
       .setVersion('1')
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: 'an access token of the realm, for the dashboard client',
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
+  app.get(ApiIndex).describe(document);
   await app.listen(settings.projector.port, settings.projector.host);
   const projector = app.get(Projector);
   await projector.follow();

@@ -63,7 +63,7 @@ describe('projector: the export of 1,000 seeded users', () => {
   });
 
   it('serves the metrics, lists (JSON and CSV), a user’s history, health with lag, and Prometheus metrics', async () => {
-    const server = await serveProjector(fixture.config());
+    const server = await serveProjector(fixture.serveConfig());
     try {
       const get = async (path: string) => {
         const response = await fetch(`${server.url}${path}`);
@@ -73,16 +73,22 @@ describe('projector: the export of 1,000 seeded users', () => {
       const served = (await (await get('/api/metrics/completion')).json()) as CompletionMetrics;
       assert.deepEqual(served, metrics);
 
-      const firstPage = (await (await get('/api/users?status=disabled&limit=5')).json()) as {
-        items: { sub: string; status: string }[];
-        nextCursor: string | null;
-      };
+      type Page = { items: Record<string, unknown>[]; nextCursor: string | null };
+      const firstPage = (await (await get('/api/users?status=disabled&limit=5')).json()) as Page;
       assert.equal(firstPage.items.length, Math.min(5, metrics.byStatus.disabled));
       assert.ok(firstPage.items.every((u) => u.status === 'disabled'));
+      // One naming style: the list answers camelCase, like a user's own row.
+      assert.ok('mfaRequired' in firstPage.items[0]! && 'poolId' in firstPage.items[0]!);
+      assert.ok(Object.keys(firstPage.items[0]!).every((key) => !key.includes('_')));
+      assert.ok(firstPage.nextCursor);
+      const secondPage = (await (
+        await get(`/api/users?status=disabled&limit=5&after=${firstPage.nextCursor}`)
+      ).json()) as Page;
+      assert.ok(String(secondPage.items[0]!.sub) > String(firstPage.items[4]!.sub));
 
-      const csv = await (await get('/api/users?mfa_required=true&format=csv')).text();
+      const csv = await (await get('/api/users?mfaRequired=true&format=csv')).text();
       const lines = csv.trimEnd().split('\n');
-      assert.match(lines[0]!, /^sub,pool_id,username,email,/);
+      assert.match(lines[0]!, /^sub,poolId,username,email,/);
       assert.equal(lines.length - 1, metrics.mfa.required);
 
       const sub = pool.users[0]!.sub;
@@ -108,6 +114,60 @@ describe('projector: the export of 1,000 seeded users', () => {
       assert.match(prometheus, /projector_events_total/);
       const docs = (await (await get('/docs-json')).json()) as { paths: Record<string, unknown> };
       assert.ok(docs.paths['/api/metrics/completion']);
+      const index = (await (await get('/api')).json()) as { endpoints: { method: string; path: string }[] };
+      assert.deepEqual(
+        index.endpoints.map((e) => `${e.method} ${e.path}`).sort(),
+        Object.keys(docs.paths)
+          .map((path) => `GET ${path}`)
+          .sort(),
+      );
+      assert.ok(index.endpoints.some((e) => e.path === '/api/users/{sub}'));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers 400 with a JSON body naming the parameter for every bad query, and nothing reaches SQL', async () => {
+    const server = await serveProjector(fixture.serveConfig());
+    try {
+      const cases: [string, string][] = [
+        ['/api/users?search=%00', 'search'],
+        ['/api/users?provider=Goo%00gle', 'provider'],
+        ['/api/users?limit=-1', 'limit'],
+        ['/api/users?limit=0', 'limit'],
+        ['/api/users?limit=100000000000', 'limit'],
+        ['/api/users?limit=1&limit=2', 'limit'],
+        ['/api/users?minResets=-3', 'minResets'],
+        ['/api/users?colour=blue', 'colour'],
+        ['/api/users?mfa_required=true', 'mfa_required'],
+        ['/api/users?after=not-a-cursor', 'after'],
+        [`/api/users?after=${encodeURIComponent("' or 1=1 --")}`, 'after'],
+        [`/api/users?status=${encodeURIComponent("exported' or '1'='1")}`, 'status'],
+        [`/api/users?active=${encodeURIComponent('true; drop table x')}`, 'active'],
+        ['/api/users?format=xml', 'format'],
+        ['/api/users/a%00b', 'sub'],
+        ['/api/users/some-sub?verbose=1', 'verbose'],
+        ['/api/metrics/completion?since=yesterday', 'since'],
+        ['/api/metrics/burn-down?limit=5', 'limit'],
+        ['/api?x=1', 'x'],
+      ];
+      for (const [path, parameter] of cases) {
+        const response = await fetch(`${server.url}${path}`);
+        assert.equal(response.status, 400, `${path}: ${response.status}`);
+        assert.match(response.headers.get('content-type') ?? '', /^application\/json/, path);
+        const body = (await response.json()) as { statusCode: number; parameter: string; message: string };
+        assert.equal(body.statusCode, 400, path);
+        assert.equal(body.parameter, parameter, path);
+        assert.ok(body.message.startsWith(`${parameter} `), `${path}: ${body.message}`);
+      }
+      // Text that looks like SQL is only a search: a parameter, matching nobody, the table untouched.
+      const injected = await fetch(
+        `${server.url}/api/users?search=${encodeURIComponent("x'; drop table migration_user; --")}`,
+      );
+      assert.equal(injected.status, 200);
+      assert.deepEqual(await injected.json(), { items: [], nextCursor: null });
+      const [row] = await fixture.query<{ n: number }>(`select count(*)::int as n from $schema.migration_user`);
+      assert.equal(row!.n, users);
     } finally {
       await server.close();
     }

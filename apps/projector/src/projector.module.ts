@@ -1,4 +1,5 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { pino, type Logger } from 'pino';
 import { register, type Registry } from 'prom-client';
@@ -6,12 +7,18 @@ import { DataSource } from 'typeorm';
 import type { DatabaseConfig, KafkaConfig, ProjectorConfig } from '#config';
 import { Ledger, type LedgerTopics } from '#ledger';
 import { openProjectionDataSource, ProjectionQueries, ProjectionStore } from '#projections';
+import { AccessGuard, ACCESS_CONTROL, type AccessControl } from './access/access.guard.js';
+import { DashboardPageController } from './access/dashboard-page.controller.js';
+import { DashboardSignInController } from './access/dashboard-sign-in.controller.js';
 import { BatchProjector } from './batch-projector.js';
 import { Projector } from './projector.js';
 import { PrometheusObserver } from './prometheus-observer.js';
+import { ApiIndex } from './query-api/api-index.js';
+import { ApiIndexController } from './query-api/api-index.controller.js';
 import { CompletionController } from './query-api/completion.controller.js';
 import { HealthController, READY_MAX_LAG } from './query-api/health.controller.js';
 import { METRICS_REGISTRY, MetricsController } from './query-api/metrics.controller.js';
+import { ProjectorLagController } from './query-api/projector-lag.controller.js';
 import { UsersController } from './query-api/users.controller.js';
 
 export interface ProjectorSettings {
@@ -21,7 +28,12 @@ export interface ProjectorSettings {
   readonly topics?: LedgerTopics;
   /** Default: warnings and errors on stderr. */
   readonly logger?: Logger;
+  /** Who may call the HTTP routes; without it (projecting only, no server) every protected route refuses. */
+  readonly access?: AccessControl;
 }
+
+/** No sign-in configured: the protected routes answer 401 to everyone. */
+const closed: AccessControl = { mode: 'closed' };
 
 @Injectable()
 class ProjectorShutdown implements OnApplicationShutdown {
@@ -45,7 +57,16 @@ export class ProjectorModule {
     return {
       module: ProjectorModule,
       imports: [TerminusModule],
-      controllers: [UsersController, CompletionController, HealthController, MetricsController],
+      controllers: [
+        DashboardSignInController,
+        DashboardPageController,
+        ApiIndexController,
+        ProjectorLagController,
+        UsersController,
+        CompletionController,
+        HealthController,
+        MetricsController,
+      ],
       providers: [
         { provide: DataSource, useFactory: () => openProjectionDataSource(settings.database.url, schema) },
         {
@@ -58,6 +79,9 @@ export class ProjectorModule {
           useFactory: (ds: DataSource) => new ProjectionQueries(ds, schema),
           inject: [DataSource],
         },
+        ApiIndex,
+        { provide: ACCESS_CONTROL, useValue: settings.access ?? closed },
+        { provide: APP_GUARD, useClass: AccessGuard },
         { provide: READY_MAX_LAG, useValue: settings.projector.readyMaxLag },
         // prom-client's default registry: several projectors in one process (e.g. in tests) share it.
         { provide: METRICS_REGISTRY, useValue: register },
@@ -81,7 +105,7 @@ export class ProjectorModule {
         },
         ProjectorShutdown,
       ],
-      exports: [Projector, ProjectionQueries, ProjectionStore, DataSource],
+      exports: [Projector, ProjectionQueries, ProjectionStore, DataSource, ApiIndex],
     };
   }
 }

@@ -21,6 +21,7 @@ export {
   resetMailConfig,
   signInAppConfig,
   sealConfig,
+  dashboardConfig,
 } from './section-readers.js';
 export type { LogConfig } from './sections/log-section.js';
 export type { StackConfig } from './sections/stack-section.js';
@@ -38,3 +39,4 @@ export type { ReconcilerConfig } from './sections/reconciler-section.js';
 export type { ResetMailConfig } from './sections/reset-mail-section.js';
 export type { SignInAppConfig } from './sections/sign-in-app-section.js';
 export type { SealConfig } from './sections/seal-section.js';
+export { dashboardAccessModes, type DashboardAccessMode, type DashboardConfig } from './sections/dashboard-section.js';

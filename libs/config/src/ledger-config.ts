@@ -1,5 +1,6 @@
 import { bridgeSection, type BridgeConfig } from './sections/bridge-section.js';
 import { cognitoSection, type CognitoConfig } from './sections/cognito-section.js';
+import { dashboardSection, type DashboardConfig } from './sections/dashboard-section.js';
 import { databaseSection, type DatabaseConfig } from './sections/database-section.js';
 import { importerSection, type ImporterConfig } from './sections/importer-section.js';
 import { kafkaSection, type KafkaConfig } from './sections/kafka-section.js';
@@ -39,6 +40,7 @@ export interface LedgerConfig {
   readonly resetMail: ResetMailConfig;
   readonly signInApp: SignInAppConfig;
   readonly seal: SealConfig;
+  readonly dashboard: DashboardConfig;
 }
 
 /** The sections a command may ask for; `profile` and `log` always come with them. */
@@ -63,4 +65,5 @@ export const sections = {
   resetMail: resetMailSection,
   signInApp: signInAppSection,
   seal: sealSection,
+  dashboard: dashboardSection,
 } as const;

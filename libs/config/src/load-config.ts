@@ -31,6 +31,13 @@ export function loadConfig<const N extends SectionName>(env: Env, names: readonl
   const data = result.data as Readonly<Record<string, unknown>>;
   const config: Record<string, unknown> = { profile, log: logSection.build(data) };
   for (const name of names) config[name] = sections[name].build(data);
+  // Never silently open: a production API without a login would publish every user's e-mail.
+  if (data.DASHBOARD_ACCESS === 'open' && profile !== 'local') {
+    throw new ConfigError(
+      'DASHBOARD_ACCESS',
+      'may be "open" only under LEDGER_PROFILE=local; elsewhere the dashboard and its API require a Keycloak login',
+    );
+  }
   return config as ConfigOf<N>;
 }
 

@@ -232,3 +232,51 @@ describe('loadConfig: one rule per kind of value', () => {
     assert.equal(loadConfig({}, []).log.level, undefined);
   });
 });
+
+describe('loadConfig: the dashboard and its API', () => {
+  it('given nothing, then they require a Keycloak login, in production as on the local stack', () => {
+    assert.deepEqual(loadConfig(production, ['dashboard']).dashboard, {
+      access: 'keycloak',
+      clientId: 'migration-dashboard',
+      publicUrl: undefined,
+    });
+    assert.equal(loadConfig({ LEDGER_PROFILE: 'local' }, ['dashboard']).dashboard.access, 'keycloak');
+  });
+
+  it('given DASHBOARD_ACCESS=open under the local profile, then it is open (tests and benchmarks ask for it)', () => {
+    assert.equal(
+      loadConfig({ LEDGER_PROFILE: 'local', DASHBOARD_ACCESS: 'open' }, ['dashboard']).dashboard.access,
+      'open',
+    );
+  });
+
+  it('given DASHBOARD_ACCESS=open in production, then it is refused, naming the variable', () => {
+    const error = configErrorOf(() => loadConfig({ ...production, DASHBOARD_ACCESS: 'open' }, ['dashboard']));
+    assert.deepEqual(
+      error.issues.map((i) => i.variable),
+      ['DASHBOARD_ACCESS'],
+    );
+    assert.match(error.message, /only under LEDGER_PROFILE=local/);
+  });
+
+  it('given a malformed mode, client id or public URL, then each is named', () => {
+    const error = configErrorOf(() =>
+      loadConfig(
+        { ...production, DASHBOARD_ACCESS: 'public', DASHBOARD_CLIENT_ID: 'a b', DASHBOARD_PUBLIC_URL: 'ftp://x' },
+        ['dashboard'],
+      ),
+    );
+    assert.deepEqual(
+      error.issues.map((i) => i.variable),
+      ['DASHBOARD_ACCESS', 'DASHBOARD_CLIENT_ID', 'DASHBOARD_PUBLIC_URL'],
+    );
+  });
+
+  it('given a public URL with a trailing slash, then it is kept without it', () => {
+    assert.equal(
+      loadConfig({ ...production, DASHBOARD_PUBLIC_URL: 'https://migration.example.com/' }, ['dashboard']).dashboard
+        .publicUrl,
+      'https://migration.example.com',
+    );
+  });
+});

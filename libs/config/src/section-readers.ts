@@ -27,3 +27,4 @@ export const reconcilerConfig = reader('reconciler');
 export const resetMailConfig = reader('resetMail');
 export const signInAppConfig = reader('signInApp');
 export const sealConfig = reader('seal');
+export const dashboardConfig = reader('dashboard');

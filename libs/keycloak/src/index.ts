@@ -39,3 +39,16 @@ export {
   type LoginPageClient,
   type SignInThroughLoginPageOptions,
 } from './login-page-sign-in.js';
+export {
+  dashboardRoles,
+  ensureDashboardAccess,
+  type DashboardClientSettings,
+  type DashboardRole,
+} from './dashboard-access.js';
+export {
+  AccessTokenVerifier,
+  AccessUnverifiable,
+  InvalidAccessToken,
+  type AccessTokenVerifierOptions,
+  type VerifiedAccess,
+} from './access-token-verifier.js';

@@ -32,10 +32,12 @@ export {
   ProjectionQueries,
   type BurnDownDay,
   type CompletionMetrics,
+  userListColumns,
   type UserListPage,
   type UserListRow,
 } from './projection/projection-queries.js';
-export { userListFilter, type UserListFilter } from './projection/user-list-filter.js';
+export { queryInteger, queryText, userListFilter, type UserListFilter } from './projection/user-list-filter.js';
+export { userListCursor, userListCursorSub } from './projection/user-list-cursor.js';
 export {
   firstDifferences,
   projectionSnapshot,

@@ -17,3 +17,4 @@ export {
 export { LoginSession, type Landing } from './journeys/login-session.js';
 export { runCompressed, type CompressedRunOptions, type CompressedRunReport } from './compressed-run.js';
 export { reconcileCompressed } from './reconcile-compressed.js';
+export { prepareDemoDashboard, type DemoDashboardUser } from './demo-dashboard.js';

@@ -7,11 +7,11 @@ import type { ConfigOf, Env, SectionName, StackConfig } from '#config';
 import { KeycloakRealm } from '#keycloak';
 import { EventIdentityAudit, Ledger, StoredPositionMismatchError, type EventIdentityFindings } from '#ledger';
 import { dropSchemas } from '#projections';
-import { formatCompletion, formatRunSummary, projectUntilCaughtUp } from '#projector';
+import { formatCompletion, formatRunSummary, projectorPublicUrl, projectUntilCaughtUp } from '#projector';
 import { ResetMailer } from '#reconciler';
 import { checkpointOriginOf, readSignerKey, Sealer, verifyLedger } from '#sealer';
 import { localConfig, localProfileEnv, localStack, projectRoot } from '#stack';
-import { reconcileCompressed, runDemoLoginWave, waveLoginsOf } from '#demo';
+import { prepareDemoDashboard, reconcileCompressed, runDemoLoginWave, waveLoginsOf } from '#demo';
 import { exportPool, formatExportSummary } from '../export-command.js';
 import { formatImportReport, importUsers } from '../import-command.js';
 import { formatPass } from '../reconcile-command.js';
@@ -41,6 +41,7 @@ const demoSections = [
   'reconciler',
   'resetMail',
   'seal',
+  'dashboard',
 ] as const satisfies readonly SectionName[];
 type DemoConfig = ConfigOf<(typeof demoSections)[number]>;
 
@@ -270,6 +271,21 @@ async function runStages(env: Env, users: number, out: (text: string) => void): 
         : {}),
     },
   });
+
+  // The dashboard: its client, roles and an operator in the demo realm; the page itself is served
+  // by `ledger project --follow` on the demo's namespace (the demo ends, the page stays available).
+  const publicUrl = projectorPublicUrl(config);
+  const operator = await prepareDemoDashboard(new KeycloakRealm(config.keycloak, config.keycloakAdmin), {
+    publicUrl,
+    clientId: config.dashboard.clientId,
+    credentialsFile: join(resolve(config.stack.dir), 'keycloak', 'demo-dashboard-user.json'),
+  });
+  out(
+    `\n== dashboard\n   ${publicUrl}/dashboard, served while the demo's projector follows its ledger:\n` +
+      `     LEDGER_PROFILE=local KAFKA_TOPIC_PREFIX=${demoNamespace.KAFKA_TOPIC_PREFIX} KEYCLOAK_REALM=${demoNamespace.KEYCLOAK_REALM} ` +
+      `PROJECTION_SCHEMA=${demoNamespace.PROJECTION_SCHEMA} npm run ledger -- project --follow\n` +
+      `   sign in as ${operator.username} (${operator.role}); the password is in ${operator.credentialsFile}\n`,
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ProjectionQueries } from '#projections';
+import { noQuery, parseParameters } from './query-parameters.js';
 
 @ApiTags('metrics')
 @Controller('api/metrics')
@@ -13,14 +14,16 @@ export class CompletionController {
       'Counts by status, % migrated of all and of active (enabled) users, MFA and per-provider federation progress, resets sent',
   })
   @ApiOkResponse({ description: 'the same numbers as the SQL view `completion_metrics` and `federation_progress`' })
-  completion() {
+  completion(@Query() query: unknown) {
+    parseParameters(noQuery, query);
     return this.queries.completion();
   }
 
   @Get('burn-down')
   @ApiOperation({ summary: 'Per day (UTC): users exported, imported, migrated, and the running totals' })
   @ApiOkResponse({ description: 'the same rows as the SQL view `burn_down`' })
-  burnDown() {
+  burnDown(@Query() query: unknown) {
+    parseParameters(noQuery, query);
     return this.queries.burnDown();
   }
 }

@@ -2,6 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
+import { Access } from '../access/access.guard.js';
 import { ledgerReadiness } from '../ledger-readiness.js';
 import { Projector } from '../projector.js';
 
@@ -9,6 +10,8 @@ import { Projector } from '../projector.js';
 export const READY_MAX_LAG = Symbol('READY_MAX_LAG');
 
 @ApiTags('health')
+// Open to this machine (probes, a local Prometheus); from elsewhere a viewer's token.
+@Access('loopback')
 @Controller('health')
 export class HealthController {
   constructor(

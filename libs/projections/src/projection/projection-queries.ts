@@ -1,7 +1,42 @@
 import type { DataSource } from 'typeorm';
 import { doneStatuses, migrationStatuses, type MigrationStatus } from '#domain';
+import { selectColumns } from '../entity-columns.js';
 import { MigrationUser, UserEvent } from './entities/index.js';
+import { userListCursor } from './user-list-cursor.js';
 import { userListWhere, type UserListFilter } from './user-list-filter.js';
+
+/** The columns of the `user_list` view (every column of `migration_user` but its folded state), keyed like the entity. */
+export const userListColumns = [
+  'sub',
+  'poolId',
+  'username',
+  'email',
+  'phoneNumber',
+  'enabled',
+  'sourceStatus',
+  'status',
+  'active',
+  'mfaRequired',
+  'mfaReenrolledAt',
+  'mfaMethods',
+  'expectedProviders',
+  'reboundProviders',
+  'target',
+  'targetUserId',
+  'loginName',
+  'needsPasswordMigration',
+  'treatment',
+  'lastImportFailure',
+  'exportedAt',
+  'importedAt',
+  'importFailedAt',
+  'passwordMigratedVia',
+  'passwordMigratedAt',
+  'migratedAt',
+  'resetsSent',
+  'lastResetAt',
+  'sourceUpdatedAt',
+] as const satisfies readonly (keyof MigrationUser)[];
 
 export interface CompletionMetrics {
   readonly users: number;
@@ -38,11 +73,12 @@ export interface BurnDownDay {
   readonly remaining: number;
 }
 
-export type UserListRow = Record<string, unknown>;
+/** A row of a user list, keyed in camelCase like every name the API answers. */
+export type UserListRow = Pick<MigrationUser, (typeof userListColumns)[number]>;
 
 export interface UserListPage {
   readonly items: UserListRow[];
-  /** Pass as `after` for the next page; null on the last page. */
+  /** Pass as `after` for the next page (opaque, see `userListCursor`); null on the last page. */
   readonly nextCursor: string | null;
 }
 
@@ -136,18 +172,21 @@ export class ProjectionQueries {
     return { user, history };
   }
 
-  /** One page in `sub` order (keyset pagination: as fast on the last page as on the first). */
-  async users(filter: UserListFilter, after: string | null, limit: number): Promise<UserListPage> {
+  /**
+   * One page in `sub` order (keyset pagination: as fast on the last page as on the first), after
+   * the user `afterSub` (the `sub` of a cursor, `userListCursorSub`).
+   */
+  async users(filter: UserListFilter, afterSub: string | null, limit: number): Promise<UserListPage> {
     const where = userListWhere(filter, 3);
     const items: UserListRow[] = await this.dataSource.query(
-      `select * from ${this.table('user_list')}
+      `select ${selectColumns(MigrationUser, userListColumns)} from ${this.table('user_list')}
        where ($1::text is null or sub > $1) and ${where.sql}
        order by sub limit $2`,
-      [after, limit + 1, ...where.params],
+      [afterSub, limit + 1, ...where.params],
     );
     const more = items.length > limit;
     if (more) items.pop();
-    return { items, nextCursor: more ? String(items[items.length - 1]!.sub) : null };
+    return { items, nextCursor: more ? userListCursor(items[items.length - 1]!.sub) : null };
   }
 
   /** Every row of a list, page after page, for the CSV export. */
@@ -156,7 +195,7 @@ export class ProjectionQueries {
     do {
       const page = await this.users(filter, after, 5000);
       if (page.items.length > 0) yield page.items;
-      after = page.nextCursor;
+      after = page.nextCursor === null ? null : page.items[page.items.length - 1]!.sub;
     } while (after !== null);
   }
 }

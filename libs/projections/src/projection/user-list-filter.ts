@@ -3,21 +3,49 @@ import { migrationStatuses } from '#domain';
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
-/** The filters of a user list, from query parameters; every name is a column of the `user_list` view. */
+/**
+ * Free text that goes to PostgreSQL as a parameter: bounded, and without control characters
+ * (PostgreSQL refuses a NUL byte in text, which must be the client's 400, not the server's 500).
+ */
+export const queryText = (max: number) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+
+/** A whole number in decimal digits within [min, max] (no `1e3`, `0x10`, blanks or signs). */
+export const queryInteger = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, `must be a whole number from ${min} to ${max}`)
+        .max(max, `must be a whole number from ${min} to ${max}`),
+    );
+
+/**
+ * The filters of a user list, from query parameters (camelCase, like every name the API answers);
+ * each is a column of the `user_list` view.
+ */
 export const userListFilter = z.object({
   status: z.enum(migrationStatuses as [string, ...string[]]).optional(),
+  /** Enabled in Cognito. */
   active: flag.optional(),
-  mfa_required: flag.optional(),
-  mfa_reenrolled: flag.optional(),
+  mfaRequired: flag.optional(),
+  mfaReenrolled: flag.optional(),
   /** Users whose Cognito record links this provider. */
-  provider: z.string().min(1).optional(),
+  provider: queryText(128).optional(),
   /** With `provider`: whether that link is re-bound in the target yet. */
-  provider_rebound: flag.optional(),
-  password_migrated_via: z.enum(['jit', 'reset']).optional(),
+  providerRebound: flag.optional(),
+  passwordMigratedVia: z.enum(['jit', 'reset']).optional(),
   /** At least this many reset e-mails sent. */
-  min_resets: z.coerce.number().int().min(0).optional(),
+  minResets: queryInteger(0, 1000).optional(),
   /** Username or e-mail starts with this (e-mail compared lower-cased). */
-  search: z.string().min(1).optional(),
+  search: queryText(256).optional(),
 });
 
 export type UserListFilter = z.infer<typeof userListFilter>;
@@ -32,18 +60,18 @@ export function userListWhere(filter: UserListFilter, first = 1): { sql: string;
   };
   if (filter.status !== undefined) clauses.push(`status = ${param(filter.status)}`);
   if (filter.active !== undefined) clauses.push(`active = ${param(filter.active)}`);
-  if (filter.mfa_required !== undefined) clauses.push(`mfa_required = ${param(filter.mfa_required)}`);
-  if (filter.mfa_reenrolled !== undefined)
-    clauses.push(`(mfa_reenrolled_at is not null) = ${param(filter.mfa_reenrolled)}`);
+  if (filter.mfaRequired !== undefined) clauses.push(`mfa_required = ${param(filter.mfaRequired)}`);
+  if (filter.mfaReenrolled !== undefined)
+    clauses.push(`(mfa_reenrolled_at is not null) = ${param(filter.mfaReenrolled)}`);
   if (filter.provider !== undefined) {
     const provider = param(filter.provider);
     clauses.push(`${provider} = any (expected_providers)`);
-    if (filter.provider_rebound !== undefined)
-      clauses.push(`(${provider} = any (rebound_providers)) = ${param(filter.provider_rebound)}`);
+    if (filter.providerRebound !== undefined)
+      clauses.push(`(${provider} = any (rebound_providers)) = ${param(filter.providerRebound)}`);
   }
-  if (filter.password_migrated_via !== undefined)
-    clauses.push(`password_migrated_via = ${param(filter.password_migrated_via)}`);
-  if (filter.min_resets !== undefined) clauses.push(`resets_sent >= ${param(filter.min_resets)}`);
+  if (filter.passwordMigratedVia !== undefined)
+    clauses.push(`password_migrated_via = ${param(filter.passwordMigratedVia)}`);
+  if (filter.minResets !== undefined) clauses.push(`resets_sent >= ${param(filter.minResets)}`);
   if (filter.search !== undefined) {
     const prefix = param(`${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     clauses.push(`(username like ${prefix} or email like lower(${prefix}))`);
