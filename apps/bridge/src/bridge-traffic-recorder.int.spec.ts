@@ -57,17 +57,13 @@ describe('bridge traffic facts: recorded in the ledger, projected, criteria comp
 
   /** The two bridge criteria as the reconciler evaluates them over `schema`. */
   const bridgeCriteria = async (schema: string) => {
+    const settings = loadConfig(
+      { ...fixture.env, RECONCILER_SCHEMA: journal, KEYCLOAK_REALM: realm, LOG_LEVEL: 'error' },
+      statusSections,
+    );
+    // A replay's schema name is longer than PROJECTION_SCHEMA may be: set where the reader looks.
     const status = await openStatusReader(
-      loadConfig(
-        {
-          ...fixture.env,
-          PROJECTION_SCHEMA: schema,
-          RECONCILER_SCHEMA: journal,
-          KEYCLOAK_REALM: realm,
-          LOG_LEVEL: 'error',
-        },
-        statusSections,
-      ),
+      { ...settings, reconciler: { ...settings.reconciler, projectionSchema: schema } },
       { policy },
     );
     try {
