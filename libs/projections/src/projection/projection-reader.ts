@@ -151,13 +151,20 @@ export class ProjectionReader {
    */
   async bridgeTraffic(policy: ReconcilerPolicy, now: Date): Promise<BridgeTraffic> {
     const { after, days, jitSince } = bridgeTrafficWindow(policy, now);
+    const traffic = `${quoteIdentifier(this.schema)}.bridge_traffic`;
+    // A schema the projector has not migrated since these facts exist has no table: no facts yet.
+    const found: { traffic: string | null }[] = await this.db.query(`select to_regclass($1) as traffic`, [traffic]);
+    const observed =
+      found[0]!.traffic === null
+        ? `select false as observed, 0 as calls, 0 as unavailable where $1::timestamptz is not null`
+        : `select exists (select 1 from ${traffic}) as observed,
+                  coalesce(sum(cognito_calls), 0) as calls, coalesce(sum(unavailable), 0) as unavailable
+             from ${traffic} where interval_end > $1 and interval_end <= $2`;
     const rows: { observed: boolean; calls: string; unavailable: string; jit: string }[] = await this.db.query(
-      `select exists (select 1 from ${quoteIdentifier(this.schema)}.bridge_traffic) as observed,
-              coalesce(sum(cognito_calls), 0) as calls, coalesce(sum(unavailable), 0) as unavailable,
+      `select o.observed, o.calls, o.unavailable,
               (select count(*) from ${this.table}
                 where password_migrated_via = 'jit' and password_migrated_at >= $3 and password_migrated_at <= $2) as jit
-         from ${quoteIdentifier(this.schema)}.bridge_traffic
-        where interval_end > $1 and interval_end <= $2`,
+         from (${observed}) o`,
       [after, now, jitSince],
     );
     const r = rows[0]!;
