@@ -219,7 +219,7 @@ async function main(): Promise<void> {
               h, h + interval '1 hour', true, c, c / 97, '{}'::jsonb
          from generate_series(1, $2::int) i,
               generate_series($1::timestamptz - interval '365 days', $1::timestamptz - interval '1 hour', interval '1 hour') h,
-              lateral (select (extract(epoch from h)::bigint * 7919 + i * 31) % 400 as c) calls`,
+              lateral (select (extract(epoch from h)::bigint / 3600 * 7919 + i * 31) % 400 as c) calls`,
       [now, trafficInstances],
     );
     await db.query(`vacuum analyze "${schema}".bridge_traffic`);
@@ -255,7 +255,13 @@ async function main(): Promise<void> {
       `select interval_end as "end", cognito_calls as "cognitoCalls", unavailable from "${schema}".bridge_traffic`,
     );
     const trafficInJs = measureBridgeTraffic(trafficRows, 0, policy, now);
-    const trafficInSql = await reader.bridgeTraffic(policy, now);
+    const trafficRuns: number[] = [];
+    let trafficInSql = await reader.bridgeTraffic(policy, now);
+    for (let i = 0; i < repeats; i++) {
+      const t = await timed(() => reader.bridgeTraffic(policy, now));
+      trafficRuns.push(t.ms);
+      trafficInSql = t.result;
+    }
     if (JSON.stringify(trafficInJs) !== JSON.stringify(trafficInSql))
       throw new Error(`the bridge criteria differ: ${JSON.stringify({ js: trafficInJs, sql: trafficInSql })}`);
 
@@ -277,6 +283,7 @@ async function main(): Promise<void> {
         naive_over_sql: Number((naive.ms / median(sqlRuns)).toFixed(1)),
         same_result: equal,
         traffic_rows: trafficRows.length,
+        bridge_traffic_ms_median: round(median(trafficRuns)),
         target_ms: 1000,
         met: median(sqlRuns) < 1000,
         reset_candidates: candidates.result.length,

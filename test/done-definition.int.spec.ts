@@ -131,10 +131,13 @@ async function checkLedger(
   const { now } = ledger;
 
   // The domain's figures: every user's facts folded by evolve, summarised, counted.
-  const summaries = ledger.users.map((u) => ({
-    sub: u.sub,
-    summary: summarizeUserMigration(userMigrationOf(u.sub, u.facts as UserFact[])),
-  }));
+  // A generated history can be empty: that user has no fact, so the ledger (and the projector) never knew them.
+  const summaries = ledger.users
+    .filter((u) => u.facts.length > 0)
+    .map((u) => ({
+      sub: u.sub,
+      summary: summarizeUserMigration(userMigrationOf(u.sub, u.facts as UserFact[])),
+    }));
   const figures = completionFigures(summaries.map((s) => s.summary));
   const measured = measureUsers(
     summaries.map((s) => criteriaRowOf(s.summary)),

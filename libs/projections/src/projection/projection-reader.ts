@@ -154,23 +154,26 @@ export class ProjectionReader {
     const traffic = `${quoteIdentifier(this.schema)}.bridge_traffic`;
     // A schema the projector has not migrated since these facts exist has no table: no facts yet.
     const found: { traffic: string | null }[] = await this.db.query(`select to_regclass($1) as traffic`, [traffic]);
-    const observed =
-      found[0]!.traffic === null
-        ? `select false as observed, 0 as calls, 0 as unavailable where $1::timestamptz is not null`
-        : `select exists (select 1 from ${traffic}) as observed,
-                  coalesce(sum(cognito_calls), 0) as calls, coalesce(sum(unavailable), 0) as unavailable
-             from ${traffic} where interval_end > $1 and interval_end <= $2`;
-    const rows: { observed: boolean; calls: string; unavailable: string; jit: string }[] = await this.db.query(
-      `select o.observed, o.calls, o.unavailable,
-              (select count(*) from ${this.table}
-                where password_migrated_via = 'jit' and password_migrated_at >= $3 and password_migrated_at <= $2) as jit
-         from (${observed}) o`,
-      [after, now, jitSince],
+    if (found[0]!.traffic !== null) {
+      const rows: { observed: boolean; calls: string; unavailable: string }[] = await this.db.query(
+        `select exists (select 1 from ${traffic}) as observed,
+                coalesce(sum(cognito_calls), 0) as calls, coalesce(sum(unavailable), 0) as unavailable
+           from ${traffic} where interval_end > $1 and interval_end <= $2`,
+        [after, now],
+      );
+      const r = rows[0]!;
+      const calls = Number(r.calls);
+      if (r.observed) {
+        return { cognitoAuthCallsPerDay: calls / days, errorRate: calls === 0 ? 0 : Number(r.unavailable) / calls };
+      }
+    }
+    // Only without any traffic fact: a scan of the users (no index serves it), so not on every call.
+    const rows: { jit: string }[] = await this.db.query(
+      `select count(*) as jit from ${this.table}
+        where password_migrated_via = 'jit' and password_migrated_at >= $1 and password_migrated_at <= $2`,
+      [jitSince, now],
     );
-    const r = rows[0]!;
-    if (!r.observed) return { cognitoAuthCallsPerDay: Number(r.jit) / days, errorRate: null };
-    const calls = Number(r.calls);
-    return { cognitoAuthCallsPerDay: calls / days, errorRate: calls === 0 ? 0 : Number(r.unavailable) / calls };
+    return { cognitoAuthCallsPerDay: Number(rows[0]!.jit) / days, errorRate: null };
   }
 
   /**
