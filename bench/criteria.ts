@@ -7,6 +7,9 @@
  * - **naive**: every row loaded into the process (the nine columns the criteria read) and counted
  *   in JS with `measureUsers`, the same definitions; both results must be equal;
  * - also timed: the reset candidates query of a pass and the rollback report's query.
+ * The bridge criteria read `bridge_traffic`, the projected `BridgeTrafficObserved` facts: a year of
+ * hourly intervals from three bridge instances (BENCH_TRAFFIC_INSTANCES) is written beside the
+ * users, and its criteria must equal `measureBridgeTraffic` over the same rows in JS.
  * The rows are built by the domain's own fold (`summarizeUserMigration` + libs/projections'
  * `userRowOf`, realistic `state` jsonb included) and written with COPY into a fresh schema made by
  * the projection's migrations, then vacuumed and analysed as autovacuum would have done. COPY, on
@@ -17,13 +20,14 @@ import './local-profile.js';
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { databaseConfig } from '#config';
-import { evaluateDoneCriteria, measureUsers } from '#domain';
+import { evaluateDoneCriteria, measureBridgeTraffic, measureUsers } from '#domain';
 import { openProjectionDataSource, ProjectionReader } from '#projections';
 import { loadProjectedUsers, now, policy } from './projected-users.js';
 
 const users = Number(process.env.BENCH_USERS ?? 300_000);
 const repeats = Number(process.env.BENCH_REPEATS ?? 7);
 const databaseUrl = databaseConfig(process.env).url;
+const trafficInstances = Number(process.env.BENCH_TRAFFIC_INSTANCES ?? 3);
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -48,6 +52,18 @@ async function main(): Promise<void> {
     log(`writing ${users} users with COPY, then vacuum analyze`);
     const copy = await timed(() => loadProjectedUsers(db, schema, users));
     log(`copy: ${(copy.ms / 1000).toFixed(1)} s`);
+    // A year of hourly traffic facts up to `now`, as the projector writes them (counts only, no user data).
+    await db.query(
+      `insert into "${schema}".bridge_traffic
+         (event_id, realm, instance, interval_start, interval_end, complete, cognito_calls, unavailable, counts)
+       select gen_random_uuid(), 'bench', ('00000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid,
+              h, h + interval '1 hour', true, c, c / 97, '{}'::jsonb
+         from generate_series(1, $2::int) i,
+              generate_series($1::timestamptz - interval '365 days', $1::timestamptz - interval '1 hour', interval '1 hour') h,
+              lateral (select (extract(epoch from h)::bigint / 3600 * 7919 + i * 31) % 400 as c) calls`,
+      [now, trafficInstances],
+    );
+    await db.query(`vacuum analyze "${schema}".bridge_traffic`);
     const size: { mb: string }[] = await db.query(`select round(pg_total_relation_size($1) / 1048576.0) as mb`, [
       `"${schema}".migration_user`,
     ]);
@@ -76,6 +92,20 @@ async function main(): Promise<void> {
         `the two evaluations differ: ${JSON.stringify({ naive: naive.result, sql: sql.result.measured })}`,
       );
 
+    const trafficRows: { end: Date; cognitoCalls: number; unavailable: number }[] = await db.query(
+      `select interval_end as "end", cognito_calls as "cognitoCalls", unavailable from "${schema}".bridge_traffic`,
+    );
+    const trafficInJs = measureBridgeTraffic(trafficRows, 0, policy, now);
+    const trafficRuns: number[] = [];
+    let trafficInSql = await reader.bridgeTraffic(policy, now);
+    for (let i = 0; i < repeats; i++) {
+      const t = await timed(() => reader.bridgeTraffic(policy, now));
+      trafficRuns.push(t.ms);
+      trafficInSql = t.result;
+    }
+    if (JSON.stringify(trafficInJs) !== JSON.stringify(trafficInSql))
+      throw new Error(`the bridge criteria differ: ${JSON.stringify({ js: trafficInJs, sql: trafficInSql })}`);
+
     const candidates = await timed(() => reader.resetCandidates(policy, now));
     const rollback = await timed(() => reader.rollbackCandidates(journalSchema));
     log(`reset candidates: ${candidates.result.length} in ${candidates.ms.toFixed(1)} ms`);
@@ -93,6 +123,8 @@ async function main(): Promise<void> {
         naive_ms: round(naive.ms),
         naive_over_sql: Number((naive.ms / median(sqlRuns)).toFixed(1)),
         same_result: equal,
+        traffic_rows: trafficRows.length,
+        bridge_traffic_ms_median: round(median(trafficRuns)),
         target_ms: 1000,
         met: median(sqlRuns) < 1000,
         reset_candidates: candidates.result.length,

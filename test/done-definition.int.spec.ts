@@ -6,20 +6,23 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { databaseConfig, kafkaConfig, loadConfig, type Env } from '#config';
 import {
+  bridgeTrafficWindow,
   completionFigures,
   criteriaRowOf,
   evaluateDoneCriteria,
+  measureBridgeTraffic,
   measureUsers,
+  observedTrafficOf,
   parseReconcilerPolicy,
   planLongTailResets,
   projectDoneDate,
   resetCandidateOf,
   summarizeUserMigration,
   userMigrationOf,
-  type BridgeTraffic,
   type CompletionFigures,
   type UserFact,
 } from '#domain';
+import { createEvent, type LedgerEventOf } from '#events';
 import { Ledger } from '#ledger';
 import type { CompletionMetrics } from '#projections';
 import { projectorSections, projectUntilCaughtUp } from '#projector';
@@ -29,8 +32,9 @@ import { generatedLedger, type GeneratedLedger } from './support/generated-ledge
 /*
  * "Done" is defined once, in libs/domain (done-definition.ts, done-criteria.ts). Three other
  * places count the same things in their own way: the projector's maintained counters, the
- * analysts' SQL views over the user rows, and the reconciler's aggregate query behind the cutover
- * criteria. This property test generates ledgers (random user histories, fast-check), computes
+ * analysts' SQL views over the user rows, and the reconciler's aggregate queries behind the cutover
+ * criteria (the users', and the bridge's traffic facts'). This property test generates ledgers
+ * (random user histories and bridge traffic, fast-check), computes
  * the figures with the domain's functions, then projects each ledger with the real projector
  * into a real PostgreSQL schema and reads every other place back: all must equal the domain's. A
  * failure shrinks to the smallest ledger that tells them apart.
@@ -38,8 +42,46 @@ import { generatedLedger, type GeneratedLedger } from './support/generated-ledge
 
 const run = randomBytes(3).toString('hex');
 const realm = 'generated';
-/** The bridge is not what this test is about: the same quiet traffic for both sides. */
-const quietBridge: BridgeTraffic = { cognitoAuthCallsPerDay: 0, errorRate: 0 };
+const HOUR = 3_600_000;
+const instances = ['0b6c5a1e-0000-4000-8000-000000000001', '0b6c5a1e-0000-4000-8000-000000000002'];
+
+/**
+ * The bridge's traffic facts beside the users' facts: intervals (one bridge instance, hours before
+ * `now`, some after it or long before the window) with their counts; none at all, at times, for
+ * the ledger's lower bound. One fact per instance and interval, as a bridge records them.
+ */
+const trafficArb = fc.uniqueArray(
+  fc.record({
+    instance: fc.constantFrom(...instances),
+    hoursBeforeNow: fc.integer({ min: -3, max: 24 * 40 }),
+    partialMinutes: fc.option(fc.integer({ min: 1, max: 59 }), { nil: undefined }),
+    valid: fc.nat(20),
+    wrong: fc.nat(5),
+    throttled: fc.nat(3),
+    unreachable: fc.nat(2),
+  }),
+  { selector: (t) => `${t.instance}/${t.hoursBeforeNow}`, maxLength: 12 },
+);
+type GeneratedTraffic = (typeof trafficArb extends fc.Arbitrary<infer T> ? T : never)[number];
+
+function trafficFactOf(t: GeneratedTraffic, now: Date): LedgerEventOf<'BridgeTrafficObserved'> {
+  const start = now.getTime() - t.hoursBeforeNow * HOUR;
+  const end = start + (t.partialMinutes === undefined ? HOUR : t.partialMinutes * 60_000);
+  const zero = { 'valid-with-challenge': 0, 'locked-out': 0, 'reset-required': 0, 'not-confirmed': 0, disabled: 0 };
+  const zeroCauses = { 'service-error': 0, misconfigured: 0, 'pool-trigger': 0, 'unexpected-challenge': 0 };
+  return createEvent(
+    'BridgeTrafficObserved',
+    {
+      target: { kind: 'keycloak', realm },
+      instance: t.instance,
+      interval: { start: new Date(start).toISOString(), end: new Date(end).toISOString() },
+      complete: t.partialMinutes === undefined,
+      outcomes: { ...zero, valid: t.valid, 'wrong-password': t.wrong, 'unknown-user': 0 },
+      unavailable: { ...zeroCauses, throttled: t.throttled, unreachable: t.unreachable, 'unexpected-error': 0 },
+    },
+    { source: '/test', correlationId: t.instance, time: new Date(end) },
+  );
+}
 const numRuns = Number(process.env.DONE_PROPERTY_RUNS ?? 25);
 
 describe('"done" is one definition: projector counters, analyst views and reconciler criteria equal the domain', () => {
@@ -54,7 +96,7 @@ describe('"done" is one definition: projector counters, analyst views and reconc
 
   it(`over ${numRuns} generated ledgers of up to 50 users`, async () => {
     await fc.assert(
-      fc.asyncProperty(generatedLedger(50), async (ledger) => {
+      fc.asyncProperty(generatedLedger(50), trafficArb, async (ledger, traffic) => {
         const n = ++ledgers;
         const env: Env = {
           ...process.env,
@@ -66,14 +108,19 @@ describe('"done" is one definition: projector counters, analyst views and reconc
           LOG_LEVEL: 'error',
         };
         schemas.push(env.PROJECTION_SCHEMA!);
-        await checkLedger(env, ledger, db);
+        await checkLedger(env, ledger, traffic, db);
       }),
       { numRuns, endOnFailure: false, interruptAfterTimeLimit: 1_500_000 },
     );
   }, 1_800_000);
 });
 
-async function checkLedger(env: Env, ledger: GeneratedLedger, db: pg.Pool): Promise<void> {
+async function checkLedger(
+  env: Env,
+  ledger: GeneratedLedger,
+  traffic: readonly GeneratedTraffic[],
+  db: pg.Pool,
+): Promise<void> {
   const policy = parseReconcilerPolicy(
     {
       observationWindowDays: ledger.observationWindowDays,
@@ -84,13 +131,29 @@ async function checkLedger(env: Env, ledger: GeneratedLedger, db: pg.Pool): Prom
   const { now } = ledger;
 
   // The domain's figures: every user's facts folded by evolve, summarised, counted.
-  const summaries = ledger.users.map((u) => ({
-    sub: u.sub,
-    summary: summarizeUserMigration(userMigrationOf(u.sub, u.facts as UserFact[])),
-  }));
+  // A generated history can be empty: that user has no fact, so the ledger (and the projector) never knew them.
+  const summaries = ledger.users
+    .filter((u) => u.facts.length > 0)
+    .map((u) => ({
+      sub: u.sub,
+      summary: summarizeUserMigration(userMigrationOf(u.sub, u.facts as UserFact[])),
+    }));
   const figures = completionFigures(summaries.map((s) => s.summary));
   const measured = measureUsers(
     summaries.map((s) => criteriaRowOf(s.summary)),
+    policy,
+    now,
+  );
+  // The bridge criteria from the traffic facts, or from the JIT migrations when there are none.
+  const trafficFacts = traffic.map((t) => trafficFactOf(t, now));
+  const { jitSince } = bridgeTrafficWindow(policy, now);
+  const jitInWindow = summaries.filter(({ summary: s }) => {
+    const at = s.passwordMigratedAt === null ? null : new Date(s.passwordMigratedAt);
+    return s.passwordMigratedVia === 'jit' && at !== null && at >= jitSince && at <= now;
+  }).length;
+  const bridge = measureBridgeTraffic(
+    trafficFacts.map((e) => observedTrafficOf(e.data)),
+    jitInWindow,
     policy,
     now,
   );
@@ -106,7 +169,7 @@ async function checkLedger(env: Env, ledger: GeneratedLedger, db: pg.Pool): Prom
   await kafkaLedger.ensureTopics(2);
   const publisher = await kafkaLedger.publisher();
   try {
-    await publisher.publish(ledger.users.flatMap((u) => [...u.facts]));
+    await publisher.publish([...ledger.users.flatMap((u) => [...u.facts]), ...trafficFacts]);
   } finally {
     await publisher.close();
   }
@@ -150,15 +213,13 @@ async function checkLedger(env: Env, ledger: GeneratedLedger, db: pg.Pool): Prom
   );
 
   // 3. The reconciler's aggregate query, the criteria and the long-tail candidates it reads.
-  const status = await openStatusReader(loadConfig(env, statusSections), {
-    policy,
-    bridgeTraffic: async () => quietBridge,
-  });
+  // No bridge traffic source given: the reconciler reads the projected traffic facts, as deployed.
+  const status = await openStatusReader(loadConfig(env, statusSections), { policy });
   try {
     const report = await status.status.criteria(now);
     assert.deepEqual(report.measured, measured, 'reconciler measurements');
     const since = report.cutover.since ?? measured.firstImportedAt;
-    assert.deepEqual(report.criteria, evaluateDoneCriteria(measured, quietBridge, policy, since, now), 'criteria');
+    assert.deepEqual(report.criteria, evaluateDoneCriteria(measured, bridge, policy, since, now), 'criteria');
     assert.deepEqual(report.projectedDoneAt, projectDoneDate(measured, policy, now), 'projected done date');
     const fromStore = planLongTailResets(await status.status.projection.resetCandidates(policy, now), policy, now);
     assert.deepEqual(

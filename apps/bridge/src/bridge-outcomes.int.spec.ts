@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { pino } from 'pino';
 import { databaseConfig, kafkaConfig, type Env } from '#config';
+import { isEventOf, type LedgerEventOf } from '#events';
 import { decodeRecord, Ledger } from '#ledger';
 import { localConfig } from '#stack';
 import { createBridgeLedger, projectExportedUsers, type ExportedUser } from '../../../test/support/exported-users.js';
@@ -290,6 +291,8 @@ describe('bridge against documented Cognito behaviours', () => {
       BRIDGE_COGNITO_TIMEOUT_MS: '500',
       BRIDGE_COGNITO_MAX_ATTEMPTS: '1',
       BRIDGE_ATTEMPTS_PER_IP_PER_MINUTE: '1000',
+      // Short intervals, so that the traffic facts of the calls below are recorded within the test.
+      BRIDGE_TRAFFIC_INTERVAL_SECONDS: '1',
       PROJECTION_SCHEMA: schema,
       KAFKA_TOPIC_PREFIX: prefix,
       KEYCLOAK_REALM: realmName,
@@ -467,19 +470,39 @@ describe('bridge against documented Cognito behaviours', () => {
     assert.ok(Number(right.headers.get('retry-after')) > 0);
   });
 
-  it('counts each Cognito call of the day, and the unavailable ones, in bridge_daily_traffic within a flush', async () => {
-    const stored = async () => {
-      const { rows } = await db.query<{ calls: string | null; unavailable: string | null }>(
-        `SELECT sum(cognito_calls) AS calls, sum(unavailable) AS unavailable FROM "${schema}".bridge_daily_traffic`,
-      );
-      return { calls: Number(rows[0]!.calls ?? 0), unavailable: Number(rows[0]!.unavailable ?? 0) };
+  it('records each Cognito call, and the unavailable ones, as BridgeTrafficObserved facts once their interval ends', async () => {
+    const recorded = async () => {
+      const ledger = new Ledger({ kafka: kafkaConfig(env) });
+      const facts: LedgerEventOf<'BridgeTrafficObserved'>[] = [];
+      await ledger.scan([ledger.topics.controlEvents], (record) => {
+        const event = decodeRecord(record);
+        if (isEventOf(event, 'BridgeTrafficObserved')) facts.push(event);
+      });
+      const sum = (counts: Readonly<Record<string, number>>) => Object.values(counts).reduce((a, b) => a + b, 0);
+      return {
+        facts,
+        calls: facts.reduce((n, e) => n + sum(e.data.outcomes) + sum(e.data.unavailable), 0),
+        unavailable: facts.reduce((n, e) => n + sum(e.data.unavailable), 0),
+      };
     };
-    const deadline = Date.now() + 5000;
-    while ((await stored()).calls < fake.calls.length && Date.now() < deadline) await sleep(100);
-    const { calls, unavailable } = await stored();
+    const deadline = Date.now() + 10_000;
+    while ((await recorded()).calls < fake.calls.length && Date.now() < deadline) await sleep(200);
+    const { facts, calls, unavailable } = await recorded();
     assert.equal(calls, fake.calls.length);
     // throttled-user (twice), fault-user, slow-user, trigger-user, custom-user; wrong passwords are not failures.
     assert.equal(unavailable, 6);
+    assert.deepEqual(new Set(facts.map((e) => e.subject)), new Set([`keycloak/${realmName}`]));
+    assert.equal(new Set(facts.map((e) => e.data.instance)).size, 1, 'one bridge process');
+    assert.equal(new Set(facts.map((e) => e.id)).size, facts.length, 'each interval once');
+    assert.ok(
+      facts.every(
+        (e) => e.data.complete && Date.parse(e.data.interval.end) - Date.parse(e.data.interval.start) === 1000,
+      ),
+    );
+    // Counts only: no sub or address of the users above in the facts.
+    const bytes = JSON.stringify(facts.map((e) => e.data));
+    for (const [username] of behaviours) assert.ok(!bytes.includes(subOf(username)), username);
+    assert.ok(!bytes.includes(userIp));
   });
 
   describe('callers', () => {

@@ -3,10 +3,9 @@ import type { BridgeConfig, ConfigOf, SectionName } from '#config';
 import { createCognitoClient } from '#cognito';
 import { KeycloakRealm } from '#keycloak';
 import { Ledger } from '#ledger';
-import { openPostgres } from '#projections';
-import { BridgeDailyTraffic } from './bridge-daily-traffic.js';
 import { serveBridge, type ServedBridge } from './bridge-server.js';
 import { CognitoPasswordCheck } from './cognito-password-check.js';
+import { BridgeTrafficRecorder } from './bridge-traffic-recorder.js';
 import { CountedPasswordCheck } from './counted-password-check.js';
 import { GroupCommitPublisher } from './group-commit-publisher.js';
 import { LoginGuard } from './login-guard.js';
@@ -59,24 +58,7 @@ export async function startBridge(
   const realm = keycloak.realm;
   const logger = (options.logger ?? pino({ level: settings.log.level ?? 'info' })).child({ app: 'bridge' });
   const databaseUrl = settings.database.url;
-  // The daily Cognito call counts the reconciler's bridge-error-rate criterion reads.
-  // A bounded connect, so that a PostgreSQL outage delays only the counts, never close().
-  const trafficDb = await openPostgres({
-    url: databaseUrl,
-    schema: config.projectionSchema,
-    application: 'bridge-traffic',
-    maxConnections: 1,
-    connectTimeoutMs: 5000,
-  });
-  let traffic: BridgeDailyTraffic;
-  let users: MigrationUserDirectory;
-  try {
-    traffic = await BridgeDailyTraffic.open({ db: trafficDb, schema: config.projectionSchema, logger });
-    users = options.users ?? (await PostgresMigrationUserDirectory.open(databaseUrl, config.projectionSchema));
-  } catch (error) {
-    await trafficDb.destroy();
-    throw error;
-  }
+  const users = options.users ?? (await PostgresMigrationUserDirectory.open(databaseUrl, config.projectionSchema));
 
   // AdminInitiateAuth is outside the exporter's pacing categories; the LoginGuard paces it.
   const cognito = createCognitoClient(
@@ -84,9 +66,24 @@ export async function startBridge(
     { paced: false, retryMode: 'standard' },
   );
   const ledger = new Ledger({ kafka, logger });
-  // Only `export` creates the ledger's topics: a wrong prefix or an unreachable broker is refused here.
-  await ledger.requireTopics();
-  const publisher = await ledger.publisher();
+  let publisher: Awaited<ReturnType<Ledger['publisher']>>;
+  try {
+    // Only `export` creates the ledger's topics: a wrong prefix or an unreachable broker is refused here.
+    await ledger.requireTopics();
+    publisher = await ledger.publisher();
+  } catch (error) {
+    await users.close();
+    cognito.client.destroy();
+    throw error;
+  }
+  const facts = new GroupCommitPublisher(publisher);
+  // What the bridge observed of Cognito, recorded as ledger facts: the bridge criteria's source.
+  const traffic = new BridgeTrafficRecorder({
+    ledger: facts,
+    realm,
+    intervalSeconds: config.trafficIntervalSeconds,
+    logger,
+  });
 
   const bridge = new PasswordBridge({
     users,
@@ -101,7 +98,7 @@ export async function startBridge(
     ),
     guard: new LoginGuard(config),
     known: new KnownOutcomes({ ttlMs: config.knownOutcomeTtlMs, capacity: 100_000 }),
-    ledger: new GroupCommitPublisher(publisher),
+    ledger: facts,
     stored:
       options.stored ??
       // A short patience: the provider's confirmation waits for this answer only briefly.
@@ -112,9 +109,9 @@ export async function startBridge(
     logger,
   });
   const release = async () => {
-    await publisher.close();
+    // The traffic facts first: the current interval goes out, partial, while the producer is open.
     await traffic.close();
-    await trafficDb.destroy();
+    await publisher.close();
     await users.close();
     cognito.client.destroy();
   };

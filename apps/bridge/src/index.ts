@@ -11,7 +11,14 @@ export type { BridgeOutcome, BridgeOutcomeKind, StoreConfirmation, VerifyResult 
 export type { MigrationUser, MigrationUserDirectory, MigrationUserIdentity } from './migration-user.js';
 export { PostgresMigrationUserDirectory } from './postgres-migration-user-directory.js';
 export { CognitoPasswordCheck } from './cognito-password-check.js';
-export { BridgeDailyTraffic, type BridgeDailyTrafficOptions } from './bridge-daily-traffic.js';
+export { BridgeTrafficRecorder, type BridgeTrafficRecorderOptions } from './bridge-traffic-recorder.js';
+export {
+  bridgeTrafficFact,
+  emptyTally,
+  tallyOf,
+  type ObservedInterval,
+  type TrafficTally,
+} from './bridge-traffic-fact.js';
 export { LoginGuard, type LoginGuardLimits } from './login-guard.js';
 export { KnownOutcomes, type KnownOutcomesOptions } from './known-outcomes.js';
 export type { StoredPasswords } from './stored-passwords.js';

@@ -1,7 +1,13 @@
 import { isEventOf, type LedgerEvent } from '#events';
-import { isUserFact } from '#domain';
+import { isUserFact, observedTrafficOf } from '#domain';
 import type { ConsumedEvent, EventBatch } from '#ledger';
-import type { ExportRunRow, OffsetOrigin, ProjectionStore, ProjectionTransaction } from '#projections';
+import type {
+  BridgeTrafficRow,
+  ExportRunRow,
+  OffsetOrigin,
+  ProjectionStore,
+  ProjectionTransaction,
+} from '#projections';
 import { projectUserFacts } from './user-facts-projection.js';
 
 export interface BatchOutcome {
@@ -85,7 +91,9 @@ export class BatchProjector {
     await tx.insertHistory(projection.history);
     await tx.addCounters(projection.counters);
     await tx.addDaily(projection.daily);
-    await tx.upsertExportRuns(exportRunsOf(fresh.map((e) => e.event).filter((e) => !isUserFact(e))));
+    const controlFacts = fresh.map((e) => e.event).filter((e) => !isUserFact(e));
+    await tx.upsertExportRuns(exportRunsOf(controlFacts));
+    await tx.insertBridgeTraffic(bridgeTrafficOf(controlFacts));
     await tx.saveOffset(batch.topic, batch.partition, end, origin);
     // After the writes succeeded, before the commit: a crash in between re-sends (a duplicate
     // dead letter), it never loses one.
@@ -149,6 +157,28 @@ function exportRunsOf(events: readonly LedgerEvent[]): ExportRunRow[] {
     );
   }
   return [...runs.values()];
+}
+
+/** The bridge's traffic facts as rows, with the calls and errors the criteria sum (libs/domain). */
+function bridgeTrafficOf(events: readonly LedgerEvent[]): BridgeTrafficRow[] {
+  const rows: BridgeTrafficRow[] = [];
+  for (const event of events) {
+    if (!isEventOf(event, 'BridgeTrafficObserved')) continue;
+    const d = event.data;
+    const { cognitoCalls, unavailable } = observedTrafficOf(d);
+    rows.push({
+      eventId: event.id,
+      realm: d.target.realm,
+      instance: d.instance,
+      intervalStart: d.interval.start,
+      intervalEnd: d.interval.end,
+      complete: d.complete,
+      cognitoCalls,
+      unavailable,
+      counts: { outcomes: d.outcomes, unavailable: d.unavailable },
+    });
+  }
+  return rows;
 }
 
 /** SQLSTATE class 22 (data exception) or 54 (program limit, e.g. a value too large to index): the data, not the system. */

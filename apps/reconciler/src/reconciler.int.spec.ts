@@ -8,8 +8,7 @@ import { CutoverRefusedError, parseReconcilerPolicy, type ReconcilerPolicy } fro
 import { createEvent, isEventOf, type LedgerEvent } from '#events';
 import { KeycloakRealm } from '#keycloak';
 import { decodeRecord, Ledger } from '#ledger';
-import { BridgeDailyTraffic } from '#bridge';
-import { openPostgres } from '#projections';
+import { BridgeTrafficRecorder } from '#bridge';
 import { projectorSections, projectUntilCaughtUp } from '#projector';
 import { keycloakAdminLogin, localConfig, MailCatcher } from '#stack';
 import { formatCriteriaReport } from './criteria-report.js';
@@ -313,8 +312,9 @@ describe('reconciler on the real stack', () => {
     }
   }, 300_000);
 
-  it("measures the bridge criteria from the bridge's daily counts, the ledger's lower bound before them", async () => {
+  it("measures the bridge criteria from the bridge's traffic facts in the ledger, the JIT lower bound before them", async () => {
     const bridgeCriteria = async () => {
+      await projectUntilCaughtUp(loadConfig(env, projectorSections));
       const status = await openStatusReader(loadConfig(env, statusSections), { policy });
       try {
         const { criteria } = await status.status.criteria(now);
@@ -327,17 +327,18 @@ describe('reconciler on the real stack', () => {
         await status.close();
       }
     };
-    // Nothing migrated through the bridge within the window, and no counts yet: the error rate is unmeasured.
+    // Nothing migrated through the bridge within the window, and no traffic facts yet: the error rate is unmeasured.
     assert.deepEqual(await bridgeCriteria(), { 'cognito-auth-calls-per-day': 0, 'bridge-error-rate': null });
 
-    const db = await openPostgres({ url: databaseConfig(env).url, application: 'test', maxConnections: 1 });
+    const publisher = await ledger.publisher();
     try {
       let at = new Date(now.getTime() - 20 * day); // before the 14-day window: not counted
-      const traffic = await BridgeDailyTraffic.open({
-        db,
-        schema: env.PROJECTION_SCHEMA!,
+      const traffic = new BridgeTrafficRecorder({
+        ledger: publisher,
+        realm: env.KEYCLOAK_REALM!,
+        intervalSeconds: 3600,
         logger: pino({ level: 'silent' }),
-        flushEveryMs: 0,
+        checkEveryMs: 0,
         now: () => at,
       });
       for (let i = 0; i < 5; i++) traffic.record({ kind: 'temporarily-unavailable', cause: 'throttled' });
@@ -345,12 +346,13 @@ describe('reconciler on the real stack', () => {
       traffic.record({ kind: 'valid' });
       traffic.record({ kind: 'wrong-password' });
       traffic.record({ kind: 'temporarily-unavailable', cause: 'service-error' });
-      at = now;
+      // The bridge stops half an hour before the evaluation: its last interval is recorded as partial.
+      at = new Date(now.getTime() - day / 48);
       traffic.record({ kind: 'valid' });
       await traffic.close();
       assert.deepEqual(await bridgeCriteria(), { 'cognito-auth-calls-per-day': 4 / 14, 'bridge-error-rate': 0.25 });
     } finally {
-      await db.destroy();
+      await publisher.close();
     }
   }, 300_000);
 });

@@ -75,6 +75,13 @@ export {
   type CriteriaUserRow,
 } from './done-criteria.js';
 export {
+  measureBridgeTraffic,
+  bridgeTrafficWindow,
+  observedTrafficOf,
+  trafficIntervalOf,
+  type ObservedTraffic,
+} from './bridge-traffic.js';
+export {
   cutoverPhases,
   criteriaToLeave,
   initialCutover,

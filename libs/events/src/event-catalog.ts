@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { bridgeTrafficObserved } from './catalog/bridge-traffic.js';
 import { cutoverPhaseChanged, resetSkipped } from './catalog/cutover.js';
 import { exportRunCompleted, exportRunStarted } from './catalog/export-run.js';
 import { targetDisagreementFound, targetDisagreementResolved } from './catalog/target-disagreement.js';
@@ -22,6 +23,7 @@ export const eventCatalog = {
   ResetSkipped: resetSkipped,
   TargetDisagreementFound: targetDisagreementFound,
   TargetDisagreementResolved: targetDisagreementResolved,
+  BridgeTrafficObserved: bridgeTrafficObserved,
 } as const;
 
 export type EventType = keyof typeof eventCatalog;

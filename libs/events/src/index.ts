@@ -28,3 +28,8 @@ export type {
   TargetDisagreementFoundData,
   TargetDisagreementResolvedData,
 } from './catalog/target-disagreement.js';
+export type {
+  BridgeTrafficObservedData,
+  CognitoOutcomeCounts,
+  UnavailableCauseCounts,
+} from './catalog/bridge-traffic.js';

@@ -8,6 +8,7 @@ export { entityColumns, selectColumns, type EntityColumn, type StoredRow } from 
 
 // The projection schema (PROJECTION_SCHEMA), written by apps/projector.
 export {
+  BridgeTrafficObservation,
   DailyProgress,
   ExportRun,
   IdTranslation,
@@ -23,6 +24,7 @@ export { addCounterContribution, addDailyContribution, type Tally } from './proj
 export {
   ProjectionStore,
   ProjectionTransaction,
+  type BridgeTrafficRow,
   type ExportRunRow,
   type HistoryRow,
   type OffsetOrigin,
@@ -50,9 +52,8 @@ export { replaceProjection } from './projection/projection-swap.js';
 export { MigrationUserLookup, type SignInUser } from './projection/migration-user-lookup.js';
 export { ProjectionReader, type TargetedCandidate } from './projection/projection-reader.js';
 
-// The bridge's daily traffic, in the projection schema, written by apps/bridge.
+// The bridge's daily counts of earlier versions, in the projection schema: no longer written or read.
 export { BridgeTrafficDay } from './bridge-traffic/bridge-traffic-day.entity.js';
-export { BridgeTrafficCounts, type DayTraffic } from './bridge-traffic/bridge-traffic-counts.js';
 
 // The reconciler's send journal (RECONCILER_SCHEMA).
 export { ResetAttempt, resetAttemptStates, type ResetAttemptState } from './reset-journal/reset-attempt.entity.js';

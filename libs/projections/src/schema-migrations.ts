@@ -20,7 +20,7 @@ export const schemaKinds = {
     migrationsTable: 'typeorm_migrations',
     lockKey: (schema: string) => `projection-schema:${schema}`,
   },
-  /** `bridge_daily_traffic`, in the projection schema (apps/bridge writes it). */
+  /** `bridge_daily_traffic`, in the projection schema: written by bridges of earlier versions, no longer read. */
   'bridge-traffic': {
     migrations: [BridgeDailyTraffic1764500000000],
     migrationsTable: 'typeorm_migrations_bridge_traffic',

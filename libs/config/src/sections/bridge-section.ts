@@ -27,6 +27,8 @@ export interface BridgeConfig {
   readonly failureWindowSeconds: number;
   /** How long Cognito's user-level answers (disabled, reset required, no such user) are repeated without asking again. */
   readonly knownOutcomeTtlMs: number;
+  /** The interval of the traffic facts (`BridgeTrafficObserved`) the bridge records: hourly by default. */
+  readonly trafficIntervalSeconds: number;
 }
 
 export const bridgeSection = section(
@@ -46,6 +48,8 @@ export const bridgeSection = section(
     BRIDGE_FAILURES_PER_USER: integer(1).default(4),
     BRIDGE_FAILURE_WINDOW_SECONDS: integer(1).default(900),
     BRIDGE_KNOWN_OUTCOME_TTL_MS: integer(0).default(60_000),
+    // A crash loses at most one interval's counts; shorter intervals for tests.
+    BRIDGE_TRAFFIC_INTERVAL_SECONDS: integer(1, 86_400).default(3600),
   },
   (v): BridgeConfig => ({
     host: v.BRIDGE_HOST,
@@ -62,5 +66,6 @@ export const bridgeSection = section(
     failuresPerUser: v.BRIDGE_FAILURES_PER_USER,
     failureWindowSeconds: v.BRIDGE_FAILURE_WINDOW_SECONDS,
     knownOutcomeTtlMs: v.BRIDGE_KNOWN_OUTCOME_TTL_MS,
+    trafficIntervalSeconds: v.BRIDGE_TRAFFIC_INTERVAL_SECONDS,
   }),
 );

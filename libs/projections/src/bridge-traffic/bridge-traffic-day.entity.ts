@@ -2,11 +2,11 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * The JIT bridge's Cognito `AdminInitiateAuth` calls of one UTC day, and those of them that ended
- * "temporarily unavailable": what the reconciler's `bridge-error-rate` and
- * `cognito-auth-calls-per-day` criteria read. The table lives in the projection schema (where
- * the reconciler reads the projections) but is not projected from the ledger: failed calls are
- * not facts. Its migrations are tracked apart (`typeorm_migrations_bridge_traffic`), so a replay
- * neither creates nor replaces it, and it exists only once a bridge ran.
+ * "temporarily unavailable", as bridges of earlier versions counted them in the projection schema.
+ * No longer written or read: the bridge records its traffic as `BridgeTrafficObserved` facts and
+ * the criteria are computed from their projection (`BridgeTrafficObservation`), which a replay
+ * rebuilds. The table, and its migrations tracked apart (`typeorm_migrations_bridge_traffic`),
+ * stay in the schemas that have them; this entity describes it there.
  */
 @Entity({ name: 'bridge_daily_traffic' })
 export class BridgeTrafficDay {

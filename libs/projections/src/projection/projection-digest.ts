@@ -14,6 +14,7 @@ const stateTables = [
   { table: 'daily_progress', key: `day::text || '/' || measure` },
   { table: 'user_event', key: `event_id::text || '/' || content_hash` },
   { table: 'export_run', key: `run_id::text` },
+  { table: 'bridge_traffic', key: `event_id::text` },
 ] as const;
 
 export interface TableDigest {

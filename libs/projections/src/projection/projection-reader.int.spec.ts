@@ -5,8 +5,10 @@ import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import { databaseConfig } from '#config';
 import {
+  bridgeTrafficWindow,
   evolveUserMigration,
   initialUserMigration,
+  measureBridgeTraffic,
   measureUsers,
   parseReconcilerPolicy,
   summarizeUserMigration,
@@ -21,7 +23,7 @@ import { userRowOf } from './migration-user-row.js';
 import { addCounterContribution, type Tally } from './progress-contributions.js';
 import { ProjectionQueries } from './projection-queries.js';
 import { ProjectionReader } from './projection-reader.js';
-import { ProjectionStore } from './projection-store.js';
+import { ProjectionStore, type BridgeTrafficRow } from './projection-store.js';
 
 /**
  * The done criteria's counts are defined once, in libs/domain (`measureUsers` over users in
@@ -287,5 +289,53 @@ describe('the done criteria: SQL over the projection equals the domain definitio
       }),
       { numRuns: 25 },
     );
+  });
+
+  it('measures the bridge criteria as measureBridgeTraffic, each fact once, also where the table is not there yet', async () => {
+    const stories = fc.sample(userStory, { numRuns: 40, seed: 7 });
+    const states = await project(stories);
+    const { jitSince } = bridgeTrafficWindow(policy, now);
+    const jit = states
+      .map((state) => summarizeUserMigration(state))
+      .filter((s) => s.passwordMigratedVia === 'jit' && new Date(s.passwordMigratedAt!) >= jitSince).length;
+    assert.ok(jit > 0, 'the sample has JIT migrations in the window');
+    const fallback = measureBridgeTraffic([], jit, policy, now);
+    assert.equal(fallback.errorRate, null);
+    assert.deepEqual(await reader.bridgeTraffic(policy, now), fallback);
+
+    // A schema the projector has not migrated since the traffic facts exist: the same fallback, no error.
+    await db.query(`alter table "${schema}".bridge_traffic rename to bridge_traffic_away`);
+    try {
+      assert.deepEqual(await reader.bridgeTraffic(policy, now), fallback);
+    } finally {
+      await db.query(`alter table "${schema}".bridge_traffic_away rename to bridge_traffic`);
+    }
+
+    const row = (n: number, endDaysAgo: number, calls: number, unavailable: number): BridgeTrafficRow => {
+      const end = now.getTime() - endDaysAgo * day;
+      return {
+        eventId: `00000000-0000-5000-8000-${String(n).padStart(12, '0')}`,
+        realm: 'acme',
+        instance: '00000000-0000-4000-8000-00000000000a',
+        intervalStart: new Date(end - 3_600_000).toISOString(),
+        intervalEnd: new Date(end).toISOString(),
+        complete: true,
+        cognitoCalls: calls,
+        unavailable,
+        counts: {},
+      };
+    };
+    const rows = [row(1, 20, 500, 500), row(2, 3, 40, 2), row(3, 0.5, 60, 0), row(4, -1, 9, 9)];
+    // Written twice (a fact delivered again): counted once.
+    for (let i = 0; i < 2; i++) await store.transaction((tx) => tx.insertBridgeTraffic(rows));
+    const expected = measureBridgeTraffic(
+      rows.map((r) => ({ end: new Date(r.intervalEnd), cognitoCalls: r.cognitoCalls, unavailable: r.unavailable })),
+      jit,
+      policy,
+      now,
+    );
+    assert.deepEqual(expected, { cognitoAuthCallsPerDay: 100 / policy.observationWindowDays, errorRate: 0.02 });
+    assert.deepEqual(await reader.bridgeTraffic(policy, now), expected);
+    await db.query(`truncate "${schema}".bridge_traffic`);
   });
 });

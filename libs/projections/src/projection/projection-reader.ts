@@ -4,6 +4,7 @@ import {
   longTailCutoff,
   resetCandidateStatuses,
   measurementCutoffs,
+  bridgeTrafficWindow,
   type BridgeTraffic,
   type MigrationMeasurements,
   type CriteriaUserRow,
@@ -11,7 +12,6 @@ import {
   type ResetCandidate,
   type RollbackUserRow,
 } from '#domain';
-import { BridgeTrafficDay } from '../bridge-traffic/bridge-traffic-day.entity.js';
 import { selectColumns } from '../entity-columns.js';
 import { ResetAttempt } from '../reset-journal/reset-attempt.entity.js';
 import { quoteIdentifier } from '../schema-name.js';
@@ -59,7 +59,7 @@ const rollbackColumns = [
 
 /**
  * What the reconciler and `ledger status` read, never write: the projector's `migration_user`,
- * the bridge's daily traffic and the reconciler's own journal. The measurements are the done
+ * the bridge's projected traffic facts and the reconciler's own journal. The measurements are the done
  * criteria's counts (libs/domain, `measureUsers`) computed where the rows are.
  */
 export class ProjectionReader {
@@ -143,35 +143,35 @@ export class ProjectionReader {
   }
 
   /**
-   * Bridge traffic over the observation window's last UTC days (today included), from the daily
-   * counts the bridge keeps in `bridge_daily_traffic` (BridgeTrafficDay): calls per
-   * day and the share of calls that ended "temporarily unavailable". A window without calls has an
-   * error rate of 0: no call failed, and a bridge nobody needs is what the cutover waits for.
-   * Before the bridge first ran there is no table; then the ledger is the only source: each JIT
-   * `PasswordMigrated` is one successful call, a lower bound of the calls, and failed calls are not
-   * facts, so the error rate stays unmeasured (null).
+   * The bridge criteria's inputs from the projected `BridgeTrafficObserved` facts
+   * (`bridge_traffic`): `measureBridgeTraffic` (libs/domain) in one query, with the same window
+   * (`bridgeTrafficWindow`). Without any traffic fact, the JIT `PasswordMigrated` of the window as
+   * the lower bound of the calls and an unmeasured error rate, as the domain says.
+   * test/done-definition.int.spec.ts holds the two equal over generated ledgers.
    */
   async bridgeTraffic(policy: ReconcilerPolicy, now: Date): Promise<BridgeTraffic> {
-    const days = Math.max(policy.observationWindowDays, 1);
-    const counts = `${quoteIdentifier(this.schema)}.bridge_daily_traffic`;
-    const found: { counts: string | null }[] = await this.db.query(`select to_regclass($1) as counts`, [counts]);
-    if (found[0]!.counts !== null) {
-      const rows: Pick<BridgeTrafficDay, 'cognitoCalls' | 'unavailable'>[] = await this.db.query(
-        `select coalesce(sum(cognito_calls), 0) as "cognitoCalls", coalesce(sum(unavailable), 0) as unavailable
-           from ${counts} where day > $1::date and day <= $2::date`,
-        [utcDay(new Date(now.getTime() - days * DAY_MS)), utcDay(now)],
+    const { after, days, jitSince } = bridgeTrafficWindow(policy, now);
+    const traffic = `${quoteIdentifier(this.schema)}.bridge_traffic`;
+    // A schema the projector has not migrated since these facts exist has no table: no facts yet.
+    const found: { traffic: string | null }[] = await this.db.query(`select to_regclass($1) as traffic`, [traffic]);
+    if (found[0]!.traffic !== null) {
+      const rows: { observed: boolean; calls: string; unavailable: string }[] = await this.db.query(
+        `select exists (select 1 from ${traffic}) as observed,
+                coalesce(sum(cognito_calls), 0) as calls, coalesce(sum(unavailable), 0) as unavailable
+           from ${traffic} where interval_end > $1 and interval_end <= $2`,
+        [after, now],
       );
-      const calls = Number(rows[0]!.cognitoCalls);
-      return {
-        cognitoAuthCallsPerDay: calls / days,
-        errorRate: calls === 0 ? 0 : Number(rows[0]!.unavailable) / calls,
-      };
+      const r = rows[0]!;
+      const calls = Number(r.calls);
+      if (r.observed) {
+        return { cognitoAuthCallsPerDay: calls / days, errorRate: calls === 0 ? 0 : Number(r.unavailable) / calls };
+      }
     }
-    const { windowStart } = measurementCutoffs(policy, now);
+    // Only without any traffic fact: a scan of the users (no index serves it), so not on every call.
     const rows: { jit: string }[] = await this.db.query(
       `select count(*) as jit from ${this.table}
         where password_migrated_via = 'jit' and password_migrated_at >= $1 and password_migrated_at <= $2`,
-      [windowStart, now],
+      [jitSince, now],
     );
     return { cognitoAuthCallsPerDay: Number(rows[0]!.jit) / days, errorRate: null };
   }
@@ -228,10 +228,4 @@ export class ProjectionReader {
             : null,
     }));
   }
-}
-
-const DAY_MS = 86_400_000;
-
-function utcDay(at: Date): string {
-  return at.toISOString().slice(0, 10);
 }
