@@ -16,6 +16,9 @@ export {
   type ResetRecord,
   type DisagreementRecord,
   type DisagreementResolutionRecord,
+  type SourceDeletionRecord,
+  type TargetUpdateRecord,
+  type RejectedSourceChangeRecord,
 } from './user-migration.js';
 export {
   summarizeUserMigration,
@@ -157,3 +160,26 @@ export {
   type UserCompletion,
   type CompletionFigures,
 } from './done-definition.js';
+export {
+  decideRescan,
+  decideDeletion,
+  evolveSourceView,
+  type SourceUserView,
+  type SourceView,
+  type ListedUser,
+  type RescanCommand,
+  type RescanDecision,
+  type DeletionSuspect,
+  type SourceLookup,
+  type DeletionDecision,
+} from './source-change-capture.js';
+export {
+  decideTargetSync,
+  differences,
+  type SyncedProfile,
+  type DeletionPolicy,
+  type SyncPolicy,
+  type SourceChange,
+  type TargetChanges,
+  type TargetSyncDecision,
+} from './target-sync.js';

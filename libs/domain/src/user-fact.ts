@@ -14,7 +14,10 @@ export type UserFact = Extract<
       | 'FederationRebound'
       | 'ResetSent'
       | 'TargetDisagreementFound'
-      | 'TargetDisagreementResolved';
+      | 'TargetDisagreementResolved'
+      | 'UserDeletedInSource'
+      | 'UserUpdatedInTarget'
+      | 'SourceChangeRejected';
   }
 >;
 

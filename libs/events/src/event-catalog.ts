@@ -3,6 +3,7 @@ import { cutoverPhaseChanged, resetSkipped } from './catalog/cutover.js';
 import { exportRunCompleted, exportRunStarted } from './catalog/export-run.js';
 import { targetDisagreementFound, targetDisagreementResolved } from './catalog/target-disagreement.js';
 import { federationRebound, mfaReenrolled, passwordMigrated, resetSent } from './catalog/target-facts.js';
+import { sourceChangeRejected, userDeletedInSource, userUpdatedInTarget } from './catalog/source-sync.js';
 import { userExported } from './catalog/user-exported.js';
 import { userImported, userImportFailed, userImportRevised } from './catalog/user-imported.js';
 
@@ -22,6 +23,9 @@ export const eventCatalog = {
   ResetSkipped: resetSkipped,
   TargetDisagreementFound: targetDisagreementFound,
   TargetDisagreementResolved: targetDisagreementResolved,
+  UserDeletedInSource: userDeletedInSource,
+  UserUpdatedInTarget: userUpdatedInTarget,
+  SourceChangeRejected: sourceChangeRejected,
 } as const;
 
 export type EventType = keyof typeof eventCatalog;

@@ -28,3 +28,8 @@ export type {
   TargetDisagreementFoundData,
   TargetDisagreementResolvedData,
 } from './catalog/target-disagreement.js';
+export type {
+  UserDeletedInSourceData,
+  UserUpdatedInTargetData,
+  SourceChangeRejectedData,
+} from './catalog/source-sync.js';

@@ -12,9 +12,10 @@ export function userRowOf(state: UserMigrationState, summary: UserMigrationSumma
     sub: state.sub,
     poolId: profile?.poolId ?? null,
     username: profile?.username ?? null,
-    email: profile?.email ?? null,
+    // Current values: the parallel run's sync facts move them after the export (the same when there are none).
+    email: summary.currentEmail,
     phoneNumber: profile?.phoneNumber ?? null,
-    enabled: profile?.enabled ?? null,
+    enabled: summary.currentlyEnabled,
     sourceStatus: profile?.sourceStatus ?? null,
     status: summary.status,
     active: summary.active,
