@@ -95,7 +95,8 @@ export function summarizeUserMigration(state: UserMigrationState): UserMigration
 
   return {
     status,
-    active: profile?.enabled === true,
+    // Deleted in Cognito or not usable now: not a user the migration still has to carry over.
+    active: profile !== null && current.enabled === true && !current.deletedInSource,
     exportedAt: state.firstExportedAt,
     import: importRecord,
     importedAt: importRecord?.at ?? null,
