@@ -10,10 +10,12 @@ import {
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoPoolReader, type MeteredCognitoClient } from '#cognito';
-import { summarizeUserMigration, userMigrationOf, type UserFact } from '#domain';
+import { rollbackAttentionOf, summarizeUserMigration, userMigrationOf, type UserFact } from '#domain';
 import { createEvent, type LedgerEvent, type LedgerEventOf } from '#events';
 import { PoolExport } from '#exporter';
-import { UserDirectory } from '#keycloak';
+import { keycloakConfig } from '#config';
+import { BrowserSession, UserDirectory } from '#keycloak';
+import { parse } from 'node-html-parser';
 import { generateSyntheticPool, type SyntheticUser } from '#stack';
 import {
   deleteRealm,
@@ -23,6 +25,7 @@ import {
   seedAndExport,
   type Scenario,
 } from '../../../test/support/import-scenario.js';
+import { watcherPass } from '../../../test/support/watcher-pass.js';
 
 /*
  * The parallel run on the real stack: changes made in cognito-local reach Keycloak after one
@@ -237,5 +240,60 @@ describe('parallel run: Cognito changes reach Keycloak until writes move', () =>
     assert.equal(conflict.data.kept.email, 'moved.away@example.org');
     assert.equal((await users.byId(targetIdOf(all, emailChanged.sub)))?.email, 'moved.away@example.org');
     assert.equal(stateOf(all, emailChanged.sub).currentEmail, 'moved.away@example.org');
+  });
+
+  it('a user registered in Keycloak is recorded as born there: the state counts them and a rollback lists them', async () => {
+    await s.realm.call('registration on', (c) =>
+      c.realms.update({ realm: s.realm.name }, { registrationAllowed: true }),
+    );
+    const base = `${keycloakConfig(s.env).url}/realms/${s.realm.name}`;
+    const browser = new BrowserSession();
+    const page = await browser.get(
+      `${base}/protocol/openid-connect/registrations?client_id=account&response_type=code&scope=openid` +
+        `&redirect_uri=${encodeURIComponent(`${base}/account/`)}`,
+    );
+    const form = parse(page.body).querySelector('form#kc-register-form');
+    assert.ok(form, `no registration form (HTTP ${page.status})`);
+    const done = await browser.postForm(form.getAttribute('action')!.replaceAll('&amp;', '&'), {
+      username: 'born.here',
+      email: 'born.here@example.org',
+      firstName: 'Born',
+      lastName: 'Here',
+      password: 'Registered-in-Keycloak-1',
+      'password-confirm': 'Registered-in-Keycloak-1',
+    });
+    assert.equal(done.status, 302, `registration was not accepted: ${done.body.slice(0, 300)}`);
+    const account = await users.byUsername('born.here');
+    assert.ok(account);
+
+    await watcherPass(s.env);
+    const all = await facts(s);
+    const born = ofType(all, 'UserRegisteredInTarget');
+    assert.deepEqual(
+      born.map((e) => [e.subject, e.data.username, e.data.email]),
+      [[account.id, 'born.here', 'born.here@example.org']],
+    );
+    const state = stateOf(all, account.id);
+    assert.equal(state.status, 'unexported');
+    assert.equal(state.currentEmail, 'born.here@example.org');
+    // The rollback report's row, as the projection reader builds it: not in Cognito.
+    assert.deepEqual(
+      rollbackAttentionOf({
+        sub: account.id,
+        username: 'born.here',
+        inCognito: state.status !== 'unexported',
+        enabledInCognito: false,
+        mfaInCognito: false,
+        passwordVia: [],
+        mfaEnrolledInTarget: false,
+        relinkedProviders: [],
+        targetAccount: null,
+      }),
+      ['created-in-target'],
+    );
+
+    // A second pass records nothing more.
+    await watcherPass(s.env);
+    assert.equal(ofType(await facts(s), 'UserRegisteredInTarget').length, 1);
   });
 });

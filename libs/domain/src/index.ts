@@ -19,6 +19,7 @@ export {
   type SourceDeletionRecord,
   type TargetUpdateRecord,
   type RejectedSourceChangeRecord,
+  type BornInTargetRecord,
 } from './user-migration.js';
 export {
   summarizeUserMigration,

@@ -17,7 +17,8 @@ export type UserFact = Extract<
       | 'TargetDisagreementResolved'
       | 'UserDeletedInSource'
       | 'UserUpdatedInTarget'
-      | 'SourceChangeRejected';
+      | 'SourceChangeRejected'
+      | 'UserRegisteredInTarget';
   }
 >;
 

@@ -152,6 +152,11 @@ function currentAccountOf(state: UserMigrationState): {
   }
   const deletedInTarget = updates.some((u) => u.deleted === true);
   const deletedInSource = state.sourceDeletion !== undefined;
+  const born = state.bornInTarget;
+  if (born !== undefined) {
+    emails.push({ value: born.email, at: born.at });
+    enabled.push({ value: true, at: born.at });
+  }
   const email = latestValue(emails);
   const isEnabled = latestValue(enabled);
   return {

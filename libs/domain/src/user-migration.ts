@@ -122,6 +122,16 @@ export interface TargetUpdateRecord {
   readonly at: string;
 }
 
+/** A user that exists only in the target (UserRegisteredInTarget); the state's `sub` is the target id then. */
+export interface BornInTargetRecord {
+  readonly target: TargetKey;
+  readonly username: string;
+  /** Lower-cased. */
+  readonly email: string | null;
+  readonly via: 'self-registration' | 'admin';
+  readonly at: string;
+}
+
 /** A Cognito change the target did not take (SourceChangeRejected), keyed by that fact's id. */
 export interface RejectedSourceChangeRecord {
   readonly target: TargetKey;
@@ -167,6 +177,7 @@ export interface UserMigrationState {
   readonly sourceDeletion?: SourceDeletionRecord;
   readonly targetUpdates?: Readonly<Record<string, TargetUpdateRecord>>;
   readonly rejectedSourceChanges?: Readonly<Record<string, RejectedSourceChangeRecord>>;
+  readonly bornInTarget?: BornInTargetRecord;
 }
 
 export function initialUserMigration(sub: string): UserMigrationState {
@@ -327,6 +338,18 @@ export function evolveUserMigration(state: UserMigrationState, fact: UserFact): 
         at,
       };
       return { ...state, rejectedSourceChanges: withEarliest(state.rejectedSourceChanges ?? {}, fact.id, record) };
+    }
+    case 'UserRegisteredInTarget': {
+      const d = fact.data;
+      const record: BornInTargetRecord = {
+        target: targetKey(d.target),
+        username: d.username,
+        email: d.email?.toLowerCase() ?? null,
+        via: d.via,
+        at,
+      };
+      const kept = state.bornInTarget === undefined ? record : earliestOf(state.bornInTarget, record);
+      return kept === state.bornInTarget ? state : { ...state, bornInTarget: kept };
     }
     case 'TargetDisagreementResolved': {
       const record: DisagreementResolutionRecord = { observed: fact.data.observed, at };

@@ -32,4 +32,5 @@ export type {
   UserDeletedInSourceData,
   UserUpdatedInTargetData,
   SourceChangeRejectedData,
+  UserRegisteredInTargetData,
 } from './catalog/source-sync.js';

@@ -91,6 +91,29 @@ export const sourceChangeRejected = defineEvent({
   factKeyOf: (data) => `${data.target.kind}/${data.target.realm}/${data.basedOn}`,
 });
 
+/**
+ * A user that exists only in the target: registered on its pages or created there, never exported
+ * from Cognito. Such a user has no Cognito `sub`; the target's user id stands in as the ledger
+ * subject, so the projections count them and a rollback report lists them (Cognito would need
+ * them created, and a password reset, since the target's password hash cannot go back).
+ */
+export const userRegisteredInTarget = defineEvent({
+  type: 'UserRegisteredInTarget',
+  version: 1,
+  stream: 'user',
+  schema: z.object({
+    target,
+    targetUserId: z.string().min(1).max(128),
+    username: z.string().min(1),
+    email: z.string().nullable(),
+    /** `self-registration`: Keycloak's REGISTER event. */
+    via: z.enum(['self-registration', 'admin']),
+  }),
+  subjectOf: (data) => data.targetUserId,
+  factKeyOf: (data) => `${data.target.kind}/${data.target.realm}`,
+});
+
+export type UserRegisteredInTargetData = z.infer<typeof userRegisteredInTarget.schema>;
 export type UserDeletedInSourceData = z.infer<typeof userDeletedInSource.schema>;
 export type UserUpdatedInTargetData = z.infer<typeof userUpdatedInTarget.schema>;
 export type SourceChangeRejectedData = z.infer<typeof sourceChangeRejected.schema>;

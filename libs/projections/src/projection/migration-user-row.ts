@@ -11,7 +11,8 @@ export function userRowOf(state: UserMigrationState, summary: UserMigrationSumma
   return {
     sub: state.sub,
     poolId: profile?.poolId ?? null,
-    username: profile?.username ?? null,
+    // A user born in the target has no Cognito profile: its target username names it in reports.
+    username: profile?.username ?? state.bornInTarget?.username ?? null,
     // Current values: the parallel run's sync facts move them after the export (the same when there are none).
     email: summary.currentEmail,
     phoneNumber: profile?.phoneNumber ?? null,
