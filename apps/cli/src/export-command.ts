@@ -82,13 +82,18 @@ export async function followPool(
   }
 }
 
-export async function exportPool(config: ExportConfig, totpLookup: boolean): Promise<ExportSummary> {
+export async function exportPool(
+  config: ExportConfig,
+  totpLookup: boolean,
+  options: { readonly detectDeletions?: boolean } = {},
+): Promise<ExportSummary> {
   const settings = { kafka: config.kafka, cognito: config.cognito, pool: config.pool, ...commandLogger(config.log) };
   const app = await NestFactory.createApplicationContext(ExporterModule.register(settings), { logger: ['error'] });
   const progress = new TerminalProgress();
   try {
     return await app.get(PoolExport).run({
       totpLookup,
+      ...(options.detectDeletions ? { detectDeletions: true } : {}),
       onProgress: ({ phase, done, total }) =>
         progress.update(
           phase,

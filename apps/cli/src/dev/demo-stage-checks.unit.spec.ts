@@ -8,6 +8,7 @@ const clean: DemoFigures = {
   projected: { facts: 6100, users: 2000, neitherImportedNorFailed: 0 },
   wave: { logins: 180, signedIn: 120, requiredAction: 50 },
   watched: { totpEnrolled: 5, mfaReenrolledRecorded: 5 },
+  parallelRun: { changed: 3, captured: 3, settled: 3 },
   completion: { users: 2000, migrated: 340, disagreements: 0 },
   identity: { conflicts: [] },
 };
@@ -74,5 +75,14 @@ describe('demoStageContradictions', () => {
 
   it('given a seeded pool, when the export lists fewer users than seeded, then the export stage fails', () => {
     assert.deepEqual(stagesOf({ ...clean, exported: { ...clean.exported, users: 1990 } }), ['3. export']);
+  });
+
+  it('given users changed in Cognito, when fewer reach Keycloak (or are rejected by phase), then the parallel-run stage fails', () => {
+    assert.deepEqual(stagesOf({ ...clean, parallelRun: { changed: 3, captured: 3, settled: 2 } }), [
+      '6b. parallel run',
+    ]);
+    assert.deepEqual(stagesOf({ ...clean, parallelRun: { changed: 3, captured: 1, settled: 3 } }), [
+      '6b. parallel run',
+    ]);
   });
 });
