@@ -1,5 +1,5 @@
 import { evolveSourceView, type SourceUserView } from '#domain';
-import type { LedgerEvent } from '#events';
+import { InvalidEventError, type LedgerEvent } from '#events';
 import { decodeRecord, type LedgerRecord } from '#ledger';
 
 export interface OpenRun {
@@ -28,11 +28,20 @@ export class ExportLedgerState {
     if (type === 'UserExported') {
       this.exportedIds.add(id);
       // The body only for exports: the username is what AdminGetUser is asked for later.
-      this.learn(decodeRecord(record));
-    } else if (type === 'UserDeletedInSource') this.learn(decodeRecord(record));
+      this.learnRecord(record);
+    } else if (type === 'UserDeletedInSource') this.learnRecord(record);
     else if (subject === this.poolId && runId) {
       if (type === 'ExportRunStarted') this.started.set(runId, id);
       else if (type === 'ExportRunCompleted') this.completed.add(runId);
+    }
+  }
+
+  /** An invalid record is the consumers' dead-letter business: the view goes without it, as before. */
+  private learnRecord(record: LedgerRecord): void {
+    try {
+      this.learn(decodeRecord(record));
+    } catch (error) {
+      if (!(error instanceof InvalidEventError)) throw error;
     }
   }
 
