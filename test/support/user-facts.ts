@@ -161,3 +161,50 @@ export function disagreementResolved(time: string, found: UserFact): UserFact {
     at(time),
   );
 }
+
+/** The parallel run's sync: a deletion confirmed in Cognito. */
+export function deletedInSource(time: string, lastExported: string): UserFact {
+  return createEvent(
+    'UserDeletedInSource',
+    { poolId: 'us-east-1_Test01', sub, username: 'zoe', lastExported },
+    at(time),
+  );
+}
+
+/** A Cognito change the target took; `values` as UserUpdatedInTarget records them. */
+export function updatedInTarget(
+  time: string,
+  basedOn: string,
+  values: { email?: string | null; enabled?: boolean; deleted?: true },
+  cause: 'source-change' | 'source-deletion' = 'source-change',
+): UserFact {
+  const fields = Object.keys(values).sort();
+  return createEvent(
+    'UserUpdatedInTarget',
+    { sub, target, targetUserId: 'kc-1', basedOn, cause, fields, values, groupsJoined: [], groupsLeft: [] },
+    at(time),
+  );
+}
+
+/** A Cognito change kept out of the target after writes moved there. */
+export function sourceChangeRejected(
+  time: string,
+  basedOn: string,
+  kept: { email: string | null; enabled: boolean },
+  fields: readonly string[] = ['email'],
+): UserFact {
+  return createEvent(
+    'SourceChangeRejected',
+    {
+      sub,
+      target,
+      targetUserId: 'kc-1',
+      basedOn,
+      cause: 'source-change',
+      phase: 'target-writes',
+      fields: [...fields],
+      kept,
+    },
+    at(time),
+  );
+}

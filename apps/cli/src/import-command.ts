@@ -96,6 +96,9 @@ export function formatImportReport(report: ImportReport): string {
     `  matched      ${report.matched} (already in Keycloak by username or e-mail; marked with cognito_sub)`,
     `  revised      ${report.revised} (outcome changed by a later export: applied to Keycloak, one UserImportRevised each)`,
     `  failed       ${report.failed} (each a UserImportFailed fact with Keycloak's reason)`,
+    `  updated      ${report.updated} Cognito changes applied to Keycloak (one UserUpdatedInTarget each)` +
+      (report.syncFailed > 0 ? `, ${report.syncFailed} refused by Keycloak (tried again next run)` : ''),
+    `  rejected     ${report.rejected} Cognito changes kept out: writes moved to the target (one SourceChangeRejected each)`,
     `  links        ${report.links} federated identities pre-linked`,
     `  groups       ${report.groupsCreated} created`,
     `  requests     ${report.partialImportRequests} partialImport, ${report.keycloakRetries} retries while Keycloak was unavailable`,

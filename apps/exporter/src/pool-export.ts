@@ -3,7 +3,8 @@ import pMap from 'p-map';
 import type { UserType } from '@aws-sdk/client-cognito-identity-provider';
 import { toUserExported, UnexportableUserError, type CognitoPoolReader, type MeteredCognitoClient } from '#cognito';
 import { createEvent, type ExportRunCompletedData, type LedgerEvent, type PoolSettings } from '#events';
-import type { Ledger, LedgerPublisher } from '#ledger';
+import { decideDeletion, decideRescan, type ListedUser } from '#domain';
+import type { Ledger, LedgerPublisher, ScanPosition } from '#ledger';
 import { exportDigest } from './export-digest.js';
 import { ExportLedgerState, type OpenRun } from './export-ledger-state.js';
 
@@ -18,12 +19,32 @@ export interface ExportProgress {
 export interface ExportOptions {
   /** Run AdminGetUser per user to learn TOTP enrolment (each call makes the user a billable MAU). */
   readonly totpLookup: boolean;
+  /**
+   * After a complete listing, look up each user the ledger knows and the listing did not return,
+   * one AdminGetUser each, and record UserDeletedInSource for those Cognito says are gone (the
+   * change-capture cycles of `export --follow`).
+   */
+  readonly detectDeletions?: boolean;
   readonly onProgress?: (progress: ExportProgress) => void;
+}
+
+/** What a rescan found, besides the run's own counts. */
+export interface ChangeCapture {
+  readonly added: number;
+  readonly changed: number;
+  readonly unchanged: number;
+  /** Known users the listing did not return, each looked up once. */
+  readonly suspects: number;
+  /** Of them, confirmed gone and recorded (UserDeletedInSource written by this cycle). */
+  readonly deleted: number;
+  /** Of them, still in the pool or not answered for: nothing recorded. */
+  readonly kept: number;
 }
 
 export interface ExportSummary extends ExportRunCompletedData {
   /** True when this invocation continued a run left open by an earlier crash. */
   readonly resumed: boolean;
+  readonly capture: ChangeCapture;
 }
 
 /** Concurrent group listings and AdminGetUser calls; the quota pacing, not this, bounds the rate. */
@@ -37,6 +58,9 @@ const CONCURRENCY = 4;
  * again, so the ledger never holds a second copy of a fact.
  */
 export class PoolExport {
+  /** Kept between runs of one process (the cycles of `export --follow`): each scan goes on from the last. */
+  private known: { state: ExportLedgerState; position: ScanPosition } | undefined;
+
   constructor(
     private readonly ledger: Ledger,
     private readonly reader: CognitoPoolReader,
@@ -52,12 +76,19 @@ export class PoolExport {
     const pool = await this.reader.describe();
     await this.ledger.ensureTopics();
     const state = await this.readLedger(report);
+    const callsBefore = { ...this.cognito.calls };
     const publisher = await this.ledger.publisher();
     try {
       const open = state.openRun();
       const run = open ?? (await this.startRun(publisher, pool, options.totpLookup));
       const memberships = await this.memberships(report);
+      const viewBefore = new Map(state.view);
       const tally = await this.exportUsers(publisher, state, run, pool, memberships, options, report);
+      // The listing ran to its last page (an interrupted one threw above): only now may absence mean anything.
+      const rescan = decideRescan({ listed: tally.listed, complete: true }, viewBefore);
+      const deletions = options.detectDeletions
+        ? await this.confirmDeletions(publisher, state, run, rescan.suspects)
+        : { deleted: 0, kept: 0 };
       const completed = createEvent(
         'ExportRunCompleted',
         {
@@ -73,26 +104,81 @@ export class PoolExport {
           withAnomalies: tally.withAnomalies,
           rejected: tally.rejected,
           digest: exportDigest(tally.ids),
-          apiCalls: { ...this.cognito.calls },
+          apiCalls: callsSince(callsBefore, this.cognito.calls),
           durationMs: Date.now() - began,
         },
         this.context(run),
       );
       await publisher.publish([completed]);
-      return { ...completed.data, resumed: open !== undefined };
+      return {
+        ...completed.data,
+        // The deletion lookups come after the run's summary: the cycle's whole cost.
+        apiCalls: callsSince(callsBefore, this.cognito.calls),
+        resumed: open !== undefined,
+        capture: {
+          added: rescan.added.length,
+          changed: rescan.changed.length,
+          unchanged: rescan.unchanged,
+          suspects: options.detectDeletions ? rescan.suspects.length : 0,
+          ...deletions,
+        },
+      };
     } finally {
       await publisher.close();
     }
   }
 
   private async readLedger(report: (p: ExportProgress) => void): Promise<ExportLedgerState> {
-    const state = new ExportLedgerState(this.reader.poolId);
+    const state = this.known?.state ?? new ExportLedgerState(this.reader.poolId);
     let read = 0;
-    await this.ledger.scan([this.ledger.topics.controlEvents, this.ledger.topics.userEvents], (record) => {
-      state.add(record);
-      if (++read % 10000 === 0) report({ phase: 'ledger', done: read, total: null });
-    });
+    const position = await this.ledger.scan(
+      [this.ledger.topics.controlEvents, this.ledger.topics.userEvents],
+      (record) => {
+        state.add(record);
+        if (++read % 10000 === 0) report({ phase: 'ledger', done: read, total: null });
+      },
+      this.known?.position,
+    );
+    this.known = { state, position };
     return state;
+  }
+
+  /**
+   * Each suspect is looked up on its own (AdminGetUser, paced to the UserRead quota); only
+   * `UserNotFoundException` for that user records a deletion, so a listing that missed users
+   * deletes nobody.
+   */
+  private async confirmDeletions(
+    publisher: LedgerPublisher,
+    state: ExportLedgerState,
+    run: OpenRun,
+    suspects: ReturnType<typeof decideRescan>['suspects'],
+  ): Promise<{ deleted: number; kept: number }> {
+    const decisions = await pMap(
+      suspects,
+      async (suspect) => decideDeletion(suspect, await this.reader.userPresence(suspect.username)),
+      { concurrency: CONCURRENCY },
+    );
+    const events: LedgerEvent[] = [];
+    for (const decision of decisions) {
+      if (decision.kind !== 'record-deletion') continue;
+      const { suspect } = decision;
+      events.push(
+        createEvent(
+          'UserDeletedInSource',
+          {
+            poolId: this.reader.poolId,
+            sub: suspect.sub,
+            username: suspect.username,
+            lastExported: suspect.lastExported,
+          },
+          this.context(run),
+        ),
+      );
+    }
+    await publisher.publish(events);
+    for (const event of events) state.learn(event);
+    return { deleted: events.length, kept: decisions.length - events.length };
   }
 
   private async startRun(publisher: LedgerPublisher, pool: PoolSettings, totpLookup: boolean): Promise<OpenRun> {
@@ -144,6 +230,7 @@ export class PoolExport {
       withAnomalies: 0,
       byStatus: {} as Record<string, number>,
       rejected: [] as { username: string; problem: string }[],
+      listed: [] as ListedUser[],
     };
     for await (const page of this.reader.userPages()) {
       const fresh: LedgerEvent[] = [];
@@ -157,11 +244,13 @@ export class PoolExport {
       for (const event of events) {
         if (!event || event.type !== 'UserExported') continue;
         tally.ids.push(event.id);
+        tally.listed.push({ sub: event.subject, exportId: event.id });
         tally.byStatus[event.data.status] = (tally.byStatus[event.data.status] ?? 0) + 1;
         if (!event.data.enabled) tally.disabled++;
         if (event.data.anomalies.length > 0) tally.withAnomalies++;
         if (state.exportedIds.has(event.id)) continue;
         state.exportedIds.add(event.id);
+        state.learn(event);
         fresh.push(event);
       }
       await publisher.publish(fresh);
@@ -199,4 +288,14 @@ export class PoolExport {
   private context(run: OpenRun) {
     return { source: EXPORTER_SOURCE, correlationId: run.runId, causationId: run.startedEventId, time: this.clock() };
   }
+}
+
+/** Calls made since `before`: the counter is the client's, shared by every cycle of a process. */
+function callsSince(before: Readonly<Record<string, number>>, now: Readonly<Record<string, number>>) {
+  const out: Record<string, number> = {};
+  for (const [operation, count] of Object.entries(now)) {
+    const made = count - (before[operation] ?? 0);
+    if (made > 0) out[operation] = made;
+  }
+  return out;
 }

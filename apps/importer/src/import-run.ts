@@ -1,12 +1,22 @@
 import type { Logger } from 'pino';
+import { evolveCutover, initialCutover } from '#domain';
 import { isEventOf, type LedgerEventOf, type PoolSettings } from '#events';
 import { KeycloakUnavailableError, type IdentityProviderRepresentation } from '#keycloak';
 import type { EventBatch, Ledger, LedgerPublisher } from '#ledger';
 import { emptyTally, type ImportTally, type ImportTarget, type UserImport } from './user-import.js';
 
 /** The user facts UserImport.learn reads; the others are not even decoded. */
-const relevant: ReadonlySet<string> = new Set(['UserExported', 'UserImported', 'UserImportRevised']);
+const relevant: ReadonlySet<string> = new Set([
+  'UserExported',
+  'UserImported',
+  'UserImportRevised',
+  'UserUpdatedInTarget',
+  'SourceChangeRejected',
+]);
 const exportRunStarted: ReadonlySet<string> = new Set(['ExportRunStarted']);
+const phaseChanges: ReadonlySet<string> = new Set(['CutoverPhaseChanged']);
+/** How long the cutover phase read from the ledger is trusted by a following run before it is read again. */
+const PHASE_FRESH_MS = 30_000;
 
 export interface ImportRunOptions {
   /**
@@ -52,6 +62,7 @@ export interface ImportReport extends ImportTally {
  */
 export class ImportRun {
   private keycloakRetries = 0;
+  private phaseReadAt = 0;
 
   constructor(
     private readonly ledger: Ledger,
@@ -73,6 +84,7 @@ export class ImportRun {
     const topic = this.ledger.topics.userEvents;
     await this.userImport.prepare(await this.latestPool(), options.identityProviders ?? []);
     await this.learnLedger();
+    await this.readPhase();
 
     const remaining = new Map<number, bigint>();
     let totalRecords = 0;
@@ -125,8 +137,16 @@ export class ImportRun {
         const facts = batch.events
           .map((e) => e.event)
           .filter((e): e is LedgerEventOf<'UserExported'> => isEventOf(e, 'UserExported'));
+        const deletions = batch.events
+          .map((e) => e.event)
+          .filter((e): e is LedgerEventOf<'UserDeletedInSource'> => isEventOf(e, 'UserDeletedInSource'));
         try {
-          const { events, tally } = await this.userImport.importUsers(facts);
+          if (Date.now() - this.phaseReadAt > PHASE_FRESH_MS) await this.readPhase();
+          const imported = await this.userImport.importUsers(facts);
+          const deleted = await this.userImport.applyDeletions(deletions);
+          const events = [...imported.events, ...deleted.events];
+          const tally = imported.tally;
+          for (const key of Object.keys(tally) as (keyof ImportTally)[]) tally[key] += deleted.tally[key];
           await publisher.publish(events);
           // Only once published: a batch that fails before is retried and must decide afresh.
           this.userImport.learn(events);
@@ -162,6 +182,17 @@ export class ImportRun {
   private async learnLedger(): Promise<void> {
     // An invalid record is the consumers' dead-letter business; the scan names it in a warning and goes on.
     await this.ledger.scanEvents([this.ledger.topics.userEvents], relevant, (event) => this.userImport.learn([event]));
+  }
+
+  /** The realm's cutover phase: who wins when Cognito changes a user (docs/importer-mapping.md). */
+  private async readPhase(): Promise<void> {
+    let state = initialCutover;
+    await this.ledger.scanEvents([this.ledger.topics.controlEvents], phaseChanges, (event) => {
+      if (isEventOf(event, 'CutoverPhaseChanged') && event.data.target.realm === this.userImport.realmName)
+        state = evolveCutover(state, event.data);
+    });
+    this.userImport.phase = state.phase;
+    this.phaseReadAt = Date.now();
   }
 
   /** The pool of the latest export run in the ledger; its settings shape the realm and the usernames. */

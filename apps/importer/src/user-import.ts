@@ -25,6 +25,8 @@ import {
   type TargetLookups,
   type UserMigrationState,
   UserStateConflictError,
+  type CutoverPhase,
+  type DeletionPolicy,
 } from '#domain';
 import { createEvent, type EventContext, type LedgerEvent, type LedgerEventOf, type PoolSettings } from '#events';
 import {
@@ -44,6 +46,7 @@ import { importCandidateOf, linkOf, targetAccountOf } from './import-candidate.j
 import { importRealmSpec } from './import-realm-spec.js';
 import { mapUser, withLoginName, withoutEmail, withoutLink } from './map-user.js';
 import type { MappedUser } from './mapped-user.js';
+import { SourceChangeSync, type SyncResult } from './source-change-sync.js';
 
 export const IMPORTER_SOURCE = '/cognito-migration-ledger/importer';
 
@@ -58,6 +61,8 @@ export interface ImportTarget {
 export interface ImportOptions {
   readonly batchSize: number;
   readonly concurrency: number;
+  /** What a user confirmed deleted in Cognito becomes in the target (default: disabled). */
+  readonly deletionPolicy?: DeletionPolicy;
 }
 
 export interface ImportTally {
@@ -72,10 +77,26 @@ export interface ImportTally {
   alreadyImported: number;
   /** Federated identities linked by this run. */
   links: number;
+  /** Cognito changes (later exports, deletions) applied to users already in the target: UserUpdatedInTarget. */
+  updated: number;
+  /** Cognito changes refused because the target is the system of record (target-writes on): SourceChangeRejected. */
+  rejected: number;
+  /** Cognito changes the target refused to take (recorded nothing; tried again by the next run). */
+  syncFailed: number;
 }
 
 export function emptyTally(): ImportTally {
-  return { created: 0, matched: 0, revised: 0, failed: 0, alreadyImported: 0, links: 0 };
+  return {
+    created: 0,
+    matched: 0,
+    revised: 0,
+    failed: 0,
+    alreadyImported: 0,
+    links: 0,
+    updated: 0,
+    rejected: 0,
+    syncFailed: 0,
+  };
 }
 
 type Settled =
@@ -128,13 +149,25 @@ export class UserImport {
   private readonly recorded = new Map<string, UserMigrationState>();
   /** Cognito usernames in the ledger, lower-cased -> sub -> username: who claims which target name. */
   private readonly usernames = new Map<string, Map<string, string>>();
+  /** Each user's exports in ledger order: the one before a later export is what Cognito changed from. */
+  private readonly exports = new Map<string, LedgerEventOf<'UserExported'>[]>();
+  private readonly sync: SourceChangeSync;
+  /** The cutover phase of this realm, as the ledger last said (ImportRun keeps it current). */
+  phase: CutoverPhase = 'parallel-run';
 
   constructor(
     private readonly target: ImportTarget,
     private readonly mapping: ImportMapping,
     private readonly options: ImportOptions,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.sync = new SourceChangeSync(
+      target.users,
+      target.groups,
+      target.realm.name,
+      options.deletionPolicy ?? 'disable',
+    );
+  }
 
   get realmName(): string {
     return this.target.realm.name;
@@ -160,11 +193,15 @@ export class UserImport {
    */
   learn(events: Iterable<LedgerEvent>): void {
     for (const event of events) {
+      this.sync.learn(event);
       if (event.type === 'UserExported') {
         const name = event.data.username.toLowerCase();
         const subs = this.usernames.get(name) ?? new Map<string, string>();
         subs.set(event.data.sub, event.data.username);
         this.usernames.set(name, subs);
+        const exports = this.exports.get(event.subject) ?? [];
+        if (!exports.some((e) => e.id === event.id)) exports.push(event as LedgerEventOf<'UserExported'>);
+        this.exports.set(event.subject, exports);
       } else if (
         (event.type === 'UserImported' || event.type === 'UserImportRevised') &&
         event.data.target.realm === this.target.realm.name
@@ -202,6 +239,12 @@ export class UserImport {
       else if (path === 'review') reviews.push({ user, record: record! });
       else fresh.push(user);
     }
+    // Cognito's changes first (profile, groups, enabled), then the outcome revision (status, required actions).
+    const synced = await pMap(
+      reviews,
+      ({ user, record }) => this.syncChange(latest.get(user.sub)!, user, record, context),
+      { concurrency: 8 },
+    );
     settled.push(...(await pMap(reviews, ({ user, record }) => this.review(user, record), { concurrency: 8 })));
 
     const mapped = withoutSharedLinks(fresh);
@@ -234,8 +277,60 @@ export class UserImport {
       settled.push(await this.settleAlone(await this.withoutLinksHeldElsewhere(user)));
 
     const bySub = new Map([...latest.values()].map((f) => [f.data.sub, f]));
-    const events = settled.flatMap((s) => this.factsOf(s, bySub.get(s.user.sub)!));
-    return { events, tally: tallyOf(settled) };
+    const events = [
+      ...synced.flatMap((s) => s.events),
+      ...settled.flatMap((s) => this.factsOf(s, bySub.get(s.user.sub)!)),
+    ];
+    return {
+      events,
+      tally: withSyncResults(
+        tallyOf(settled),
+        synced.map((s) => s.result),
+      ),
+    };
+  }
+
+  /**
+   * Users confirmed deleted in Cognito: the deletion policy applied to those the target holds
+   * (before target-writes), or the deletion recorded as rejected (from target-writes on).
+   */
+  async applyDeletions(
+    facts: readonly LedgerEventOf<'UserDeletedInSource'>[],
+  ): Promise<{ events: LedgerEvent[]; tally: ImportTally }> {
+    const results = await pMap(
+      facts,
+      async (fact) => {
+        const record = this.recordedImport(fact.subject);
+        // Never imported: there is nothing in the target to change.
+        if (record === undefined) return { result: 'unchanged' as const, events: [] };
+        return this.sync.ofDeletion(fact, record.targetUserId, this.phase);
+      },
+      { concurrency: 8 },
+    );
+    return {
+      events: results.flatMap((r) => r.events),
+      tally: withSyncResults(
+        emptyTally(),
+        results.map((r) => r.result),
+      ),
+    };
+  }
+
+  /** A later export of an imported user: Cognito's change carried to the target, by phase. */
+  private async syncChange(
+    fact: UserExportedEvent,
+    user: MappedUser,
+    record: ImportRecord,
+    context: Parameters<typeof mapUser>[1],
+  ): Promise<{ result: SyncResult; events: LedgerEvent[] }> {
+    if (this.sync.isHandled(fact.id)) return { result: 'unchanged', events: [] };
+    const exports = this.exports.get(fact.subject) ?? [];
+    const at = exports.findIndex((e) => e.id === fact.id);
+    // An older export read again (a replay under a new group) must not take the target back: the latest one decides.
+    if (at !== exports.length - 1) return { result: 'unchanged', events: [] };
+    const before = at > 0 ? exports[at - 1]! : undefined;
+    const previous = before === undefined ? null : mapUser(before.data, context);
+    return this.sync.ofExport(fact, user, previous, record.targetUserId, this.phase);
   }
 
   private recordedImport(sub: string): ImportRecord | undefined {
@@ -581,6 +676,15 @@ function outcomeOf(settled: Imported): ImportOutcome {
     treatment: user.treatment.name,
     adjustments: [...user.adjustments],
   };
+}
+
+function withSyncResults(tally: ImportTally, results: readonly SyncResult[]): ImportTally {
+  for (const result of results) {
+    if (result === 'updated') tally.updated++;
+    else if (result === 'rejected') tally.rejected++;
+    else if (result === 'failed') tally.syncFailed++;
+  }
+  return tally;
 }
 
 function tallyOf(settled: readonly Settled[]): ImportTally {

@@ -29,7 +29,8 @@ export const credentialEventTypes = ['UPDATE_TOTP', 'UPDATE_PASSWORD', 'UPDATE_C
  */
 export const linkEventTypes = ['FEDERATED_IDENTITY_LINK', 'IDENTITY_PROVIDER_LINK_ACCOUNT'] as const;
 
-export const followedEventTypes: readonly string[] = [...credentialEventTypes, ...linkEventTypes];
+/** `REGISTER`: a user who signed up in the target, recorded as born there (UserRegisteredInTarget). */
+export const followedEventTypes: readonly string[] = [...credentialEventTypes, ...linkEventTypes, 'REGISTER'];
 
 export interface EventEvidence {
   readonly otpConfiguredAt: Date | null;

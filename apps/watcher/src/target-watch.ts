@@ -29,6 +29,10 @@ import { federationPending, mfaPending, passwordReconcilable, type WatchList, ty
 
 export const WATCHER_SOURCE = '/cognito-migration-ledger/watcher';
 
+/** Keycloak's event for a user who signed up on its registration page. */
+const registrationEventType = 'REGISTER';
+const bornTypes: ReadonlySet<string> = new Set(['UserRegisteredInTarget']);
+
 export interface WatchSettings {
   /** Cognito identity-provider name -> the target's alias (the importer's mapping). */
   readonly providerAliases: Readonly<Record<string, string>>;
@@ -88,6 +92,8 @@ export class TargetWatch {
   private ledgerWatchList: LedgerWatchList | undefined;
   /** The credential event types this server knows (asking for others is an HTTP 500). */
   private credentialTypes: readonly string[] = [];
+  /** Target ids of users the ledger records as born in the target (read once, then kept). */
+  private bornRecorded: Set<string> | undefined;
 
   constructor(
     private readonly ledger: Ledger,
@@ -194,7 +200,12 @@ export class TargetWatch {
     const found: LedgerEvent[] = [];
     for (const [userId, userEvents] of byUser) {
       const user = watchList.byTargetUserId(userId);
-      if (!user) continue; // not a user the migration imported
+      if (!user) {
+        // Not a user the migration imported: one that registered in the target is recorded as born there.
+        const registered = userEvents.find((e) => e.type === registrationEventType);
+        if (registered) found.push(...(await this.bornInTarget(userId, registered)));
+        continue;
+      }
       const evidence = evidenceOf(userEvents);
       const links = evidence.linkedAt && federationPending(user) ? await this.links(userId) : null;
       const seen: TargetObservation = {
@@ -208,6 +219,39 @@ export class TargetWatch {
     }
     await publisher.publish(found);
     this.count(found, report, 'fromEvents');
+  }
+
+  /**
+   * A user that registered on the target's pages and carries no Cognito bookkeeping (`cognito_sub`)
+   * exists only in the target: recorded once (UserRegisteredInTarget), so the projections count
+   * them and the rollback report lists them. A user deleted since is not recorded.
+   */
+  private async bornInTarget(userId: string, registered: UserEvent): Promise<LedgerEvent[]> {
+    if (this.bornRecorded === undefined) {
+      const recorded = new Set<string>();
+      await this.ledger.scanEvents([this.ledger.topics.userEvents], bornTypes, (event) => {
+        if (event.type === 'UserRegisteredInTarget' && event.data.target.realm === this.realm.name)
+          recorded.add(event.subject);
+      });
+      this.bornRecorded = recorded;
+    }
+    if (this.bornRecorded.has(userId)) return [];
+    const account = await this.users.byId(userId);
+    if (!account || (account.attributes.cognito_sub ?? []).length > 0) return [];
+    this.bornRecorded.add(userId);
+    return [
+      createEvent(
+        'UserRegisteredInTarget',
+        {
+          target: { kind: 'keycloak', realm: this.realm.name },
+          targetUserId: userId,
+          username: account.username,
+          email: account.email,
+          via: 'self-registration',
+        },
+        { source: WATCHER_SOURCE, correlationId: this.runId, time: new Date(registered.time) },
+      ),
+    ];
   }
 
   /** Reads every pending user's credentials and links and records what the events did not tell. */

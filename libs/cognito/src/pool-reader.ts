@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { PoolSettings } from '#events';
 import type { MeteredCognitoClient } from './cognito-client.js';
-import { toSourceError } from './cognito-source-error.js';
+import { CognitoSourceError, toSourceError } from './cognito-source-error.js';
 
 /** The API's maximum page size for every list operation used here. */
 const PAGE_SIZE = 60;
@@ -90,6 +90,23 @@ export class CognitoPoolReader {
       totp: (user.UserMFASettingList ?? []).includes('SOFTWARE_TOKEN_MFA'),
       preferred: user.PreferredMfaSetting ?? null,
     };
+  }
+
+  /**
+   * Whether the pool still has this user, by one AdminGetUser (UserRead quota): the only answer
+   * that confirms a deletion is `UserNotFoundException` for this user. Any other failure is
+   * `failed`, never a deletion; an unknown pool or endpoint is thrown as for every other call.
+   */
+  async userPresence(username: string): Promise<'found' | 'not-found' | 'failed'> {
+    try {
+      await this.cognito.client.send(new AdminGetUserCommand({ UserPoolId: this.poolId, Username: username }));
+      return 'found';
+    } catch (error) {
+      if (error instanceof Error && error.name === 'UserNotFoundException') return 'not-found';
+      const translated = toSourceError(error, this.poolId, this.cognito.endpoint);
+      if (translated instanceof CognitoSourceError) throw translated;
+      return 'failed';
+    }
   }
 
   private async guard<T>(call: () => Promise<T>): Promise<T> {

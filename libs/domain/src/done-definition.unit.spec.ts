@@ -35,6 +35,10 @@ const summary = (overrides: Partial<UserMigrationSummary> = {}): UserMigrationSu
   resetsSent: 0,
   lastResetAt: null,
   openDisagreements: 0,
+  currentEmail: null,
+  currentlyEnabled: true,
+  deletedInSource: false,
+  deletedInTarget: false,
   ...overrides,
 });
 

@@ -16,6 +16,10 @@ export {
   type ResetRecord,
   type DisagreementRecord,
   type DisagreementResolutionRecord,
+  type SourceDeletionRecord,
+  type TargetUpdateRecord,
+  type RejectedSourceChangeRecord,
+  type BornInTargetRecord,
 } from './user-migration.js';
 export {
   summarizeUserMigration,
@@ -173,3 +177,26 @@ export {
   type StatusTreatment,
   type UserField,
 } from './import-mapping.js';
+export {
+  decideRescan,
+  decideDeletion,
+  evolveSourceView,
+  type SourceUserView,
+  type SourceView,
+  type ListedUser,
+  type RescanCommand,
+  type RescanDecision,
+  type DeletionSuspect,
+  type SourceLookup,
+  type DeletionDecision,
+} from './source-change-capture.js';
+export {
+  decideTargetSync,
+  differences,
+  type SyncedProfile,
+  type DeletionPolicy,
+  type SyncPolicy,
+  type SourceChange,
+  type TargetChanges,
+  type TargetSyncDecision,
+} from './target-sync.js';

@@ -14,7 +14,11 @@ export type UserFact = Extract<
       | 'FederationRebound'
       | 'ResetSent'
       | 'TargetDisagreementFound'
-      | 'TargetDisagreementResolved';
+      | 'TargetDisagreementResolved'
+      | 'UserDeletedInSource'
+      | 'UserUpdatedInTarget'
+      | 'SourceChangeRejected'
+      | 'UserRegisteredInTarget';
   }
 >;
 

@@ -46,6 +46,14 @@ export interface UserMigrationSummary {
   readonly lastResetAt: string | null;
   /** Disagreements with the target recorded and not resolved yet; the cutover waits for zero. */
   readonly openDisagreements: number;
+  /** The user's address now (lower-cased): Cognito's, or the target's once the target holds a newer one or won a conflict. */
+  readonly currentEmail: string | null;
+  /** The account is usable now: enabled where the user signs in, and deleted nowhere. */
+  readonly currentlyEnabled: boolean | null;
+  /** Confirmed gone from the Cognito pool. */
+  readonly deletedInSource: boolean;
+  /** Removed from the target by the deletion policy `delete`. */
+  readonly deletedInTarget: boolean;
 }
 
 export function summarizeUserMigration(state: UserMigrationState): UserMigrationSummary {
@@ -71,10 +79,11 @@ export function summarizeUserMigration(state: UserMigrationState): UserMigration
 
   const migratedAt =
     password?.at ?? (open.some((d) => d.field === 'exists') ? null : federatedOnlyMigratedAt(state, expectedProviders));
+  const current = currentAccountOf(state);
   const status: MigrationStatus =
     migratedAt !== null
       ? 'migrated'
-      : profile?.enabled === false
+      : profile?.enabled === false || current.deletedInSource || current.enabled === false
         ? 'disabled'
         : importRecord !== null && inTarget
           ? 'imported'
@@ -86,7 +95,8 @@ export function summarizeUserMigration(state: UserMigrationState): UserMigration
 
   return {
     status,
-    active: profile?.enabled === true,
+    // Deleted in Cognito or not usable now: not a user the migration still has to carry over.
+    active: profile !== null && current.enabled === true && !current.deletedInSource,
     exportedAt: state.firstExportedAt,
     import: importRecord,
     importedAt: importRecord?.at ?? null,
@@ -102,7 +112,73 @@ export function summarizeUserMigration(state: UserMigrationState): UserMigration
     resetsSent: resets.length,
     lastResetAt: resets.reduce<string | null>((last, r) => (last === null || r.at > last ? r.at : last), null),
     openDisagreements: open.length,
+    currentEmail: current.email,
+    currentlyEnabled: current.enabled,
+    deletedInSource: current.deletedInSource,
+    deletedInTarget: current.deletedInTarget,
   };
+}
+
+/**
+ * E-mail and enabled as they are now. Before writes move, the target follows Cognito, so the
+ * latest of the export and the target's updates is current. Once the target kept a value against
+ * a Cognito change (SourceChangeRejected), the target is the system of record for the user: the
+ * export no longer moves them, the target's kept and updated values do. Latest by time; every
+ * input is a set of facts, so the answer is the same in any delivery order.
+ */
+function currentAccountOf(state: UserMigrationState): {
+  email: string | null;
+  enabled: boolean | null;
+  deletedInSource: boolean;
+  deletedInTarget: boolean;
+} {
+  const profile = state.profile;
+  const updates = Object.values(state.targetUpdates ?? {});
+  const rejections = Object.values(state.rejectedSourceChanges ?? {});
+  const emails: { value: string | null; at: string }[] = [];
+  const enabled: { value: boolean; at: string }[] = [];
+  if (rejections.length === 0 && profile !== null) {
+    const at = profile.exportedAt ?? '';
+    emails.push({ value: profile.email, at });
+    enabled.push({ value: profile.enabled, at });
+  }
+  for (const u of updates) {
+    if (u.email !== undefined) emails.push({ value: u.email, at: u.at });
+    if (u.enabled !== undefined) enabled.push({ value: u.enabled, at: u.at });
+  }
+  for (const r of rejections) {
+    emails.push({ value: r.keptEmail, at: r.at });
+    enabled.push({ value: r.keptEnabled, at: r.at });
+  }
+  const deletedInTarget = updates.some((u) => u.deleted === true);
+  const deletedInSource = state.sourceDeletion !== undefined;
+  const born = state.bornInTarget;
+  if (born !== undefined) {
+    emails.push({ value: born.email, at: born.at });
+    enabled.push({ value: true, at: born.at });
+  }
+  const email = latestValue(emails);
+  const isEnabled = latestValue(enabled);
+  return {
+    email: email === undefined ? null : email,
+    enabled: deletedInTarget ? false : isEnabled === undefined ? null : isEnabled,
+    deletedInSource,
+    deletedInTarget,
+  };
+}
+
+/** The value of the latest entry; equal times: the larger JSON form, any fixed order would do. */
+function latestValue<V>(entries: readonly { value: V; at: string }[]): V | undefined {
+  let kept: { value: V; at: string } | undefined;
+  for (const e of entries) {
+    if (
+      kept === undefined ||
+      e.at > kept.at ||
+      (e.at === kept.at && JSON.stringify(e.value) > JSON.stringify(kept.value))
+    )
+      kept = e;
+  }
+  return kept?.value;
 }
 
 /** Disagreements with the target that no TargetDisagreementResolved has closed. */

@@ -101,6 +101,49 @@ export interface DisagreementRecord {
   readonly at: string;
 }
 
+/** The user was confirmed gone from the Cognito pool (UserDeletedInSource). */
+export interface SourceDeletionRecord {
+  readonly poolId: string;
+  readonly at: string;
+}
+
+/**
+ * A change from Cognito the target holds (UserUpdatedInTarget), keyed by that fact's id: what the
+ * user's current e-mail and account state are read from, the latest by time.
+ */
+export interface TargetUpdateRecord {
+  readonly target: TargetKey;
+  readonly cause: 'source-change' | 'source-deletion';
+  readonly fields: readonly string[];
+  /** Present only when the update changed it. */
+  readonly email?: string | null;
+  readonly enabled?: boolean;
+  readonly deleted?: true;
+  readonly at: string;
+}
+
+/** A user that exists only in the target (UserRegisteredInTarget); the state's `sub` is the target id then. */
+export interface BornInTargetRecord {
+  readonly target: TargetKey;
+  readonly username: string;
+  /** Lower-cased. */
+  readonly email: string | null;
+  readonly via: 'self-registration' | 'admin';
+  readonly at: string;
+}
+
+/** A Cognito change the target did not take (SourceChangeRejected), keyed by that fact's id. */
+export interface RejectedSourceChangeRecord {
+  readonly target: TargetKey;
+  readonly cause: 'source-change' | 'source-deletion';
+  readonly fields: readonly string[];
+  readonly phase: string;
+  /** The target's e-mail (lower-cased) and enabled flag, which it keeps. */
+  readonly keptEmail: string | null;
+  readonly keptEnabled: boolean;
+  readonly at: string;
+}
+
 export interface DisagreementResolutionRecord {
   readonly observed: string;
   readonly at: string;
@@ -130,6 +173,11 @@ export interface UserMigrationState {
    */
   readonly targetDisagreements?: Readonly<Record<string, DisagreementRecord>>;
   readonly resolvedDisagreements?: Readonly<Record<string, DisagreementResolutionRecord>>;
+  /** The parallel run's sync (absent until its first fact, like the disagreements). */
+  readonly sourceDeletion?: SourceDeletionRecord;
+  readonly targetUpdates?: Readonly<Record<string, TargetUpdateRecord>>;
+  readonly rejectedSourceChanges?: Readonly<Record<string, RejectedSourceChangeRecord>>;
+  readonly bornInTarget?: BornInTargetRecord;
 }
 
 export function initialUserMigration(sub: string): UserMigrationState {
@@ -259,6 +307,49 @@ export function evolveUserMigration(state: UserMigrationState, fact: UserFact): 
         at,
       };
       return { ...state, targetDisagreements: withEarliest(state.targetDisagreements ?? {}, fact.id, record) };
+    }
+    case 'UserDeletedInSource': {
+      const record: SourceDeletionRecord = { poolId: fact.data.poolId, at };
+      const kept = state.sourceDeletion === undefined ? record : earliestOf(state.sourceDeletion, record);
+      return kept === state.sourceDeletion ? state : { ...state, sourceDeletion: kept };
+    }
+    case 'UserUpdatedInTarget': {
+      const d = fact.data;
+      const record: TargetUpdateRecord = {
+        target: targetKey(d.target),
+        cause: d.cause,
+        fields: [...d.fields],
+        ...(d.values.email !== undefined ? { email: d.values.email?.toLowerCase() ?? null } : {}),
+        ...(d.values.enabled !== undefined ? { enabled: d.values.enabled } : {}),
+        ...(d.values.deleted ? { deleted: true as const } : {}),
+        at,
+      };
+      return { ...state, targetUpdates: withEarliest(state.targetUpdates ?? {}, fact.id, record) };
+    }
+    case 'SourceChangeRejected': {
+      const d = fact.data;
+      const record: RejectedSourceChangeRecord = {
+        target: targetKey(d.target),
+        cause: d.cause,
+        fields: [...d.fields],
+        phase: d.phase,
+        keptEmail: d.kept.email?.toLowerCase() ?? null,
+        keptEnabled: d.kept.enabled,
+        at,
+      };
+      return { ...state, rejectedSourceChanges: withEarliest(state.rejectedSourceChanges ?? {}, fact.id, record) };
+    }
+    case 'UserRegisteredInTarget': {
+      const d = fact.data;
+      const record: BornInTargetRecord = {
+        target: targetKey(d.target),
+        username: d.username,
+        email: d.email?.toLowerCase() ?? null,
+        via: d.via,
+        at,
+      };
+      const kept = state.bornInTarget === undefined ? record : earliestOf(state.bornInTarget, record);
+      return kept === state.bornInTarget ? state : { ...state, bornInTarget: kept };
     }
     case 'TargetDisagreementResolved': {
       const record: DisagreementResolutionRecord = { observed: fact.data.observed, at };

@@ -4,6 +4,12 @@ import { cutoverPhaseChanged, resetSkipped } from './catalog/cutover.js';
 import { exportRunCompleted, exportRunStarted } from './catalog/export-run.js';
 import { targetDisagreementFound, targetDisagreementResolved } from './catalog/target-disagreement.js';
 import { federationRebound, mfaReenrolled, passwordMigrated, resetSent } from './catalog/target-facts.js';
+import {
+  sourceChangeRejected,
+  userDeletedInSource,
+  userRegisteredInTarget,
+  userUpdatedInTarget,
+} from './catalog/source-sync.js';
 import { userExported } from './catalog/user-exported.js';
 import { userImported, userImportFailed, userImportRevised } from './catalog/user-imported.js';
 
@@ -24,6 +30,10 @@ export const eventCatalog = {
   TargetDisagreementFound: targetDisagreementFound,
   TargetDisagreementResolved: targetDisagreementResolved,
   BridgeTrafficObserved: bridgeTrafficObserved,
+  UserDeletedInSource: userDeletedInSource,
+  UserUpdatedInTarget: userUpdatedInTarget,
+  SourceChangeRejected: sourceChangeRejected,
+  UserRegisteredInTarget: userRegisteredInTarget,
 } as const;
 
 export type EventType = keyof typeof eventCatalog;

@@ -33,3 +33,9 @@ export type {
   CognitoOutcomeCounts,
   UnavailableCauseCounts,
 } from './catalog/bridge-traffic.js';
+export type {
+  UserDeletedInSourceData,
+  UserUpdatedInTargetData,
+  SourceChangeRejectedData,
+  UserRegisteredInTargetData,
+} from './catalog/source-sync.js';

@@ -1,5 +1,6 @@
 import type UserRepresentation from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
 import type { KeycloakRealm } from './keycloak-realm.js';
+import { KeycloakRequestError } from './keycloak-request-error.js';
 import { toTargetUser, type FederatedLink, type TargetUser, type TargetUserDetail } from './target-user.js';
 
 /** Lookups and the few single-user writes the import needs besides its batches. */
@@ -86,6 +87,65 @@ export class UserDirectory {
     await this.realm.call('user update', (c) =>
       c.users.update({ realm: this.realm.name, id }, { ...rep, attributes: merged, requiredActions: actions }),
     );
+  }
+
+  /**
+   * Sets profile fields and attributes of an existing user and keeps everything else, credentials
+   * included (the representation sent carries none). An attribute given as `[]` is removed. The
+   * admin API replaces the whole attribute map on update, so the current one is read first.
+   * Returns false when the user is gone.
+   */
+  async updateProfile(
+    id: string,
+    changes: {
+      readonly email?: string | null;
+      readonly emailVerified?: boolean;
+      readonly firstName?: string | null;
+      readonly lastName?: string | null;
+      readonly enabled?: boolean;
+      readonly attributes?: Readonly<Record<string, readonly string[]>>;
+    },
+  ): Promise<boolean> {
+    const rep = await this.realm.call('user read for update', (c) => c.users.findOne({ realm: this.realm.name, id }));
+    if (!rep) return false;
+    const attributes: Record<string, string[]> = { ...(rep.attributes ?? {}) };
+    for (const [name, values] of Object.entries(changes.attributes ?? {})) {
+      if (values.length === 0) delete attributes[name];
+      else attributes[name] = [...values];
+    }
+    const fields = Object.fromEntries(
+      (['email', 'emailVerified', 'firstName', 'lastName', 'enabled'] as const)
+        .filter((field) => changes[field] !== undefined)
+        // Keycloak clears a field given as an empty string; null would leave it as it was.
+        .map((field) => [field, changes[field] === null ? '' : changes[field]]),
+    );
+    await this.realm.call('user update', (c) =>
+      c.users.update({ realm: this.realm.name, id }, { ...rep, ...fields, attributes }),
+    );
+    return true;
+  }
+
+  /** Names of the top-level groups the user is a member of (Cognito groups are flat). */
+  async groupNames(id: string): Promise<string[]> {
+    const groups = await this.realm.call('group memberships read', (c) =>
+      c.users.listGroups({ realm: this.realm.name, id, max: 1000, briefRepresentation: true }),
+    );
+    return groups.map((g) => g.path ?? `/${g.name}`).map((path) => path.slice(1));
+  }
+
+  async leaveGroup(id: string, groupId: string): Promise<void> {
+    await this.realm.call('group membership removal', (c) =>
+      c.users.delFromGroup({ realm: this.realm.name, id, groupId }),
+    );
+  }
+
+  /** Deletes the account; an account already gone is no error. */
+  async remove(id: string): Promise<void> {
+    try {
+      await this.realm.call('user deletion', (c) => c.users.del({ realm: this.realm.name, id }));
+    } catch (error) {
+      if (!(error instanceof KeycloakRequestError && error.status === 404)) throw error;
+    }
   }
 
   async joinGroup(id: string, groupId: string): Promise<void> {

@@ -1,9 +1,11 @@
+import { AdminUpdateUserAttributesCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ConfigOf, Env, SectionName, StackConfig } from '#config';
+import { createCognitoClient } from '#cognito';
 import { KeycloakRealm } from '#keycloak';
 import { EventIdentityAudit, Ledger, StoredPositionMismatchError, type EventIdentityFindings } from '#ledger';
 import { dropSchemas } from '#projections';
@@ -175,6 +177,27 @@ async function runStages(env: Env, users: number, out: (text: string) => void): 
     wave: { logins: logins.length, signedIn: wave['signed-in'], requiredAction: wave['required-action'] },
   });
 
+  out('\n== 6b. parallel run: a few users change in Cognito; one change-capture cycle carries them to Keycloak\n');
+  const changedInCognito = await renameInCognito(config, pool, 3);
+  const cycle = await exportPool(config, false, { detectDeletions: true });
+  out(formatExportSummary(cycle).replace(/^(?=.)/gm, '   '));
+  const synced = await importUsers(
+    { ...config, importer: { ...config.importer, identityProvidersFile: await providersAtImport(config.stack) } },
+    { follow: false, groupId: 'demo-importer' },
+  );
+  out(
+    `   ${synced.updated} Cognito changes applied to Keycloak (UserUpdatedInTarget), ` +
+      `${synced.rejected} kept out because writes had moved to the target (SourceChangeRejected)\n`,
+  );
+  check({
+    ...figures,
+    parallelRun: {
+      changed: changedInCognito,
+      captured: cycle.capture.changed,
+      settled: synced.updated + synced.rejected,
+    },
+  });
+
   out('\n== 7. users act in Keycloak; the watcher records what they did\n');
   const watched = await watcherDemo(config, { mfaUsers: 5, federatedUsers: 5 });
   out(
@@ -242,6 +265,10 @@ async function runStages(env: Env, users: number, out: (text: string) => void): 
       `${watched.watch.emitted.PasswordMigrated} PasswordMigrated (reset, or jit unconfirmed)\n`,
   );
   out(
+    `   parallel   ${changedInCognito} users renamed in Cognito: ${cycle.capture.changed} captured by one rescan ` +
+      `(${Object.values(cycle.apiCalls).reduce((a, b) => a + b, 0)} Cognito calls), ${synced.updated} applied to Keycloak, ${synced.rejected} rejected by phase\n`,
+  );
+  out(
     `   logins     ${wave['signed-in']} of ${logins.length} signed in through the login page with their Cognito password and were migrated, ` +
       `${wave['required-action']} more on a required-action page\n`,
   );
@@ -286,6 +313,40 @@ async function runStages(env: Env, users: number, out: (text: string) => void): 
       `PROJECTION_SCHEMA=${demoNamespace.PROJECTION_SCHEMA} npm run ledger -- project --follow\n` +
       `   sign in as ${operator.username} (${operator.role}); the password is in ${operator.credentialsFile}\n`,
   );
+}
+
+/**
+ * The parallel run's edits: `count` imported-looking users (confirmed, enabled, not federated)
+ * get a new first name in Cognito through the admin API, as an administrator's edit would. The
+ * name is new on every run, so a warm re-run changes them again.
+ */
+async function renameInCognito(
+  config: DemoConfig,
+  pool: Awaited<ReturnType<typeof seedPool>>['pool'],
+  count: number,
+): Promise<number> {
+  const cognito = createCognitoClient(config.cognito, { paced: true });
+  const chosen = pool.users
+    // Plain records only: a user the import refused has nothing in Keycloak for the change to reach.
+    .filter(
+      (u) =>
+        u.status === 'CONFIRMED' &&
+        u.enabled &&
+        !u.attributes.identities &&
+        /^[a-z0-9.]+$/.test(u.username) &&
+        /^[a-z0-9.]+@[a-z0-9.-]+\.[a-z]+$/.test(u.attributes.email ?? ''),
+    )
+    .slice(-count);
+  const tag = randomBytes(3).toString('hex');
+  for (const user of chosen)
+    await cognito.client.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: config.pool.userPoolId,
+        Username: user.username,
+        UserAttributes: [{ Name: 'given_name', Value: `Renamed-${tag}` }],
+      }),
+    );
+  return chosen.length;
 }
 
 /**

@@ -14,6 +14,8 @@ export interface DemoFigures {
   };
   readonly wave?: { readonly logins: number; readonly signedIn: number; readonly requiredAction: number };
   readonly watched?: { readonly totpEnrolled: number; readonly mfaReenrolledRecorded: number };
+  /** Users changed in Cognito during the parallel run, the changes the rescan captured, and those the import settled (applied or rejected by phase). */
+  readonly parallelRun?: { readonly changed: number; readonly captured: number; readonly settled: number };
   readonly completion?: { readonly users: number; readonly migrated: number; readonly disagreements: number };
   /** Event ids the namespace's ledger holds with more than one content, and where. */
   readonly identity?: { readonly conflicts: readonly { readonly id: string; readonly places: readonly string[] }[] };
@@ -36,7 +38,7 @@ export interface StageContradiction {
  */
 export function demoStageContradictions(figures: DemoFigures): StageContradiction[] {
   const found: StageContradiction[] = [];
-  const { seeded, exported, projected, wave, watched, completion, identity, verified } = figures;
+  const { seeded, exported, projected, wave, watched, completion, identity, verified, parallelRun } = figures;
   if (exported.users + exported.rejected !== seeded)
     found.push({
       stage: '3. export',
@@ -65,6 +67,11 @@ export function demoStageContradictions(figures: DemoFigures): StageContradictio
     found.push({
       stage: '7. watcher',
       problem: `${watched.totpEnrolled} users set up TOTP, but the watcher recorded ${watched.mfaReenrolledRecorded} MfaReenrolled`,
+    });
+  if (parallelRun && (parallelRun.captured < parallelRun.changed || parallelRun.settled < parallelRun.changed))
+    found.push({
+      stage: '6b. parallel run',
+      problem: `${parallelRun.changed} users changed in Cognito, ${parallelRun.captured} captured, ${parallelRun.settled} reached Keycloak (or were rejected by phase)`,
     });
   if (completion) {
     if (projected && completion.users < projected.users)

@@ -8,6 +8,7 @@ const clean: DemoFigures = {
   projected: { facts: 6100, users: 2000, neitherImportedNorFailed: 0 },
   wave: { logins: 180, signedIn: 120, requiredAction: 50 },
   watched: { totpEnrolled: 5, mfaReenrolledRecorded: 5 },
+  parallelRun: { changed: 3, captured: 3, settled: 3 },
   completion: { users: 2000, migrated: 340, disagreements: 0 },
   identity: { conflicts: [] },
   verified: { checkpoints: 13 },
@@ -84,5 +85,14 @@ describe('demoStageContradictions', () => {
     };
     assert.deepEqual(stagesOf(bad), ['10. seal and verify']);
     assert.deepEqual(stagesOf({ ...clean, verified: { checkpoints: 0 } }), ['10. seal and verify']);
+  });
+
+  it('given users changed in Cognito, when fewer reach Keycloak (or are rejected by phase), then the parallel-run stage fails', () => {
+    assert.deepEqual(stagesOf({ ...clean, parallelRun: { changed: 3, captured: 3, settled: 2 } }), [
+      '6b. parallel run',
+    ]);
+    assert.deepEqual(stagesOf({ ...clean, parallelRun: { changed: 3, captured: 1, settled: 3 } }), [
+      '6b. parallel run',
+    ]);
   });
 });

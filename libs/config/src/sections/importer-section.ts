@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { section } from '../section.js';
 import { integer, nonEmpty, stringMap } from '../setting-rules.js';
 
@@ -13,6 +14,8 @@ export interface ImporterConfig {
   readonly attributeNames: Readonly<Record<string, string>>;
   /** A JSON file with an array of Keycloak identity-provider representations to create in the realm when missing. */
   readonly identityProvidersFile: string | undefined;
+  /** What a user confirmed deleted in Cognito becomes in the target during the parallel run: disabled, or deleted. */
+  readonly deletionPolicy: 'disable' | 'delete';
 }
 
 export const importerSection = section(
@@ -22,6 +25,7 @@ export const importerSection = section(
     IMPORT_PROVIDER_ALIASES: stringMap('{"Google":"google"}').optional(),
     IMPORT_ATTRIBUTE_NAMES: stringMap('{"phone_number":"phone"}').optional(),
     IMPORT_IDENTITY_PROVIDERS_FILE: nonEmpty.optional(),
+    IMPORT_DELETION_POLICY: z.enum(['disable', 'delete'], { error: 'must be disable or delete' }).default('disable'),
   },
   (v): ImporterConfig => ({
     batchSize: v.IMPORT_BATCH_SIZE,
@@ -29,5 +33,6 @@ export const importerSection = section(
     providerAliases: v.IMPORT_PROVIDER_ALIASES ?? {},
     attributeNames: v.IMPORT_ATTRIBUTE_NAMES ?? {},
     identityProvidersFile: v.IMPORT_IDENTITY_PROVIDERS_FILE,
+    deletionPolicy: v.IMPORT_DELETION_POLICY,
   }),
 );

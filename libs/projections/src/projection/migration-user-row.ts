@@ -11,10 +11,12 @@ export function userRowOf(state: UserMigrationState, summary: UserMigrationSumma
   return {
     sub: state.sub,
     poolId: profile?.poolId ?? null,
-    username: profile?.username ?? null,
-    email: profile?.email ?? null,
+    // A user born in the target has no Cognito profile: its target username names it in reports.
+    username: profile?.username ?? state.bornInTarget?.username ?? null,
+    // Current values: the parallel run's sync facts move them after the export (the same when there are none).
+    email: summary.currentEmail,
     phoneNumber: profile?.phoneNumber ?? null,
-    enabled: profile?.enabled ?? null,
+    enabled: summary.currentlyEnabled,
     sourceStatus: profile?.sourceStatus ?? null,
     status: summary.status,
     active: summary.active,
