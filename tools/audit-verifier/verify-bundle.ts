@@ -65,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function keyLine(key: string | null, source: 'pinned' | 'bundle' | 'proof'): string {
+  if (key === null) return 'Verifier key: none read';
   return source === 'pinned'
     ? `Verifier key ${key} (given with --key)`
     : `Verifier key ${key} (read from the ${source}: check it against the key you were given apart, or pass --key)`;
@@ -91,7 +92,9 @@ function formatBundle(dir: string, v: BundleVerdict): string {
   } else {
     lines.push(`FAILED: ${v.findings.length} problem${v.findings.length === 1 ? '' : 's'}; the first:`);
     for (const f of v.findings.slice(0, 10)) {
-      lines.push(`  ${f.file} ${f.partition}${f.offset === null ? '' : ` offset ${f.offset}`}: ${f.reason}: ${f.detail}`);
+      lines.push(
+        `  ${f.file} ${f.partition}${f.offset === null ? '' : ` offset ${f.offset}`}: ${f.reason}: ${f.detail}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

@@ -91,7 +91,12 @@ export class AuditBundleWriter {
   async close(verifierSource: string, exportedAt: Date): Promise<BundleManifest> {
     const partitions: BundlePartition[] = [];
     for (const p of this.partitions) {
-      partitions.push({ role: p.role, topic: p.topic, partition: p.partition, ...(await finish(this.files.get(partitionKey(p.role, p.partition))!)) });
+      partitions.push({
+        role: p.role,
+        topic: p.topic,
+        partition: p.partition,
+        ...(await finish(this.files.get(partitionKey(p.role, p.partition))!)),
+      });
     }
     const checkpoints = await finish(this.checkpoints);
     await copyFile(verifierSource, join(this.dir, VERIFIER_FILE));
@@ -115,7 +120,13 @@ export class AuditBundleWriter {
   }
 
   private open(file: string): OpenFile {
-    return { file, stream: createWriteStream(join(this.dir, file)), sha256: createHash('sha256'), bytes: 0, records: 0 };
+    return {
+      file,
+      stream: createWriteStream(join(this.dir, file)),
+      sha256: createHash('sha256'),
+      bytes: 0,
+      records: 0,
+    };
   }
 }
 

@@ -57,7 +57,7 @@ export function parseManifest(text: string): BundleManifest {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`not JSON: ${(error as Error).message}`);
+    throw new Error(`not JSON: ${(error as Error).message}`, { cause: error });
   }
   const m = value as Partial<BundleManifest> | null;
   if (typeof m !== 'object' || m === null) throw new Error('not a JSON object');

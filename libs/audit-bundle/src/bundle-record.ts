@@ -39,11 +39,12 @@ export function parseRecordLine(text: string): BundleRecord {
   try {
     line = JSON.parse(text);
   } catch (error) {
-    throw new Error(`not JSON: ${(error as Error).message}`);
+    throw new Error(`not JSON: ${(error as Error).message}`, { cause: error });
   }
   if (typeof line !== 'object' || line === null || Array.isArray(line)) throw new Error('not a JSON object');
   const { offset, key, headers, value } = line as Record<string, unknown>;
-  if (typeof offset !== 'string' || !/^(0|[1-9][0-9]*)$/.test(offset)) throw new Error('offset is not a decimal string');
+  if (typeof offset !== 'string' || !/^(0|[1-9][0-9]*)$/.test(offset))
+    throw new Error('offset is not a decimal string');
   if (!Array.isArray(headers)) throw new Error('headers is not an array');
   return {
     offset,

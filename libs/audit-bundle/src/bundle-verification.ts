@@ -164,7 +164,7 @@ async function readLines(
   dir: string,
   expected: BundleFile,
   onLine: (line: string, index: number) => void,
-): Promise<BundleFinding | undefined> {
+): Promise<(BundleFinding & { endsMidLine: boolean }) | undefined> {
   const hash = createHash('sha256');
   let bytes = 0;
   let last = -1;
@@ -180,26 +180,52 @@ async function readLines(
     for await (const line of createInterface({ input, crlfDelay: Infinity })) onLine(line, lines++);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return integrity(expected, 'file-truncated', code === 'ENOENT' ? 'the file is missing' : (error as Error).message);
+    return {
+      ...integrity(expected, 'file-truncated', code === 'ENOENT' ? 'the file is missing' : (error as Error).message),
+      endsMidLine: true,
+    };
   }
-  if (bytes < expected.bytes || lines < expected.records || (bytes > 0 && last !== 0x0a))
-    return integrity(
-      expected,
-      'file-truncated',
-      `${bytes} bytes and ${lines} lines where the manifest says ${expected.bytes} bytes and ${expected.records} records: the bundle was cut short`,
-    );
+  const endsMidLine = bytes > 0 && last !== 0x0a;
+  if (bytes < expected.bytes || lines < expected.records || endsMidLine)
+    return {
+      ...integrity(
+        expected,
+        'file-truncated',
+        `${bytes} bytes and ${lines} lines where the manifest says ${expected.bytes} bytes and ${expected.records} records${endsMidLine ? ', the last cut mid-line' : ''}: the file was cut short or records were removed`,
+      ),
+      endsMidLine,
+    };
   const sha256 = hash.digest('hex');
   if (sha256 !== expected.sha256 || bytes !== expected.bytes || lines !== expected.records)
-    return integrity(
-      expected,
-      'file-altered',
-      `${bytes} bytes, ${lines} lines, SHA-256 ${sha256}: the manifest says ${expected.bytes} bytes, ${expected.records} records, SHA-256 ${expected.sha256}`,
-    );
+    return {
+      ...integrity(
+        expected,
+        'file-altered',
+        `${bytes} bytes, ${lines} lines, SHA-256 ${sha256}: the manifest says ${expected.bytes} bytes, ${expected.records} records, SHA-256 ${expected.sha256}`,
+      ),
+      endsMidLine,
+    };
   return undefined;
 }
 
+/**
+ * A file cut mid-line, or short of the manifest with its records a clean prefix (at most short of a
+ * checkpoint), was truncated: that comes first. Otherwise the records' own findings name the place and the file's comes after them.
+ */
+function placeIntegrityFinding(
+  findings: BundleFinding[],
+  integrityFinding: (BundleFinding & { endsMidLine: boolean }) | undefined,
+): void {
+  if (!integrityFinding) return;
+  const { endsMidLine, ...finding } = integrityFinding;
+  const cleanPrefix = findings.every((f) => f.reason === 'records-missing');
+  if (finding.reason === 'file-truncated' && (endsMidLine || cleanPrefix)) findings.unshift(finding);
+  else findings.push(finding);
+}
+
 function integrity(file: BundleFile, reason: BundleFindingReason, detail: string): BundleFinding {
-  const partition = 'role' in file ? `${(file as BundlePartition).role}/${(file as BundlePartition).partition}` : 'checkpoints';
+  const partition =
+    'role' in file ? `${(file as BundlePartition).role}/${(file as BundlePartition).partition}` : 'checkpoints';
   return { file: file.file, partition, offset: null, reason, detail };
 }
 
@@ -212,7 +238,10 @@ async function readCheckpoints(
   const findings: BundleFinding[] = [];
   const heads = new Map<string, Head[]>();
   const origins = new Map(
-    manifest.partitions.map((p) => [originOfPartition(manifest.origin, p.role, p.partition), `${p.role}/${p.partition}`]),
+    manifest.partitions.map((p) => [
+      originOfPartition(manifest.origin, p.role, p.partition),
+      `${p.role}/${p.partition}`,
+    ]),
   );
   let count = 0;
   const at = (offset: string | null, reason: BundleFindingReason, detail: string) =>
@@ -224,32 +253,48 @@ async function readCheckpoints(
       const line = parseCheckpointLine(text);
       offset = line.offset;
       const checkpoint = parseCheckpoint(openNote(line.note, key).text);
-      if (checkpoint.origin !== line.origin) throw new Error(`its key ${line.origin} is not its origin ${checkpoint.origin}`);
+      if (checkpoint.origin !== line.origin)
+        throw new Error(`its key ${line.origin} is not its origin ${checkpoint.origin}`);
       const partition = origins.get(checkpoint.origin);
       if (partition === undefined) {
         // Not a log of this ledger (or of a partition the bundle lacks): said, not fatal to the others.
-        at(offset, 'bad-checkpoint', `origin ${checkpoint.origin} is not a partition of ${manifest.origin} in this bundle`);
+        at(
+          offset,
+          'bad-checkpoint',
+          `origin ${checkpoint.origin} is not a partition of ${manifest.origin} in this bundle`,
+        );
         return;
       }
       const list = heads.get(partition) ?? [];
       const latest = list.at(-1);
       if (latest && checkpoint.size < latest.checkpoint.size) {
-        at(offset, 'inconsistent-checkpoint', `${checkpoint.origin} size ${checkpoint.size} goes back from size ${latest.checkpoint.size} (offset ${latest.offset})`);
+        at(
+          offset,
+          'inconsistent-checkpoint',
+          `${checkpoint.origin} size ${checkpoint.size} goes back from size ${latest.checkpoint.size} (offset ${latest.offset})`,
+        );
         return;
       }
       if (latest && checkpoint.size === latest.checkpoint.size) {
         if (!hashesEqual(checkpoint.rootHash, latest.checkpoint.rootHash))
-          at(offset, 'inconsistent-checkpoint', `${checkpoint.origin} size ${checkpoint.size} has another root than the checkpoint of that size at offset ${latest.offset}`);
+          at(
+            offset,
+            'inconsistent-checkpoint',
+            `${checkpoint.origin} size ${checkpoint.size} has another root than the checkpoint of that size at offset ${latest.offset}`,
+          );
         return;
       }
       list.push({ offset: line.offset, checkpoint });
       heads.set(partition, list);
     } catch (error) {
-      at(offset, offset === null ? 'malformed-record' : 'bad-checkpoint', `line ${index + 1}: ${(error as Error).message}`);
+      at(
+        offset,
+        offset === null ? 'malformed-record' : 'bad-checkpoint',
+        `line ${index + 1}: ${(error as Error).message}`,
+      );
     }
   });
-  if (integrityFinding?.reason === 'file-truncated') findings.unshift(integrityFinding);
-  else if (integrityFinding) findings.push(integrityFinding);
+  placeIntegrityFinding(findings, integrityFinding);
   return { heads, findings, count };
 }
 
@@ -280,15 +325,25 @@ async function verifyPartition(
       finding(String(tree.size), 'malformed-record', `line ${index + 1}: ${(error as Error).message}`);
       return;
     }
+    // A partition's offsets run 0, 1, 2…: the place a record stands at is the offset it must carry.
+    const place = String(tree.size);
     const offset = BigInt(record.offset);
     if (offset > BigInt(tree.size))
-      finding(record.offset, 'offset-gap', `offset ${record.offset} follows ${tree.size - 1}: offsets ${tree.size}–${offset - 1n} are missing (a record was removed)`);
+      finding(
+        place,
+        'offset-gap',
+        `offset ${record.offset} stands where offset ${place} belongs: offset${offset - 1n > BigInt(tree.size) ? `s ${place}–${offset - 1n}` : ` ${place}`} removed or moved`,
+      );
     else if (offset < BigInt(tree.size))
-      finding(record.offset, 'offset-order', `offset ${record.offset} comes after offset ${tree.size - 1}: records were moved or inserted`);
+      finding(
+        place,
+        'offset-order',
+        `offset ${record.offset} stands where offset ${place} belongs: a record was moved or inserted`,
+      );
     try {
       eventOfRecord(record);
     } catch (error) {
-      finding(record.offset, 'invalid-record', (error as Error).message);
+      finding(place, 'invalid-record', (error as Error).message);
     }
     tree.append(ledgerLeafHash(leafRecordOf(record)));
     for (let head = heads[next]; head && head.checkpoint.size === tree.size; head = heads[++next]) {
@@ -345,14 +400,18 @@ async function verifyPartition(
     );
   }
   // In reading order, a root mismatch after the records of its range so that a record found bad
-  // inside it is named first; a file cut short before all (its records are not all there), a file
-  // otherwise altered after the records, which name the place.
+  // inside it is named first.
   const findings: BundleFinding[] = found.sort((a, b) => a.at - b.at).map(({ at: _, ...f }) => f);
-  if (integrityFinding?.reason === 'file-truncated') findings.unshift(integrityFinding);
-  else if (integrityFinding) findings.push(integrityFinding);
+  placeIntegrityFinding(findings, integrityFinding);
   const sealedSize = good?.checkpoint.size ?? 0;
   return {
-    verdict: { partition: name, records: tree.size, checkpointsVerified: verified, sealedSize, unsealed: tree.size - sealedSize },
+    verdict: {
+      partition: name,
+      records: tree.size,
+      checkpointsVerified: verified,
+      sealedSize,
+      unsealed: tree.size - sealedSize,
+    },
     findings,
     root: tree.root(),
   };

@@ -17,10 +17,11 @@ export function parseCheckpointLine(text: string): CheckpointLine {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`not JSON: ${(error as Error).message}`);
+    throw new Error(`not JSON: ${(error as Error).message}`, { cause: error });
   }
   const { offset, origin, note } = (value ?? {}) as Record<string, unknown>;
-  if (typeof offset !== 'string' || !/^(0|[1-9][0-9]*)$/.test(offset)) throw new Error('offset is not a decimal string');
+  if (typeof offset !== 'string' || !/^(0|[1-9][0-9]*)$/.test(offset))
+    throw new Error('offset is not a decimal string');
   if (typeof origin !== 'string') throw new Error('origin is not a string');
   if (typeof note !== 'string') throw new Error('note is not a string');
   return { offset, origin, note };

@@ -13,13 +13,7 @@ export {
   type BundlePartition,
   type BundleFile,
 } from './bundle-manifest.js';
-export {
-  formatRecordLine,
-  parseRecordLine,
-  leafRecordOf,
-  eventOfRecord,
-  type BundleRecord,
-} from './bundle-record.js';
+export { formatRecordLine, parseRecordLine, leafRecordOf, eventOfRecord, type BundleRecord } from './bundle-record.js';
 export { formatCheckpointLine, parseCheckpointLine, type CheckpointLine } from './checkpoint-line.js';
 export { ledgerDigest, type PartitionHead } from './ledger-digest.js';
 export { AuditBundleWriter, type BundlePartitionSource } from './audit-bundle-writer.js';

@@ -74,7 +74,8 @@ export function buildSubjectProof(
   const facts: ProvenFact[] = [];
   for (const p of partitions) {
     const checkpointOrigin = originOfPartition(origin, p.role, p.partition);
-    const checkpoint = p.checkpointNote === undefined ? undefined : parseCheckpoint(openNote(p.checkpointNote, key).text);
+    const checkpoint =
+      p.checkpointNote === undefined ? undefined : parseCheckpoint(openNote(p.checkpointNote, key).text);
     if (checkpoint && checkpoint.origin !== checkpointOrigin)
       throw new Error(`checkpoint of ${checkpointOrigin} names origin ${checkpoint.origin}`);
     const size = checkpoint?.size ?? 0;
@@ -206,7 +207,8 @@ function checkFact(proof: SubjectProof, fact: ProvenFact, key: NoteVerifierKey):
     return `checkpoint ${origin}: ${(error as Error).message}`;
   }
   if (checkpoint.origin !== origin) return `the checkpoint note is of ${checkpoint.origin}, not ${origin}`;
-  if (fact.treeSize !== checkpoint.size) return `treeSize ${fact.treeSize} is not the checkpoint's size ${checkpoint.size}`;
+  if (fact.treeSize !== checkpoint.size)
+    return `treeSize ${fact.treeSize} is not the checkpoint's size ${checkpoint.size}`;
   if (!Array.isArray(fact.inclusionProof)) return 'inclusionProof is missing';
   const path = fact.inclusionProof.map((h) => Buffer.from(String(h), 'base64'));
   const index = Number(fact.offset);

@@ -27,10 +27,7 @@ export const cloudEventAttributes = [
  * version of its type it was written at: the data arrives in the current shape (upcast by
  * `parseEvent`), the envelope as written. Errors name the header or data path at fault.
  */
-export function eventOfBinaryRecord(
-  headers: Readonly<Record<string, string>>,
-  value: Uint8Array | null,
-): LedgerEvent {
+export function eventOfBinaryRecord(headers: Readonly<Record<string, string>>, value: Uint8Array | null): LedgerEvent {
   const envelope: Record<string, unknown> = { datacontenttype: headers['content-type'] };
   for (const name of cloudEventAttributes) {
     const header = headers[`ce_${name}`];
