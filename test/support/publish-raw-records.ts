@@ -6,6 +6,8 @@ export interface RawRecord {
   readonly key: Buffer;
   readonly headers: Readonly<Record<string, string>>;
   readonly value: Buffer;
+  /** Default: the partition the product's partitioner gives the key. */
+  readonly partition?: number;
 }
 
 /**
@@ -23,10 +25,18 @@ export async function publishRawRecords(kafka: KafkaConfig, records: readonly Ra
   }).producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
   try {
-    const byTopic = new Map<string, { key: Buffer; value: Buffer; headers: Record<string, string> }[]>();
+    const byTopic = new Map<
+      string,
+      { key: Buffer; value: Buffer; headers: Record<string, string>; partition?: number }[]
+    >();
     for (const record of records) {
       const list = byTopic.get(record.topic) ?? [];
-      list.push({ key: record.key, value: record.value, headers: { ...record.headers } });
+      list.push({
+        key: record.key,
+        value: record.value,
+        headers: { ...record.headers },
+        ...(record.partition === undefined ? {} : { partition: record.partition }),
+      });
       byTopic.set(record.topic, list);
     }
     await producer.sendBatch({

@@ -17,8 +17,10 @@ export async function recreateLedgerTopics(kafka: KafkaConfig, partitions: numbe
   }).admin();
   await admin.connect();
   try {
-    const { userEvents, controlEvents, deadLetter } = ledger.topics;
-    await admin.deleteTopics({ topics: [userEvents, controlEvents, deadLetter] });
+    const { userEvents, controlEvents, deadLetter, checkpoints } = ledger.topics;
+    const existing = new Set(await admin.listTopics());
+    const topics = [userEvents, controlEvents, deadLetter, checkpoints].filter((topic) => existing.has(topic));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
     // Deletion completes asynchronously: creating the same name fails until it has.
     for (let tries = 0; ; tries++) {
       try {

@@ -11,6 +11,8 @@ import { projectCommand } from './project-command.js';
 import { reconcileCommand } from './reconcile-command.js';
 import { replayCommand } from './replay-command.js';
 import { runCommand } from './run-command.js';
+import { sealCommand } from './seal-command.js';
+import { verifyCommand } from './verify-command.js';
 import { signInAppCommand } from './sign-in-app-command.js';
 import { statusCommand } from './status-command.js';
 import { watchCommand } from './watch-command.js';
@@ -38,6 +40,8 @@ program.addCommand(watchCommand(env, commandConfig));
 program.addCommand(reconcileCommand(env, commandConfig));
 program.addCommand(statusCommand(env, commandConfig));
 program.addCommand(phaseCommand(env, commandConfig));
+program.addCommand(sealCommand(env, commandConfig));
+program.addCommand(verifyCommand(env, commandConfig));
 for (const command of devCommands(env)) program.addCommand(command);
 
 program

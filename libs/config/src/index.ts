@@ -20,6 +20,7 @@ export {
   reconcilerConfig,
   resetMailConfig,
   signInAppConfig,
+  sealConfig,
 } from './section-readers.js';
 export type { LogConfig } from './sections/log-section.js';
 export type { StackConfig } from './sections/stack-section.js';
@@ -36,3 +37,4 @@ export type { WatcherConfig } from './sections/watcher-section.js';
 export type { ReconcilerConfig } from './sections/reconciler-section.js';
 export type { ResetMailConfig } from './sections/reset-mail-section.js';
 export type { SignInAppConfig } from './sections/sign-in-app-section.js';
+export type { SealConfig } from './sections/seal-section.js';

@@ -10,6 +10,7 @@ import { poolSection, type PoolConfig } from './sections/pool-section.js';
 import { projectorSection, type ProjectorConfig } from './sections/projector-section.js';
 import { reconcilerSection, type ReconcilerConfig } from './sections/reconciler-section.js';
 import { resetMailSection, type ResetMailConfig } from './sections/reset-mail-section.js';
+import { sealSection, type SealConfig } from './sections/seal-section.js';
 import { signInAppSection, type SignInAppConfig } from './sections/sign-in-app-section.js';
 import { stackSection, type StackConfig } from './sections/stack-section.js';
 import { watcherSection, type WatcherConfig } from './sections/watcher-section.js';
@@ -37,6 +38,7 @@ export interface LedgerConfig {
   readonly reconciler: ReconcilerConfig;
   readonly resetMail: ResetMailConfig;
   readonly signInApp: SignInAppConfig;
+  readonly seal: SealConfig;
 }
 
 /** The sections a command may ask for; `profile` and `log` always come with them. */
@@ -60,4 +62,5 @@ export const sections = {
   reconciler: reconcilerSection,
   resetMail: resetMailSection,
   signInApp: signInAppSection,
+  seal: sealSection,
 } as const;

@@ -7,4 +7,5 @@ export const secretVariables: ReadonlySet<string> = new Set([
   'BRIDGE_SHARED_SECRET',
   'COGNITO_CLIENT_SECRET',
   'DATABASE_URL',
+  'LEDGER_SEAL_KEY',
 ]);

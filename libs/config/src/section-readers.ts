@@ -26,3 +26,4 @@ export const watcherConfig = reader('watcher');
 export const reconcilerConfig = reader('reconciler');
 export const resetMailConfig = reader('resetMail');
 export const signInAppConfig = reader('signInApp');
+export const sealConfig = reader('seal');

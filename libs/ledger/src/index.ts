@@ -13,3 +13,5 @@ export { StoredPositionMismatchError } from './stored-position-mismatch-error.js
 export { assertStoredPositionsMatch, type StoredPosition } from './stored-position.js';
 export type { LedgerOrigin, TopicOrigin } from './ledger-origin.js';
 export { EventIdentityAudit, type EventIdentityConflict, type EventIdentityFindings } from './event-identity-audit.js';
+export { ledgerRecordOf, type RawLedgerRecord } from './raw-ledger-record.js';
+export type { CheckpointPublisher } from './checkpoint-publisher.js';

@@ -7,6 +7,8 @@ export interface LedgerTopics {
   readonly userEvents: string;
   readonly controlEvents: string;
   readonly deadLetter: string;
+  /** Signed checkpoints of the user and control topics' partitions (apps/sealer, docs/audit.md). */
+  readonly checkpoints: string;
 }
 
 /** `migration.*` by default (KAFKA_TOPIC_PREFIX); another prefix gives a separate ledger on the same broker. */
@@ -15,6 +17,7 @@ export function topicsWithPrefix(prefix: string): LedgerTopics {
     userEvents: `${prefix}.user-events`,
     controlEvents: `${prefix}.control-events`,
     deadLetter: `${prefix}.dead-letter`,
+    checkpoints: `${prefix}.checkpoints`,
   };
 }
 
@@ -35,5 +38,6 @@ export function topicSpecs(topics: LedgerTopics, userPartitions = 12): TopicSpec
     { topic: topics.userEvents, numPartitions: userPartitions, configEntries: keepForever },
     { topic: topics.controlEvents, numPartitions: 1, configEntries: keepForever },
     { topic: topics.deadLetter, numPartitions: 3, configEntries: keepForever },
+    { topic: topics.checkpoints, numPartitions: 1, configEntries: keepForever },
   ];
 }

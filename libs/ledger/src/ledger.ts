@@ -8,7 +8,9 @@ import { kafkaLogCreator } from './kafka-logging.js';
 import { decodeOrSkip } from './decode-or-skip.js';
 import { LedgerConsumer, type ConsumeOptions } from './ledger-consumer.js';
 import { LedgerPublisher } from './ledger-publisher.js';
-import { scanTopics, type ScanPosition } from './topic-scan.js';
+import { scanMessages, scanTopics, type ScanPosition } from './topic-scan.js';
+import { rawRecordOf, type RawLedgerRecord } from './raw-ledger-record.js';
+import { CheckpointPublisher } from './checkpoint-publisher.js';
 import { consumerLag, type PartitionLag } from './consumer-lag.js';
 import { LedgerTopicsMissingError } from './ledger-topics-missing-error.js';
 import { LedgerUnavailableError } from './ledger-unavailable-error.js';
@@ -187,6 +189,17 @@ export class Ledger {
     return new LedgerPublisher(producer, this.topics);
   }
 
+  /** A writer of signed checkpoints to the checkpoints topic (the sealer's only output). */
+  async checkpointPublisher(): Promise<CheckpointPublisher> {
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    try {
+      await producer.connect();
+    } catch (error) {
+      throw new LedgerUnavailableError(this.brokers, error);
+    }
+    return new CheckpointPublisher(producer, this.topics.checkpoints);
+  }
+
   /** Starts a validating batch consumer; resolves once it runs. */
   async consume(options: ConsumeOptions): Promise<LedgerConsumer> {
     const consumer = new LedgerConsumer(
@@ -252,6 +265,28 @@ export class Ledger {
       },
       from,
     );
+  }
+
+  /**
+   * Like `scan`, with each record as the broker holds it (key, ordered headers and value as bytes):
+   * what a Merkle leaf is computed over. Nothing is decoded or validated.
+   */
+  async scanRaw(
+    topics: readonly string[],
+    onRecord: (record: RawLedgerRecord) => void | Promise<void>,
+    from?: ScanPosition,
+  ): Promise<ScanPosition> {
+    try {
+      return await scanMessages(
+        this.kafka,
+        topics,
+        (topic, partition, message) => onRecord(rawRecordOf(topic, partition, message)),
+        from,
+      );
+    } catch (error) {
+      if (isBrokerUnreachable(error)) throw new LedgerUnavailableError(this.brokers, error);
+      throw error;
+    }
   }
 
   /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { topicOffsets } from './topic-offsets.js';
 import { headersToStrings, type LedgerRecord } from './cloudevents-kafka-binding.js';
 
@@ -17,6 +17,29 @@ export async function scanTopics(
   kafka: Kafka,
   topics: readonly string[],
   onRecord: (record: LedgerRecord) => void | Promise<void>,
+  from: ScanPosition = new Map(),
+): Promise<ScanPosition> {
+  return scanMessages(
+    kafka,
+    topics,
+    (topic, partition, message) =>
+      onRecord({
+        topic,
+        partition,
+        offset: message.offset,
+        key: message.key,
+        value: message.value,
+        headers: headersToStrings(message.headers),
+      }),
+    from,
+  );
+}
+
+/** `scanTopics` handing over kafkajs's messages as they arrive (for RawLedgerRecord readers). */
+export async function scanMessages(
+  kafka: Kafka,
+  topics: readonly string[],
+  onMessage: (topic: string, partition: number, message: KafkaMessage) => void | Promise<void>,
   from: ScanPosition = new Map(),
 ): Promise<ScanPosition> {
   const admin = kafka.admin();
@@ -67,14 +90,7 @@ export async function scanTopics(
                     if (offset >= range.end) break;
                     if (offset < range.start) continue;
                     try {
-                      await onRecord({
-                        topic: batch.topic,
-                        partition: batch.partition,
-                        offset: message.offset,
-                        key: message.key,
-                        value: message.value,
-                        headers: headersToStrings(message.headers),
-                      });
+                      await onMessage(batch.topic, batch.partition, message);
                     } catch (error) {
                       fail(error);
                       return;

@@ -16,6 +16,7 @@ export {
   type KeycloakAdminLogin,
 } from './keycloak-admin-credentials.js';
 export { localConfig } from './local-config.js';
+export { withLocalSealKey, localSealKeyFile } from './local-seal-key.js';
 export { localProfileEnv } from './local-profile-env.js';
 export { PostgresComponent, type SchemaMigrator } from './postgres-component.js';
 export { LocalStack, localStack, type ComponentOutcome } from './local-stack.js';

@@ -1,0 +1,344 @@
+import {
+  GrowingTree,
+  hashesEqual,
+  ledgerLeafHash,
+  verifyConsistency,
+  type Checkpoint,
+  type Hash,
+  type NoteVerifierKey,
+} from '#audit';
+import { decodeRecord, ledgerRecordOf, type Ledger, type RawLedgerRecord } from '#ledger';
+import { partitionOfOrigin, sealedTopicsOf } from './checkpoint-origin.js';
+import { readPublishedCheckpoints } from './published-checkpoints.js';
+
+export type FindingReason =
+  'invalid-record' | 'offset-gap' | 'root-mismatch' | 'records-missing' | 'inconsistent-checkpoint' | 'bad-checkpoint';
+
+/** One thing wrong, where it is: a ledger record's offset, or a checkpoint's offset on the checkpoints topic. */
+export interface VerificationFinding {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly reason: FindingReason;
+  readonly detail: string;
+}
+
+export interface VerifiedPartition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly origin: string;
+  readonly records: number;
+  /** Checkpoints of this partition whose root the records give. */
+  readonly checkpointsVerified: number;
+  /** Size of the largest such checkpoint: offsets below it are sealed. */
+  readonly sealedSize: number;
+  /** Records after it. */
+  readonly unsealed: number;
+}
+
+export interface VerificationReport {
+  readonly ok: boolean;
+  readonly verifierKey: string;
+  readonly origin: string;
+  readonly records: number;
+  /** Records of the checkpoints topic. */
+  readonly checkpoints: number;
+  readonly checkpointsVerified: number;
+  readonly duplicateCheckpoints: number;
+  readonly unsealed: number;
+  readonly partitions: readonly VerifiedPartition[];
+  /** The first is the first bad place (ledger topics in order, then offsets); at most `maxFindings`. */
+  readonly findings: readonly VerificationFinding[];
+  readonly durationMs: number;
+}
+
+export interface VerifyOptions {
+  readonly origin: string;
+  readonly onProgress?: (recordsRead: number, total: number) => void;
+  readonly maxFindings?: number;
+}
+
+interface SignedHead {
+  readonly offset: string;
+  readonly checkpoint: Checkpoint;
+}
+
+interface PartitionAudit {
+  readonly topic: string;
+  readonly partition: number;
+  readonly origin: string;
+  readonly tree: GrowingTree;
+  /** This partition's checkpoints of distinct sizes, smallest first. */
+  readonly heads: SignedHead[];
+  next: number;
+  /** The last checkpoint whose root the records gave. */
+  good: SignedHead | undefined;
+  verified: number;
+  /** The first checkpoint whose root the records did not give, and the good one before it. */
+  firstBad: { head: SignedHead; after: SignedHead | undefined } | undefined;
+  /** A checkpoint after `firstBad` whose root the records give (then `firstBad` is the checkpoint at fault). */
+  goodAfterBad: SignedHead | undefined;
+  readonly findings: VerificationFinding[];
+}
+
+/**
+ * `ledger verify`: reads the checkpoints topic and every record of the user and control topics
+ * from offset 0 and checks, for an auditor, that
+ * - each record is a valid event of its version (upcasters), with its content hash and its
+ *   deterministic id, keyed by its subject;
+ * - each partition's offsets run on from 0 without a gap;
+ * - each checkpoint is signed by the verifier key and names a partition of this ledger;
+ * - each checkpoint's root is the RFC 6962 root of the partition's records up to its size, and
+ *   successive checkpoints of a partition are consistent (RFC 9162 §2.1.4), never going back.
+ * Records after a partition's last checkpoint are counted as unsealed. The tree is kept as a
+ * compact range plus the leaves since the last verified checkpoint, so memory does not grow with
+ * the ledger.
+ */
+export async function verifyLedger(
+  ledger: Ledger,
+  key: NoteVerifierKey,
+  options: VerifyOptions,
+): Promise<VerificationReport> {
+  const started = Date.now();
+  const maxFindings = options.maxFindings ?? 100;
+  const sealedTopics = sealedTopicsOf(ledger.topics);
+  const topics = sealedTopics.map((s) => s.topic);
+  const checkpointFindings: VerificationFinding[] = [];
+  const checkpointsTopic = ledger.topics.checkpoints;
+  const atCheckpoint = (offset: string, reason: FindingReason, detail: string): VerificationFinding => ({
+    topic: checkpointsTopic,
+    partition: 0,
+    offset,
+    reason,
+    detail,
+  });
+
+  const origin = await ledger.origin(topics);
+  const total = [...origin.topics.values()].reduce(
+    (sum, t) => sum + [...t.ends.values()].reduce((a, b) => a + Number(b), 0),
+    0,
+  );
+
+  const published = await readPublishedCheckpoints(ledger, key);
+  const headsByPartition = new Map<string, SignedHead[]>();
+  let duplicates = 0;
+  for (const record of published) {
+    if (!record.valid) {
+      checkpointFindings.push(
+        atCheckpoint(record.offset, 'bad-checkpoint', `checkpoint ${record.origin}: ${record.problem}`),
+      );
+      continue;
+    }
+    const { checkpoint } = record;
+    const where = partitionOfOrigin(options.origin, sealedTopics, checkpoint.origin);
+    if (!where) {
+      checkpointFindings.push(
+        atCheckpoint(
+          record.offset,
+          'bad-checkpoint',
+          `origin ${checkpoint.origin} is not a partition of ${options.origin}`,
+        ),
+      );
+      continue;
+    }
+    const key = `${where.topic}/${where.partition}`;
+    const heads = headsByPartition.get(key) ?? [];
+    const latest = heads.at(-1);
+    if (latest && checkpoint.size < latest.checkpoint.size) {
+      checkpointFindings.push(
+        atCheckpoint(
+          record.offset,
+          'inconsistent-checkpoint',
+          `${checkpoint.origin} size ${checkpoint.size} goes back from size ${latest.checkpoint.size} (offset ${latest.offset})`,
+        ),
+      );
+      continue;
+    }
+    if (latest && checkpoint.size === latest.checkpoint.size) {
+      if (hashesEqual(checkpoint.rootHash, latest.checkpoint.rootHash)) duplicates += 1;
+      else {
+        checkpointFindings.push(
+          atCheckpoint(
+            record.offset,
+            'inconsistent-checkpoint',
+            `${checkpoint.origin} size ${checkpoint.size} has another root than the checkpoint of that size at offset ${latest.offset}`,
+          ),
+        );
+      }
+      continue;
+    }
+    heads.push({ offset: record.offset, checkpoint });
+    headsByPartition.set(key, heads);
+  }
+
+  const audits = new Map<string, PartitionAudit>();
+  for (const [topic, { ends }] of origin.topics) {
+    const sealed = sealedTopics.find((s) => s.topic === topic)!;
+    for (const partition of [...ends.keys()].sort((a, b) => a - b)) {
+      const key = `${topic}/${partition}`;
+      audits.set(key, {
+        topic,
+        partition,
+        origin: `${options.origin}/${sealed.role}/${partition}`,
+        tree: GrowingTree.empty(),
+        heads: headsByPartition.get(key) ?? [],
+        next: 0,
+        good: undefined,
+        verified: 0,
+        firstBad: undefined,
+        goodAfterBad: undefined,
+        findings: [],
+      });
+    }
+  }
+  for (const [key, heads] of headsByPartition) {
+    if (!audits.has(key)) {
+      for (const head of heads) {
+        checkpointFindings.push(
+          atCheckpoint(head.offset, 'bad-checkpoint', `${head.checkpoint.origin}: the ledger has no partition ${key}`),
+        );
+      }
+    }
+  }
+
+  let read = 0;
+  await ledger.scanRaw(topics, (record) => {
+    const audit = audits.get(`${record.topic}/${record.partition}`);
+    if (!audit) return;
+    checkRecord(audit, record, maxFindings);
+    read += 1;
+    if (options.onProgress && read % 10_000 === 0) options.onProgress(read, total);
+  });
+  options.onProgress?.(read, total);
+
+  for (const audit of audits.values()) concludePartition(audit, checkpointsTopic);
+  const partitionFindings = [...audits.values()].flatMap((a) => a.findings);
+  const findings = [...partitionFindings, ...checkpointFindings].slice(0, maxFindings);
+  const partitions = [...audits.values()].map((a): VerifiedPartition => ({
+    topic: a.topic,
+    partition: a.partition,
+    origin: a.origin,
+    records: a.tree.size,
+    checkpointsVerified: a.verified,
+    sealedSize: a.good?.checkpoint.size ?? 0,
+    unsealed: a.tree.size - (a.good?.checkpoint.size ?? 0),
+  }));
+  return {
+    ok: findings.length === 0,
+    verifierKey: key.toString(),
+    origin: options.origin,
+    records: read,
+    checkpoints: published.length,
+    checkpointsVerified: partitions.reduce((sum, p) => sum + p.checkpointsVerified, 0),
+    duplicateCheckpoints: duplicates,
+    unsealed: partitions.reduce((sum, p) => sum + p.unsealed, 0),
+    partitions,
+    findings,
+    durationMs: Date.now() - started,
+  };
+}
+
+function checkRecord(audit: PartitionAudit, record: RawLedgerRecord, maxFindings: number): void {
+  const { tree } = audit;
+  const finding = (reason: FindingReason, detail: string) => {
+    if (audit.findings.length < maxFindings) {
+      audit.findings.push({ topic: audit.topic, partition: audit.partition, offset: record.offset, reason, detail });
+    }
+  };
+  if (BigInt(record.offset) !== BigInt(tree.size)) {
+    finding(
+      'offset-gap',
+      `offset ${record.offset} follows ${tree.size - 1}: offsets ${tree.size}–${BigInt(record.offset) - 1n} are missing`,
+    );
+  }
+  try {
+    const event = decodeRecord(ledgerRecordOf(record));
+    const key = record.key?.toString('utf8');
+    if (key !== event.subject)
+      finding('invalid-record', `key ${JSON.stringify(key ?? null)} is not the subject ${event.subject}`);
+  } catch (error) {
+    finding('invalid-record', (error as Error).message);
+  }
+  tree.append(ledgerLeafHash(record));
+  for (
+    let head = audit.heads[audit.next];
+    head && head.checkpoint.size === tree.size;
+    head = audit.heads[++audit.next]
+  ) {
+    compareHead(audit, head, tree.root());
+  }
+  // No proof will start below the last verified checkpoint, or below any record when no checkpoint follows.
+  if (audit.firstBad === undefined && audit.next >= audit.heads.length) {
+    tree.markCheckpointed();
+  }
+}
+
+function compareHead(audit: PartitionAudit, head: SignedHead, root: Hash): void {
+  const { tree } = audit;
+  const matches = hashesEqual(root, head.checkpoint.rootHash);
+  const previous = audit.good;
+  const consistent =
+    matches &&
+    (previous === undefined ||
+      (tree.checkpointedSize === previous.checkpoint.size &&
+        verifyConsistency(
+          previous.checkpoint.size,
+          head.checkpoint.size,
+          tree.consistencyProofSinceCheckpoint(),
+          previous.checkpoint.rootHash,
+          head.checkpoint.rootHash,
+        )));
+  if (!consistent) {
+    audit.firstBad ??= { head, after: previous };
+    return;
+  }
+  if (audit.firstBad) {
+    audit.goodAfterBad ??= head;
+    return;
+  }
+  audit.good = head;
+  audit.verified += 1;
+  tree.markCheckpointed();
+}
+
+function concludePartition(audit: PartitionAudit, checkpointsTopic: string): void {
+  const beyond = audit.heads.slice(audit.next);
+  if (audit.firstBad) {
+    const { head, after } = audit.firstBad;
+    const from = after?.checkpoint.size ?? 0;
+    if (audit.goodAfterBad) {
+      audit.findings.push({
+        topic: checkpointsTopic,
+        partition: 0,
+        offset: head.offset,
+        reason: 'inconsistent-checkpoint',
+        detail: `${head.checkpoint.origin} size ${head.checkpoint.size} is not consistent with ${after ? `size ${from} (offset ${after.offset})` : 'the records'}, while the records give the root of the later size ${audit.goodAfterBad.checkpoint.size} (offset ${audit.goodAfterBad.offset}): this checkpoint is of another history`,
+      });
+    } else {
+      audit.findings.push({
+        topic: audit.topic,
+        partition: audit.partition,
+        offset: String(from),
+        reason: 'root-mismatch',
+        detail: `offsets ${from}–${head.checkpoint.size - 1} do not give the root of checkpoint ${head.checkpoint.origin} size ${head.checkpoint.size} (checkpoints offset ${head.offset}): a record there was changed, removed, inserted or moved`,
+      });
+    }
+  } else if (beyond.length > 0) {
+    const head = beyond[0]!;
+    audit.findings.push({
+      topic: audit.topic,
+      partition: audit.partition,
+      offset: String(audit.tree.size),
+      reason: 'records-missing',
+      detail: `checkpoint ${head.checkpoint.origin} (checkpoints offset ${head.offset}) covers ${head.checkpoint.size} records but the partition ends at offset ${audit.tree.size}: records were removed`,
+    });
+  }
+  // A root mismatch is placed at the end of its range, so that a record found bad inside it comes first.
+  const sortKey = (f: VerificationFinding) =>
+    f.topic !== audit.topic
+      ? Infinity
+      : f.reason === 'root-mismatch'
+        ? Number(audit.firstBad?.head.checkpoint.size ?? 0) - 0.5
+        : Number(f.offset);
+  audit.findings.sort((a, b) => sortKey(a) - sortKey(b));
+}
