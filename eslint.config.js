@@ -45,7 +45,11 @@ const mayImport = [
   ['apps/watcher', [...libs, '#importer'], 'an app composes libs, not other apps'],
   ['apps/cli', [...libs, ...apps], 'the `ledger` command composes the apps; only dev/ uses tools/'],
   ['apps/cli/src/dev', [...libs, ...apps, ...tools], 'the development commands'],
-  ['tools/stack', ['#config', '#ledger', '#audit'], 'the local stack depends on config, the ledger and (for its seal key) audit only'],
+  [
+    'tools/stack',
+    ['#config', '#ledger', '#audit'],
+    'the local stack depends on config, the ledger and (for its seal key) audit only',
+  ],
   ['tools/audit-verifier', ['#audit-bundle'], 'the standalone verifier bundles libs/audit-bundle only'],
   ['tools/demo', [...libs, ...apps, '#stack'], 'the demo drives the product on the local stack'],
 ];
