@@ -100,7 +100,7 @@ describe("auditor's bundle and proofs from a sealed ledger on a real broker", ()
 
   it('verifies with Node alone: every record and checkpoint, the unsealed records and the ledger digest', async () => {
     const dir = await copy();
-    assert.deepEqual((await readdir(dir)).sort(), [
+    assert.deepEqual([...(await readdir(dir))].sort(), [
       'checkpoints.ndjson',
       'manifest.json',
       'records',
