@@ -139,7 +139,7 @@ export interface ProofVerdict {
  */
 export function verifySubjectProof(text: string, pinnedKey?: string): ProofVerdict {
   let proof: SubjectProof;
-  let keySource: ProofVerdict['keySource'] = pinnedKey === undefined ? 'proof' : 'pinned';
+  const keySource: ProofVerdict['keySource'] = pinnedKey === undefined ? 'proof' : 'pinned';
   const verdict = (problem: string | null, partial: Partial<ProofVerdict> = {}): ProofVerdict => ({
     ok: problem === null,
     subject: null,
@@ -165,7 +165,6 @@ export function verifySubjectProof(text: string, pinnedKey?: string): ProofVerdi
   } catch (error) {
     return verdict(`verifier key: ${(error as Error).message}`);
   }
-  keySource = pinnedKey === undefined ? 'proof' : 'pinned';
   const summary = { subject: proof.subject, verifierKey: key.toString(), facts: proof.facts.length };
   let sealed = 0;
   for (const [i, fact] of proof.facts.entries()) {
