@@ -162,7 +162,7 @@ describe("auditor's bundle and proofs from a sealed ledger on a real broker", ()
 
     const removedDir = await copy();
     await editLines(removedDir, (lines) => lines.filter((_, i) => i !== at));
-    await expectFailure(removedDir, place(at, 'offset-gap'));
+    await expectFailure(removedDir, place(at + 1, 'offset-gap'));
 
     const swappedDir = await copy();
     await editLines(swappedDir, (lines) => {
@@ -170,7 +170,7 @@ describe("auditor's bundle and proofs from a sealed ledger on a real broker", ()
       [out[at], out[at + 1]] = [out[at + 1]!, out[at]!];
       return out;
     });
-    await expectFailure(swappedDir, place(at, 'offset-gap'));
+    await expectFailure(swappedDir, place(at + 1, 'offset-gap'));
 
     // A valid event (content hash, id) that nobody recorded, offsets renumbered to hide it: the root breaks.
     const insertedDir = await copy();

@@ -142,7 +142,9 @@ describe("auditor's bundle", () => {
     const dir = await copyOfBundle();
     await editLines(dir, (lines) => lines.filter((_, i) => i !== k));
     const [first] = (await verifyBundle(dir)).findings;
-    assert.deepEqual([first?.offset, first?.reason], [String(k), 'offset-gap']);
+    // As `ledger verify` names it: the first offset after the gap, the missing one in the detail.
+    assert.deepEqual([first?.offset, first?.reason], [String(k + 1), 'offset-gap']);
+    assert.match(first!.detail, new RegExp(`offset ${k} is missing`));
     const renumberedDir = await copyOfBundle();
     await editLines(renumberedDir, (lines) => renumbered(lines.filter((_, i) => i !== k)));
     const [root] = (await verifyBundle(renumberedDir)).findings;
@@ -161,8 +163,8 @@ describe("auditor's bundle", () => {
     assert.deepEqual(
       findings.slice(0, 2).map((f) => [f.offset, f.reason]),
       [
-        [String(k), 'offset-gap'],
-        [String(k + 1), 'offset-order'],
+        [String(k + 1), 'offset-gap'],
+        [String(k), 'offset-order'],
       ],
     );
     const renumberedDir = await copyOfBundle();

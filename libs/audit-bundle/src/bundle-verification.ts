@@ -325,25 +325,24 @@ async function verifyPartition(
       finding(String(tree.size), 'malformed-record', `line ${index + 1}: ${(error as Error).message}`);
       return;
     }
-    // A partition's offsets run 0, 1, 2…: the place a record stands at is the offset it must carry.
-    const place = String(tree.size);
+    // A partition's offsets run 0, 1, 2…; a finding names the offset found, as `ledger verify` does.
     const offset = BigInt(record.offset);
     if (offset > BigInt(tree.size))
       finding(
-        place,
+        record.offset,
         'offset-gap',
-        `offset ${record.offset} stands where offset ${place} belongs: offset${offset - 1n > BigInt(tree.size) ? `s ${place}–${offset - 1n}` : ` ${place}`} removed or moved`,
+        `offset ${record.offset} follows ${tree.size - 1}: offset${offset - 1n > BigInt(tree.size) ? `s ${tree.size}–${offset - 1n} are` : ` ${tree.size} is`} missing (removed or moved)`,
       );
     else if (offset < BigInt(tree.size))
       finding(
-        place,
+        record.offset,
         'offset-order',
-        `offset ${record.offset} stands where offset ${place} belongs: a record was moved or inserted`,
+        `offset ${record.offset} comes after offset ${tree.size - 1}: a record was moved or inserted`,
       );
     try {
       eventOfRecord(record);
     } catch (error) {
-      finding(place, 'invalid-record', (error as Error).message);
+      finding(record.offset, 'invalid-record', (error as Error).message);
     }
     tree.append(ledgerLeafHash(leafRecordOf(record)));
     for (let head = heads[next]; head && head.checkpoint.size === tree.size; head = heads[++next]) {

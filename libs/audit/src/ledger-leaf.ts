@@ -1,4 +1,4 @@
-import { leafHash, type Hash } from './merkle-hash.js';
+import { prefixedLeafHash, type Hash } from './merkle-hash.js';
 
 /** What of a Kafka record the ledger's Merkle leaf covers. */
 export interface LedgerLeafRecord {
@@ -22,29 +22,34 @@ const MAX_OFFSET = 2n ** 63n - 1n;
  * and no field can run into the next: every encoding parses back in exactly one way.
  */
 export function ledgerLeafBytes(record: LedgerLeafRecord): Uint8Array {
-  const offset = BigInt(record.offset);
-  if (offset < 0n || offset > MAX_OFFSET) throw new RangeError(`offset ${record.offset} is not a Kafka offset`);
-  const names = record.headers.map(([name]) => Buffer.from(name, 'utf8'));
-  let length = 1 + 8 + nullableLength(record.key) + 4 + nullableLength(record.value);
-  record.headers.forEach(([, value], i) => (length += 4 + (names[i] as Buffer).length + nullableLength(value)));
-  const out = Buffer.allocUnsafe(length);
-  let at = out.writeUInt8(LEDGER_LEAF_VERSION, 0);
-  at = out.writeBigUInt64BE(offset, at);
-  at = writeNullable(out, at, record.key);
-  at = out.writeUInt32BE(checkedLength(record.headers.length), at);
-  record.headers.forEach(([, value], i) => {
-    const name = names[i] as Buffer;
-    at = out.writeUInt32BE(checkedLength(name.length), at);
-    at += name.copy(out, at);
-    at = writeNullable(out, at, value);
-  });
-  at = writeNullable(out, at, record.value);
-  return out;
+  return encode(record, 0);
 }
 
 /** The RFC 6962 leaf hash of a ledger record: `SHA-256(0x00 || ledgerLeafBytes(record))`. */
 export function ledgerLeafHash(record: LedgerLeafRecord): Hash {
-  return leafHash(ledgerLeafBytes(record));
+  return prefixedLeafHash(encode(record, 1)); // one buffer, the 0x00 prefix in its first byte
+}
+
+/** The leaf bytes after `reserved` zero bytes. */
+function encode(record: LedgerLeafRecord, reserved: number): Buffer {
+  const offset = BigInt(record.offset);
+  if (offset < 0n || offset > MAX_OFFSET) throw new RangeError(`offset ${record.offset} is not a Kafka offset`);
+  let length = reserved + 1 + 8 + nullableLength(record.key) + 4 + nullableLength(record.value);
+  for (const [name, value] of record.headers) length += 4 + Buffer.byteLength(name, 'utf8') + nullableLength(value);
+  const out = Buffer.allocUnsafe(length);
+  out.fill(0, 0, reserved);
+  let at = out.writeUInt8(LEDGER_LEAF_VERSION, reserved);
+  at = out.writeBigUInt64BE(offset, at);
+  at = writeNullable(out, at, record.key);
+  at = out.writeUInt32BE(checkedLength(record.headers.length), at);
+  for (const [name, value] of record.headers) {
+    const nameLength = Buffer.byteLength(name, 'utf8');
+    at = out.writeUInt32BE(checkedLength(nameLength), at);
+    at += out.write(name, at, nameLength, 'utf8');
+    at = writeNullable(out, at, value);
+  }
+  writeNullable(out, at, record.value);
+  return out;
 }
 
 function nullableLength(bytes: Uint8Array | null): number {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * RFC 6962 §2.1 (restated in RFC 9162 §2.1.1) domain-separated hashes: a leaf is hashed with a 0x00
@@ -10,16 +10,29 @@ export type Hash = Uint8Array;
 export const HASH_SIZE = 32;
 
 const LEAF_PREFIX = Uint8Array.of(0x00);
-const NODE_PREFIX = Uint8Array.of(0x01);
 
 /** `SHA-256(0x00 || leaf)`. */
 export function leafHash(leaf: Uint8Array): Hash {
   return createHash('sha256').update(LEAF_PREFIX).update(leaf).digest();
 }
 
+/**
+ * SHA-256 of bytes whose first byte is already the leaf prefix 0x00: the one-shot `crypto.hash`
+ * is several times faster than a Hash object for the few hundred bytes of a ledger record, which
+ * is most of `ledger verify`'s hashing.
+ */
+export function prefixedLeafHash(prefixedLeaf: Uint8Array): Hash {
+  if (prefixedLeaf[0] !== 0x00) throw new RangeError('a prefixed leaf starts with 0x00');
+  return hash('sha256', prefixedLeaf, 'buffer');
+}
+
 /** `SHA-256(0x01 || left || right)`. */
 export function nodeHash(left: Hash, right: Hash): Hash {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  const node = Buffer.allocUnsafe(1 + left.length + right.length);
+  node[0] = 0x01;
+  node.set(left, 1);
+  node.set(right, 1 + left.length);
+  return hash('sha256', node, 'buffer');
 }
 
 /** The root of the empty tree: `SHA-256("")`. */

@@ -1,5 +1,5 @@
 import type { IHeaders, KafkaMessage } from 'kafkajs';
-import { headersToStrings, type LedgerRecord } from './cloudevents-kafka-binding.js';
+import type { LedgerRecord } from './cloudevents-kafka-binding.js';
 
 /**
  * A record exactly as the broker holds it: key, headers in order and value as bytes. What the
@@ -34,7 +34,7 @@ export function ledgerRecordOf(raw: RawLedgerRecord): LedgerRecord {
     offset: raw.offset,
     key: raw.key,
     value: raw.value,
-    headers: headersToStrings(Object.fromEntries(raw.headers.filter(([, value]) => value !== null))),
+    headers: textHeadersOf(raw.headers),
   };
 }
 
@@ -47,6 +47,15 @@ function rawHeadersOf(headers: IHeaders | undefined): [string, Buffer | null][] 
         one === undefined || one === null ? null : Buffer.isBuffer(one) ? one : Buffer.from(String(one)),
       ]);
     }
+  }
+  return out;
+}
+
+/** As `headersToStrings` reads kafkajs's headers: UTF-8 text, a repeated name's first value, no null. */
+function textHeadersOf(headers: RawLedgerRecord['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of headers) {
+    if (value !== null && !(name in out)) out[name] = value.toString('utf8');
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { pino } from 'pino';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -8,6 +9,7 @@ import { EventIdentityAudit, Ledger, StoredPositionMismatchError, type EventIden
 import { dropSchemas } from '#projections';
 import { formatCompletion, formatRunSummary, projectUntilCaughtUp } from '#projector';
 import { ResetMailer } from '#reconciler';
+import { checkpointOriginOf, readSignerKey, Sealer, verifyLedger } from '#sealer';
 import { localConfig, localProfileEnv, localStack, projectRoot } from '#stack';
 import { reconcileCompressed, runDemoLoginWave, waveLoginsOf } from '#demo';
 import { exportPool, formatExportSummary } from '../export-command.js';
@@ -38,6 +40,7 @@ const demoSections = [
   'watcher',
   'reconciler',
   'resetMail',
+  'seal',
 ] as const satisfies readonly SectionName[];
 type DemoConfig = ConfigOf<(typeof demoSections)[number]>;
 
@@ -86,7 +89,7 @@ export function demoCommand(env: Env): Command {
     });
 }
 
-/** Stages 2-9 and the summary; throws DemoStageError at the first stage whose figures contradict an earlier one. */
+/** Stages 2-10 and the summary; throws DemoStageError at the first stage whose figures contradict an earlier one. */
 async function runStages(env: Env, users: number, out: (text: string) => void): Promise<void> {
   out(`\n== 2. seed a synthetic Cognito pool (${users} users)\n`);
   const { pool, endpoint } = await seedPool(
@@ -217,6 +220,14 @@ async function runStages(env: Env, users: number, out: (text: string) => void): 
       `${identity.conflicts.length} ids with two contents\n`,
   );
 
+  out('\n== 10. seal the ledger and verify it as an auditor would (docs/audit.md)\n');
+  const verification = await sealAndVerify(config);
+  out(
+    `   sealed: ${verification.published} new checkpoints; ledger verify: ${verification.report.ok ? 'passed' : 'FAILED'}, ` +
+      `${verification.report.records} records, ${verification.report.checkpointsVerified} checkpoints verified, ` +
+      `${verification.report.unsealed} unsealed\n`,
+  );
+
   out('\n== summary\n');
   out(
     `   exported   ${exported.users} users (${exported.published} new facts), ${exported.groups} groups, ${exported.rejected.length} rejected\n`,
@@ -242,10 +253,22 @@ async function runStages(env: Env, users: number, out: (text: string) => void): 
   );
   out(`   ledger vs target  ${metrics.disagreements.open} open disagreements (${metrics.disagreements.users} users)\n`);
   out(`   ledger ids        ${identity.conflicts.length} event ids with two contents in ${identity.records} records\n`);
+  out(
+    `   ledger verify     ${verification.report.ok ? 'passed' : 'FAILED'}: ${verification.report.checkpointsVerified} checkpoints ` +
+      `verified over ${verification.report.records} records (key ${verification.report.verifierKey})\n`,
+  );
   check({
     ...figures,
     completion: { users: metrics.users, migrated: metrics.migrated, disagreements: metrics.disagreements.open },
     identity: { conflicts: identity.conflicts },
+    verified: {
+      checkpoints: verification.report.checkpointsVerified,
+      ...(verification.report.findings[0]
+        ? {
+            firstFinding: `${verification.report.findings[0].topic}/${verification.report.findings[0].partition} offset ${verification.report.findings[0].offset}: ${verification.report.findings[0].reason}: ${verification.report.findings[0].detail}`,
+          }
+        : {}),
+    },
   });
 }
 
@@ -294,6 +317,20 @@ async function startFreshDemoNamespace(config: DemoConfig, out: (text: string) =
     out(`   deleting Keycloak realm ${realm.name}: it holds the users of that ledger\n`);
     await realm.call('demo realm deletion', (c) => c.realms.del({ realm: realm.name }));
   }
+}
+
+/** `ledger seal` then `ledger verify` on the demo's ledger, with the local stack's seal key. */
+async function sealAndVerify(config: DemoConfig) {
+  const key = await readSignerKey(config.seal);
+  const ledger = new Ledger({ kafka: config.kafka, logger: pino({ level: 'warn' }, process.stderr) });
+  const origin = checkpointOriginOf(config, key.name);
+  const sealed = await new Sealer(
+    ledger,
+    key,
+    { origin, everyRecords: config.seal.everyRecords, intervalMs: config.seal.intervalMs },
+    ledger.logger,
+  ).run({ follow: false });
+  return { published: sealed.published, report: await verifyLedger(ledger, key.verifier, { origin }) };
 }
 
 /** Reads the demo namespace's whole ledger back: every event id must carry the same bytes wherever it was recorded. */

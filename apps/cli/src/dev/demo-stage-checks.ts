@@ -17,6 +17,8 @@ export interface DemoFigures {
   readonly completion?: { readonly users: number; readonly migrated: number; readonly disagreements: number };
   /** Event ids the namespace's ledger holds with more than one content, and where. */
   readonly identity?: { readonly conflicts: readonly { readonly id: string; readonly places: readonly string[] }[] };
+  /** `ledger verify` over the sealed ledger: the first finding, if any (docs/audit.md). */
+  readonly verified?: { readonly checkpoints: number; readonly firstFinding?: string };
 }
 
 export interface StageContradiction {
@@ -34,7 +36,7 @@ export interface StageContradiction {
  */
 export function demoStageContradictions(figures: DemoFigures): StageContradiction[] {
   const found: StageContradiction[] = [];
-  const { seeded, exported, projected, wave, watched, completion, identity } = figures;
+  const { seeded, exported, projected, wave, watched, completion, identity, verified } = figures;
   if (exported.users + exported.rejected !== seeded)
     found.push({
       stage: '3. export',
@@ -90,5 +92,9 @@ export function demoStageContradictions(figures: DemoFigures): StageContradictio
         `e.g. ${first!.id} at ${first!.places.join(' and ')}`,
     });
   }
+  if (verified?.firstFinding !== undefined)
+    found.push({ stage: '10. seal and verify', problem: `ledger verify failed: ${verified.firstFinding}` });
+  if (verified && verified.firstFinding === undefined && verified.checkpoints === 0)
+    found.push({ stage: '10. seal and verify', problem: 'the sealer published no checkpoint of the ledger' });
   return found;
 }

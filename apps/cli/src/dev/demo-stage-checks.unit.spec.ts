@@ -10,6 +10,7 @@ const clean: DemoFigures = {
   watched: { totpEnrolled: 5, mfaReenrolledRecorded: 5 },
   completion: { users: 2000, migrated: 340, disagreements: 0 },
   identity: { conflicts: [] },
+  verified: { checkpoints: 13 },
 };
 
 const stagesOf = (figures: DemoFigures) => demoStageContradictions(figures).map((c) => c.stage);
@@ -74,5 +75,14 @@ describe('demoStageContradictions', () => {
 
   it('given a seeded pool, when the export lists fewer users than seeded, then the export stage fails', () => {
     assert.deepEqual(stagesOf({ ...clean, exported: { ...clean.exported, users: 1990 } }), ['3. export']);
+  });
+
+  it('given a sealed ledger, when ledger verify finds a bad record or no checkpoint, then the seal stage contradicts', () => {
+    const bad = {
+      ...clean,
+      verified: { checkpoints: 13, firstFinding: 'demo.user-events/3 offset 7: invalid-record: …' },
+    };
+    assert.deepEqual(stagesOf(bad), ['10. seal and verify']);
+    assert.deepEqual(stagesOf({ ...clean, verified: { checkpoints: 0 } }), ['10. seal and verify']);
   });
 });
