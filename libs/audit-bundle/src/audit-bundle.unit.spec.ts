@@ -145,6 +145,7 @@ describe("auditor's bundle", () => {
     // As `ledger verify` names it: the first offset after the gap, the missing one in the detail.
     assert.deepEqual([first?.offset, first?.reason], [String(k + 1), 'offset-gap']);
     assert.match(first!.detail, new RegExp(`offset ${k} is missing`));
+    assert.equal((await verifyBundle(dir)).findings.filter((f) => f.reason === 'offset-gap').length, 1);
     const renumberedDir = await copyOfBundle();
     await editLines(renumberedDir, (lines) => renumbered(lines.filter((_, i) => i !== k)));
     const [root] = (await verifyBundle(renumberedDir)).findings;
@@ -263,7 +264,7 @@ describe("auditor's bundle", () => {
     );
     assert.equal(failed.code, 1);
     assert.ok(
-      failed.stdout.includes(`${targetFile()} ${target.role}/${target.partition} offset ${k}: offset-gap`),
+      failed.stdout.includes(`${targetFile()} ${target.role}/${target.partition} offset ${k + 1}: offset-gap`),
       failed.stdout,
     );
   });

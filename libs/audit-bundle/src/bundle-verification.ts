@@ -312,6 +312,7 @@ async function verifyPartition(
     if (found.length < MAX_FINDINGS) found.push({ file: expected.file, partition: name, offset, reason, detail, at });
   };
   let next = 0;
+  let highest = -1n;
   let good: Head | undefined;
   let verified = 0;
   let firstBad: { head: Head; after: Head | undefined } | undefined;
@@ -325,20 +326,22 @@ async function verifyPartition(
       finding(String(tree.size), 'malformed-record', `line ${index + 1}: ${(error as Error).message}`);
       return;
     }
-    // A partition's offsets run 0, 1, 2…; a finding names the offset found, as `ledger verify` does.
+    // A partition's offsets run 0, 1, 2…; a finding names the offset found, as `ledger verify` does,
+    // once per break: the records after a gap that run on from it are not each reported again.
     const offset = BigInt(record.offset);
-    if (offset > BigInt(tree.size))
+    if (offset > highest + 1n)
       finding(
         record.offset,
         'offset-gap',
-        `offset ${record.offset} follows ${tree.size - 1}: offset${offset - 1n > BigInt(tree.size) ? `s ${tree.size}–${offset - 1n} are` : ` ${tree.size} is`} missing (removed or moved)`,
+        `offset ${record.offset} follows ${highest}: offset${offset - 1n > highest + 1n ? `s ${highest + 1n}–${offset - 1n} are` : ` ${highest + 1n} is`} missing (removed or moved)`,
       );
-    else if (offset < BigInt(tree.size))
+    else if (offset <= highest)
       finding(
         record.offset,
         'offset-order',
-        `offset ${record.offset} comes after offset ${tree.size - 1}: a record was moved or inserted`,
+        `offset ${record.offset} comes after offset ${highest}: a record was moved or inserted`,
       );
+    if (offset > highest) highest = offset;
     try {
       eventOfRecord(record);
     } catch (error) {
