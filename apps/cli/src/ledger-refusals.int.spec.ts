@@ -57,6 +57,8 @@ const readers: readonly (readonly string[])[] = [
   ['import'],
   ['watch'],
   ['reconcile'],
+  ['seal'],
+  ['verify'],
 ];
 
 describe('commands other than export refuse a missing ledger in seconds, with one line, creating nothing', () => {
@@ -83,7 +85,7 @@ describe('commands other than export refuse a missing ledger in seconds, with on
 
   it('no topic of that prefix was created', async () => {
     const ledger = new Ledger({ kafka: kafkaConfig(process.env), topics });
-    for (const topic of [topics.userEvents, topics.controlEvents, topics.deadLetter]) {
+    for (const topic of [topics.userEvents, topics.controlEvents, topics.deadLetter, topics.checkpoints]) {
       assert.equal(await ledger.hasTopics([topic]), false, `${topic} exists`);
     }
   });
