@@ -29,6 +29,7 @@ export async function proveSubject(
   subject: string,
   options: { origin: string; key: NoteVerifierKey },
 ): Promise<SubjectProof> {
+  await ledger.requireTopics();
   const userEvents = sealedTopics(ledger.topics).find((s) => s.role === 'user-events')!;
   const notes = await checkpointNotes(ledger);
   const leaves = new Map<number, Hash[]>();
