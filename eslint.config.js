@@ -35,6 +35,7 @@ const mayImport = [
   ['libs/config', [], 'configuration depends on nothing of ours'],
   ['libs/domain', ['#events'], 'the domain is pure: events only'],
   ['libs/audit', [], 'Merkle trees, checkpoints and signed notes: pure, Node crypto only'],
+  ['libs/audit-bundle', ['#audit', '#events'], "the auditor's bundle and proofs: no Kafka, no database"],
   ['libs/ledger', ['#config', '#events'], 'the Kafka adapter'],
   ['libs/cognito', ['#config', '#events'], 'the Cognito adapter'],
   ['libs/keycloak', ['#config'], 'the Keycloak adapter'],
@@ -47,6 +48,7 @@ const mayImport = [
     ['#config', '#ledger', '#audit'],
     'the local stack depends on config, the ledger and (for its seal key) audit only',
   ],
+  ['tools/audit-verifier', ['#audit-bundle'], 'the standalone verifier bundles libs/audit-bundle only'],
   ['tools/demo', [...libs, ...apps, '#stack'], 'the demo drives the product on the local stack'],
 ];
 

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, it } from '@jest/globals';
 import { kafkaConfig } from '#config';
 import { Ledger, topicsWithPrefix } from '#ledger';
@@ -59,6 +61,8 @@ const readers: readonly (readonly string[])[] = [
   ['reconcile'],
   ['seal'],
   ['verify'],
+  ['audit', 'export', join(tmpdir(), `never-written-${randomUUID().slice(0, 8)}`)],
+  ['prove', '00000000-0000-4000-8000-000000000000'],
 ];
 
 describe('commands other than export refuse a missing ledger in seconds, with one line, creating nothing', () => {

@@ -13,6 +13,8 @@ import { replayCommand } from './replay-command.js';
 import { runCommand } from './run-command.js';
 import { sealCommand } from './seal-command.js';
 import { verifyCommand } from './verify-command.js';
+import { auditCommand } from './audit-command.js';
+import { proveCommand } from './prove-command.js';
 import { signInAppCommand } from './sign-in-app-command.js';
 import { statusCommand } from './status-command.js';
 import { watchCommand } from './watch-command.js';
@@ -42,6 +44,9 @@ program.addCommand(statusCommand(env, commandConfig));
 program.addCommand(phaseCommand(env, commandConfig));
 program.addCommand(sealCommand(env, commandConfig));
 program.addCommand(verifyCommand(env, commandConfig));
+// The auditor's offline bundle and one user's proof (docs/audit.md).
+program.addCommand(auditCommand(env, commandConfig));
+program.addCommand(proveCommand(env, commandConfig));
 for (const command of devCommands(env)) program.addCommand(command);
 
 program

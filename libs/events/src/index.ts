@@ -1,6 +1,7 @@
 export { createEvent, dataschemaOf, type EventContext } from './create-event.js';
 export { jitPasswordMigrated, JIT_BRIDGE_SOURCE } from './jit-password-migrated.js';
 export { parseEvent } from './parse-event.js';
+export { eventOfBinaryRecord, cloudEventAttributes } from './binary-content-mode.js';
 export { InvalidEventError } from './invalid-event-error.js';
 export { canonicalJson, contentHash } from './content-hash.js';
 export { eventCatalog, isEventType, type EventType, type EventData } from './event-catalog.js';

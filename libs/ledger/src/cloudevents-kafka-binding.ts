@@ -1,4 +1,11 @@
-import { canonicalJson, eventCatalog, InvalidEventError, parseEvent, type LedgerEvent } from '#events';
+import {
+  canonicalJson,
+  cloudEventAttributes,
+  eventCatalog,
+  eventOfBinaryRecord,
+  InvalidEventError,
+  type LedgerEvent,
+} from '#events';
 
 /**
  * CloudEvents Kafka protocol binding, binary content mode
@@ -23,19 +30,7 @@ export interface EncodedRecord {
   readonly headers: Record<string, string>;
 }
 
-const attributes = [
-  'specversion',
-  'id',
-  'source',
-  'type',
-  'subject',
-  'time',
-  'dataschema',
-  'schemaversion',
-  'correlationid',
-  'causationid',
-  'contenthash',
-] as const;
+const attributes = cloudEventAttributes;
 
 /**
  * The record for a new event, always at its type's current version. An event read at an older
@@ -65,26 +60,7 @@ export function encodeEvent(event: LedgerEvent): EncodedRecord {
  * the current shape (upcast by `parseEvent`), the envelope as written.
  */
 export function decodeRecord(record: LedgerRecord): LedgerEvent {
-  const envelope: Record<string, unknown> = { datacontenttype: record.headers['content-type'] };
-  for (const name of attributes) {
-    const value = record.headers[`ce_${name}`];
-    if (value !== undefined) envelope[name] = name === 'schemaversion' ? Number(value) : value;
-  }
-  if (record.value === null) throw new InvalidEventError('value', 'record has no value (tombstone)');
-  try {
-    envelope.data = JSON.parse(record.value.toString('utf8'));
-  } catch (error) {
-    throw new InvalidEventError('value', `not JSON: ${(error as Error).message}`);
-  }
-  try {
-    return parseEvent(envelope, record.value);
-  } catch (error) {
-    if (error instanceof InvalidEventError && !error.path.startsWith('data')) {
-      const header = error.path === 'datacontenttype' ? 'content-type' : `ce_${error.path}`;
-      throw new InvalidEventError(`header ${header}`, error.problem, error.eventType);
-    }
-    throw error;
-  }
+  return eventOfBinaryRecord(record.headers, record.value);
 }
 
 export function headersToStrings(headers: Record<string, unknown> | undefined): Record<string, string> {

@@ -1,0 +1,2 @@
+export { exportAuditBundle, type AuditExportOptions } from './export-audit-bundle.js';
+export { proveSubject } from './prove-subject.js';
