@@ -9,7 +9,8 @@ import type { StackConfig } from './sections/stack-section.js';
 export function localProfileDefaults(stack: StackConfig): Env {
   return {
     KAFKA_BROKERS: `127.0.0.1:${stack.kafkaPort}`,
-    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/migration_ledger',
+    // The server the stack uses on POSTGRES_PORT: the machine's, or the embedded one `stack up` starts.
+    DATABASE_URL: `postgres://postgres@127.0.0.1:${stack.postgresPort}/migration_ledger`,
     KEYCLOAK_URL: `http://127.0.0.1:${stack.keycloakPort}`,
     RECONCILER_SMTP_HOST: '127.0.0.1',
     RECONCILER_SMTP_PORT: String(stack.mailSmtpPort),

@@ -18,6 +18,7 @@ export {
 export { localConfig } from './local-config.js';
 export { localProfileEnv } from './local-profile-env.js';
 export { PostgresComponent, type SchemaMigrator } from './postgres-component.js';
+export { EmbeddedPostgresServer } from './embedded-postgres-server.js';
 export { LocalStack, localStack, type ComponentOutcome } from './local-stack.js';
 export {
   generateSyntheticPool,

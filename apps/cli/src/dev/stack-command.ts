@@ -25,7 +25,9 @@ export function stackCommand(env: Env): Command {
 
   stack
     .command('down')
-    .description('stop the processes this stack started (the shared PostgreSQL server keeps running)')
+    .description(
+      'stop the processes this stack started (an embedded PostgreSQL too; a PostgreSQL server it did not start keeps running)',
+    )
     .action(async () => {
       for (const status of await localStack(local).down()) print(status);
     });

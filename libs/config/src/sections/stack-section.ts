@@ -14,6 +14,11 @@ export interface StackConfig {
   /** The local SMTP catcher (maildev): Keycloak's realm SMTP points at `mailSmtpPort`, its REST API is on `mailWebPort`. */
   readonly mailSmtpPort: number;
   readonly mailWebPort: number;
+  /**
+   * Where the local profile's PostgreSQL listens: a server already there is used as it is; when
+   * nothing answers, `stack up` starts an embedded one on this port (data under STACK_DIR/postgres).
+   */
+  readonly postgresPort: number;
   readonly javaHome: string | undefined;
   /** The `keycloak-quarkus-dist` version the local stack fetches from Maven Central. */
   readonly keycloakDistVersion: string;
@@ -30,6 +35,7 @@ export const stackSection = section(
     KEYCLOAK_MANAGEMENT_PORT: port.default(18081),
     MAIL_SMTP_PORT: port.default(18025),
     MAIL_WEB_PORT: port.default(18026),
+    POSTGRES_PORT: port.default(5432),
     JAVA_HOME: nonEmpty.optional(),
     KEYCLOAK_DIST_VERSION: z
       .string()
@@ -46,6 +52,7 @@ export const stackSection = section(
     keycloakManagementPort: v.KEYCLOAK_MANAGEMENT_PORT,
     mailSmtpPort: v.MAIL_SMTP_PORT,
     mailWebPort: v.MAIL_WEB_PORT,
+    postgresPort: v.POSTGRES_PORT,
     javaHome: v.JAVA_HOME,
     keycloakDistVersion: v.KEYCLOAK_DIST_VERSION,
   }),
