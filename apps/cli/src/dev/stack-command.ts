@@ -15,8 +15,9 @@ export function stackCommand(env: Env): Command {
   stack
     .command('up')
     .description('start every component that is not running (fetches Kafka from Maven Central on first use)')
-    .action(async () => {
-      const outcomes = await localStack(local).up((line) => process.stderr.write(`  ${line}\n`));
+    .option('--brokers <n>', brokersHelp)
+    .action(async (options: { brokers?: string }) => {
+      const outcomes = await localStack(withBrokers(local, options)).up((line) => process.stderr.write(`  ${line}\n`));
       for (const { status, wasUp, seconds } of outcomes) {
         print(status, wasUp ? 'already up' : `started in ${seconds.toFixed(1)} s`);
       }
@@ -28,21 +29,31 @@ export function stackCommand(env: Env): Command {
     .description(
       'stop the processes this stack started (an embedded PostgreSQL too; a PostgreSQL server it did not start keeps running)',
     )
-    .action(async () => {
-      for (const status of await localStack(local).down()) print(status);
+    .option('--brokers <n>', brokersHelp)
+    .action(async (options: { brokers?: string }) => {
+      for (const status of await localStack(withBrokers(local, options)).down()) print(status);
     });
 
   stack
     .command('status')
     .description('one line per component; exit code 3 when any component is down')
-    .action(async () => {
-      const statuses = await localStack(local).status();
+    .option('--brokers <n>', brokersHelp)
+    .action(async (options: { brokers?: string }) => {
+      const statuses = await localStack(withBrokers(local, options)).status();
       for (const status of statuses) print(status);
       // 3 is "program is not running" in the LSB status convention that `systemctl status` follows.
       if (statuses.some((status) => status.state === 'down')) process.exitCode = 3;
     });
 
   return stack;
+}
+
+const brokersHelp =
+  'Kafka nodes (STACK_KAFKA_BROKERS, default 1): 3 runs a KRaft cluster whose topics get 3 replicas, min.insync.replicas 2; other commands need the same setting to list every node';
+
+/** `--brokers n` is STACK_KAFKA_BROKERS for this command; loadConfig checks it like any setting. */
+function withBrokers(env: Env, options: { brokers?: string }): Env {
+  return options.brokers === undefined ? env : { ...env, STACK_KAFKA_BROKERS: options.brokers };
 }
 
 function print(status: ComponentStatus, note?: string): void {

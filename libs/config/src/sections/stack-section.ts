@@ -1,12 +1,18 @@
 import { z } from 'zod';
 import { section } from '../section.js';
-import { nonEmpty, port } from '../setting-rules.js';
+import { integer, nonEmpty, port } from '../setting-rules.js';
 
 /** Where the local stack keeps its downloads, data and logs, and the loopback ports it uses. */
 export interface StackConfig {
   readonly dir: string;
   readonly kafkaPort: number;
   readonly kafkaControllerPort: number;
+  /**
+   * How many KRaft nodes (each a broker and a controller) the local Kafka runs: 1, or a cluster
+   * (3 for replication factor 3 with `min.insync.replicas=2`). Node n (from 0) listens on
+   * KAFKA_PORT + 10·n and KAFKA_CONTROLLER_PORT + 10·n (see localKafkaNodes).
+   */
+  readonly kafkaBrokerCount: number;
   readonly cognitoPort: number;
   readonly cognitoLocalPort: number;
   readonly keycloakPort: number;
@@ -29,6 +35,7 @@ export const stackSection = section(
     STACK_DIR: nonEmpty.default('.stack'),
     KAFKA_PORT: port.default(19092),
     KAFKA_CONTROLLER_PORT: port.default(19093),
+    STACK_KAFKA_BROKERS: integer(1, 5).default(1),
     COGNITO_PORT: port.default(19229),
     COGNITO_LOCAL_PORT: port.default(19230),
     KEYCLOAK_PORT: port.default(18080),
@@ -46,6 +53,7 @@ export const stackSection = section(
     dir: v.STACK_DIR,
     kafkaPort: v.KAFKA_PORT,
     kafkaControllerPort: v.KAFKA_CONTROLLER_PORT,
+    kafkaBrokerCount: v.STACK_KAFKA_BROKERS,
     cognitoPort: v.COGNITO_PORT,
     cognitoLocalPort: v.COGNITO_LOCAL_PORT,
     keycloakPort: v.KEYCLOAK_PORT,
@@ -57,3 +65,21 @@ export const stackSection = section(
     keycloakDistVersion: v.KEYCLOAK_DIST_VERSION,
   }),
 );
+
+/** One node of the local Kafka: its KRaft node id and the loopback ports of its broker and controller listeners. */
+export interface LocalKafkaNode {
+  readonly nodeId: number;
+  readonly port: number;
+  readonly controllerPort: number;
+}
+
+/** Ports ten apart, so that a cluster's ports stay in the block KAFKA_PORT and KAFKA_CONTROLLER_PORT start. */
+export function localKafkaNodes(
+  stack: Pick<StackConfig, 'kafkaPort' | 'kafkaControllerPort' | 'kafkaBrokerCount'>,
+): LocalKafkaNode[] {
+  return Array.from({ length: stack.kafkaBrokerCount }, (_, n) => ({
+    nodeId: n + 1,
+    port: stack.kafkaPort + 10 * n,
+    controllerPort: stack.kafkaControllerPort + 10 * n,
+  }));
+}
