@@ -16,8 +16,11 @@ export function stackCommand(env: Env): Command {
     .command('up')
     .description('start every component that is not running (fetches Kafka from Maven Central on first use)')
     .option('--brokers <n>', brokersHelp)
-    .action(async (options: { brokers?: string }) => {
-      const outcomes = await localStack(withBrokers(local, options)).up((line) => process.stderr.write(`  ${line}\n`));
+    .option('--keycloak-db <kind>', keycloakDbHelp)
+    .action(async (options: StackOptions) => {
+      const outcomes = await localStack(withStackOptions(local, options)).up((line) =>
+        process.stderr.write(`  ${line}\n`),
+      );
       for (const { status, wasUp, seconds } of outcomes) {
         print(status, wasUp ? 'already up' : `started in ${seconds.toFixed(1)} s`);
       }
@@ -30,16 +33,18 @@ export function stackCommand(env: Env): Command {
       'stop the processes this stack started (an embedded PostgreSQL too; a PostgreSQL server it did not start keeps running)',
     )
     .option('--brokers <n>', brokersHelp)
-    .action(async (options: { brokers?: string }) => {
-      for (const status of await localStack(withBrokers(local, options)).down()) print(status);
+    .option('--keycloak-db <kind>', keycloakDbHelp)
+    .action(async (options: StackOptions) => {
+      for (const status of await localStack(withStackOptions(local, options)).down()) print(status);
     });
 
   stack
     .command('status')
     .description('one line per component; exit code 3 when any component is down')
     .option('--brokers <n>', brokersHelp)
-    .action(async (options: { brokers?: string }) => {
-      const statuses = await localStack(withBrokers(local, options)).status();
+    .option('--keycloak-db <kind>', keycloakDbHelp)
+    .action(async (options: StackOptions) => {
+      const statuses = await localStack(withStackOptions(local, options)).status();
       for (const status of statuses) print(status);
       // 3 is "program is not running" in the LSB status convention that `systemctl status` follows.
       if (statuses.some((status) => status.state === 'down')) process.exitCode = 3;
@@ -51,9 +56,21 @@ export function stackCommand(env: Env): Command {
 const brokersHelp =
   'Kafka nodes (STACK_KAFKA_BROKERS, default 1): 3 runs a KRaft cluster whose topics get 3 replicas, min.insync.replicas 2; other commands need the same setting to list every node';
 
-/** `--brokers n` is STACK_KAFKA_BROKERS for this command; loadConfig checks it like any setting. */
-function withBrokers(env: Env, options: { brokers?: string }): Env {
-  return options.brokers === undefined ? env : { ...env, STACK_KAFKA_BROKERS: options.brokers };
+const keycloakDbHelp =
+  "Keycloak's database (STACK_KEYCLOAK_DB): dev-file (default, H2 inside the distribution) or postgres (a database <name>_keycloak on DATABASE_URL's server)";
+
+interface StackOptions {
+  readonly brokers?: string;
+  readonly keycloakDb?: string;
+}
+
+/** The options are settings for this command (STACK_KAFKA_BROKERS, STACK_KEYCLOAK_DB); loadConfig checks them like any. */
+function withStackOptions(env: Env, options: StackOptions): Env {
+  return {
+    ...env,
+    ...(options.brokers === undefined ? {} : { STACK_KAFKA_BROKERS: options.brokers }),
+    ...(options.keycloakDb === undefined ? {} : { STACK_KEYCLOAK_DB: options.keycloakDb }),
+  };
 }
 
 function print(status: ComponentStatus, note?: string): void {

@@ -26,6 +26,12 @@ export interface StackConfig {
    */
   readonly postgresPort: number;
   readonly javaHome: string | undefined;
+  /**
+   * Keycloak's database: `dev-file` (H2 inside the distribution, the demo's) or `postgres` (a
+   * database `<DATABASE_URL's database>_keycloak` on the same server as the projections, for
+   * anything large).
+   */
+  readonly keycloakDatabase: 'dev-file' | 'postgres';
   /** The `keycloak-quarkus-dist` version the local stack fetches from Maven Central. */
   readonly keycloakDistVersion: string;
 }
@@ -44,6 +50,7 @@ export const stackSection = section(
     MAIL_WEB_PORT: port.default(18026),
     POSTGRES_PORT: port.default(5432),
     JAVA_HOME: nonEmpty.optional(),
+    STACK_KEYCLOAK_DB: z.enum(['dev-file', 'postgres'], { error: 'must be dev-file or postgres' }).default('dev-file'),
     KEYCLOAK_DIST_VERSION: z
       .string()
       .regex(/^\d+\.\d+\.\d+$/, { error: 'must be a version such as 26.7.3' })
@@ -63,6 +70,7 @@ export const stackSection = section(
     postgresPort: v.POSTGRES_PORT,
     javaHome: v.JAVA_HOME,
     keycloakDistVersion: v.KEYCLOAK_DIST_VERSION,
+    keycloakDatabase: v.STACK_KEYCLOAK_DB,
   }),
 );
 
