@@ -25,6 +25,7 @@ export {
 } from './section-readers.js';
 export type { LogConfig } from './sections/log-section.js';
 export type { StackConfig } from './sections/stack-section.js';
+export { localKafkaNodes, type LocalKafkaNode } from './sections/stack-section.js';
 export type { KafkaConfig } from './sections/kafka-section.js';
 export type { DatabaseConfig } from './sections/database-section.js';
 export type { CognitoConfig, CognitoQuotas } from './sections/cognito-section.js';

@@ -136,6 +136,16 @@ describe('loadConfig: the local profile and production', () => {
     assert.equal(config.resetMail.port, 18025);
   });
 
+  it('given LEDGER_PROFILE=local and POSTGRES_PORT, then DATABASE_URL follows it unless set', () => {
+    const moved = loadConfig({ LEDGER_PROFILE: 'local', POSTGRES_PORT: '35432' }, ['database']);
+    assert.equal(moved.database.url, 'postgres://postgres@127.0.0.1:35432/migration_ledger');
+    const set = loadConfig(
+      { LEDGER_PROFILE: 'local', POSTGRES_PORT: '35432', DATABASE_URL: 'postgres://ledger@db.internal:5432/ledger' },
+      ['database'],
+    );
+    assert.equal(set.database.url, 'postgres://ledger@db.internal:5432/ledger');
+  });
+
   it('given LEDGER_PROFILE=local with other stack ports, then the defaults follow the ports', () => {
     const config = loadConfig(
       { LEDGER_PROFILE: 'local', KAFKA_PORT: '39092', KEYCLOAK_PORT: '38080', MAIL_SMTP_PORT: '38025' },

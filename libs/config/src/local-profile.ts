@@ -1,5 +1,5 @@
 import type { Env } from './env.js';
-import type { StackConfig } from './sections/stack-section.js';
+import { localKafkaNodes, type StackConfig } from './sections/stack-section.js';
 
 /**
  * The only defaults that point at the local stack, applied under LEDGER_PROFILE=local alone.
@@ -8,8 +8,12 @@ import type { StackConfig } from './sections/stack-section.js';
  */
 export function localProfileDefaults(stack: StackConfig): Env {
   return {
-    KAFKA_BROKERS: `127.0.0.1:${stack.kafkaPort}`,
-    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/migration_ledger',
+    // Every node of a local cluster, so that a client still connects while one of them is down.
+    KAFKA_BROKERS: localKafkaNodes(stack)
+      .map((node) => `127.0.0.1:${node.port}`)
+      .join(','),
+    // The server the stack uses on POSTGRES_PORT: the machine's, or the embedded one `stack up` starts.
+    DATABASE_URL: `postgres://postgres@127.0.0.1:${stack.postgresPort}/migration_ledger`,
     KEYCLOAK_URL: `http://127.0.0.1:${stack.keycloakPort}`,
     RECONCILER_SMTP_HOST: '127.0.0.1',
     RECONCILER_SMTP_PORT: String(stack.mailSmtpPort),

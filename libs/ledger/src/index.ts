@@ -1,7 +1,7 @@
-export { Ledger, type LedgerOptions } from './ledger.js';
+export { Ledger, type LedgerOptions, type TopicReplication } from './ledger.js';
 export { LedgerTopicsMissingError } from './ledger-topics-missing-error.js';
 export { LedgerUnavailableError } from './ledger-unavailable-error.js';
-export { topicsWithPrefix, type LedgerTopics } from './ledger-topics.js';
+export { replicationFor, topicsWithPrefix, type LedgerTopics, type Replication } from './ledger-topics.js';
 export type { LedgerPublisher } from './ledger-publisher.js';
 export type { LedgerConsumer, ConsumeOptions, EventBatch, ConsumedEvent } from './ledger-consumer.js';
 export { LedgerConsumerFailedError } from './ledger-consumer-failed-error.js';

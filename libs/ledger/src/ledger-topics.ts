@@ -41,3 +41,21 @@ export function topicSpecs(topics: LedgerTopics, userPartitions = 12): TopicSpec
     { topic: topics.checkpoints, numPartitions: 1, configEntries: keepForever },
   ];
 }
+
+export interface Replication {
+  readonly replicationFactor: number;
+  readonly minInSyncReplicas: number;
+}
+
+/**
+ * How many copies of the ledger a cluster of `brokers` keeps: three where it can (one node may be
+ * lost, and with `min.insync.replicas=2` an acknowledged write, acks=all as the producers send,
+ * is on two nodes at least), fewer on a smaller cluster, where a write must not wait for copies
+ * that cannot exist.
+ */
+export function replicationFor(brokers: number): Replication {
+  if (!Number.isInteger(brokers) || brokers < 1)
+    throw new RangeError(`a cluster has at least one broker, not ${brokers}`);
+  const replicationFactor = Math.min(3, brokers);
+  return { replicationFactor, minInSyncReplicas: replicationFactor >= 3 ? 2 : 1 };
+}

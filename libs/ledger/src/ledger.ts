@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type ConfigResourceTypes } from 'kafkajs';
 import { pino, type Logger } from 'pino';
 import type { KafkaConfig } from '#config';
 import type { LedgerEvent } from '#events';
@@ -17,7 +17,7 @@ import { LedgerUnavailableError } from './ledger-unavailable-error.js';
 import { readTopicIds, type LedgerOrigin } from './ledger-origin.js';
 import { assertStoredPositionsMatch, type StoredPosition } from './stored-position.js';
 import { topicOffsets } from './topic-offsets.js';
-import { topicSpecs, topicsWithPrefix, type LedgerTopics } from './ledger-topics.js';
+import { replicationFor, topicSpecs, topicsWithPrefix, type LedgerTopics } from './ledger-topics.js';
 
 export interface LedgerOptions {
   readonly kafka: KafkaConfig;
@@ -27,6 +27,17 @@ export interface LedgerOptions {
   readonly logger?: Logger;
   /** How long a connection attempt may take before the broker counts as unreachable. */
   readonly connectionTimeoutMs?: number;
+}
+
+/** kafkajs's `ConfigResourceTypes.TOPIC`: its CommonJS module does not expose that enum as an ES named export. */
+const topicResource = 2 as ConfigResourceTypes;
+
+export interface TopicReplication {
+  readonly topic: string;
+  readonly partitions: number;
+  readonly replicas: number;
+  readonly inSyncReplicas: number;
+  readonly minInSyncReplicas: number;
 }
 
 /**
@@ -62,6 +73,41 @@ export class Ledger {
     await this.withQuietAdmin(async (admin) => {
       await admin.describeCluster();
     });
+  }
+
+  /**
+   * How each topic is replicated: its partitions, the fewest replicas and in-sync replicas any of
+   * them has, and its `min.insync.replicas`.
+   */
+  async topicReplication(topics: readonly string[]): Promise<TopicReplication[]> {
+    return this.withQuietAdmin(async (admin) => {
+      const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
+      const configs = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: topics.map((name) => ({
+          type: topicResource,
+          name,
+          configNames: ['min.insync.replicas'],
+        })),
+      });
+      return metadata.topics.map(({ name, partitions }) => {
+        const entry = configs.resources
+          .find((resource) => resource.resourceName === name)
+          ?.configEntries.find((config) => config.configName === 'min.insync.replicas');
+        return {
+          topic: name,
+          partitions: partitions.length,
+          replicas: Math.min(...partitions.map((partition) => partition.replicas.length)),
+          inSyncReplicas: Math.min(...partitions.map((partition) => partition.isr.length)),
+          minInSyncReplicas: Number(entry?.configValue ?? Number.NaN),
+        };
+      });
+    });
+  }
+
+  /** How many brokers the cluster has registered and alive (the controller's view). */
+  async brokerCount(): Promise<number> {
+    return this.withQuietAdmin(async (admin) => (await admin.describeCluster()).brokers.length);
   }
 
   /**
@@ -152,13 +198,14 @@ export class Ledger {
       const existing = new Set(await admin.listTopics());
       const missing = topicSpecs(this.topics, userPartitions).filter((spec) => !existing.has(spec.topic));
       if (missing.length > 0) {
+        const { replicationFactor, minInSyncReplicas } = replicationFor((await admin.describeCluster()).brokers.length);
         await admin.createTopics({
           waitForLeaders: true,
           topics: missing.map((spec) => ({
             topic: spec.topic,
             numPartitions: spec.numPartitions,
-            replicationFactor: 1,
-            configEntries: [...spec.configEntries],
+            replicationFactor,
+            configEntries: [...spec.configEntries, { name: 'min.insync.replicas', value: String(minInSyncReplicas) }],
           })),
         });
       }

@@ -19,6 +19,7 @@ export { localConfig } from './local-config.js';
 export { withLocalSealKey, localSealKeyFile } from './local-seal-key.js';
 export { localProfileEnv } from './local-profile-env.js';
 export { PostgresComponent, type SchemaMigrator } from './postgres-component.js';
+export { EmbeddedPostgresServer } from './embedded-postgres-server.js';
 export { LocalStack, localStack, type ComponentOutcome } from './local-stack.js';
 export {
   generateSyntheticPool,

@@ -6,11 +6,19 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
-import { ConfigError, loadConfig, type Env, type KafkaConfig, type StackConfig } from '#config';
+import {
+  ConfigError,
+  loadConfig,
+  localKafkaNodes,
+  type Env,
+  type KafkaConfig,
+  type LocalKafkaNode,
+  type StackConfig,
+} from '#config';
 import { Ledger } from '#ledger';
 import { findJava, type Java } from './find-java.js';
 import { ensureKafkaLibs } from './kafka-libs.js';
-import { kafkaServerProperties } from './kafka-server-properties.js';
+import { kafkaClusterNodeProperties, kafkaServerProperties } from './kafka-server-properties.js';
 import { assertLoopbackPortFree, loopbackPortFree } from './loopback-port.js';
 import { projectRoot } from './project-root.js';
 import type { ComponentStatus, StackComponent } from './stack-component.js';
@@ -23,15 +31,28 @@ const log4jConfig = join(projectRoot, 'infra', 'kafka', 'log4j2.xml');
 const readyTimeoutMs = 120_000;
 const probeTimeoutMs = 5000;
 
-/** The real Apache Kafka broker (single-node KRaft) from Maven Central jars, run with the local JDK. */
+/** One KRaft node of the local Kafka: where its files are and the process that runs it. */
+interface KafkaNode {
+  readonly ports: LocalKafkaNode;
+  readonly dir: string;
+  readonly properties: string;
+  readonly dataDir: string;
+  readonly content: string;
+  readonly process: StackProcess;
+}
+
+/**
+ * The real Apache Kafka from Maven Central jars, run with the local JDK: one KRaft node (the
+ * default), or a cluster of STACK_KAFKA_BROKERS nodes, each a broker and a controller, on
+ * loopback ports ten apart (localKafkaNodes). A single node keeps its files in STACK_DIR/kafka, a
+ * cluster of n in STACK_DIR/kafka/cluster-n/node-<id>; the jars are shared.
+ */
 export class KafkaComponent implements StackComponent {
   readonly name = 'kafka';
   private readonly stack: StackConfig;
   private readonly kafka: KafkaConfig;
   private readonly dir: string;
-  private readonly properties: string;
-  private readonly dataDir: string;
-  private readonly broker: StackProcess;
+  readonly nodes: readonly KafkaNode[];
   private readonly ledger: Ledger;
 
   constructor(private readonly env: Env) {
@@ -39,14 +60,23 @@ export class KafkaComponent implements StackComponent {
     this.stack = config.stack;
     this.kafka = config.kafka;
     this.dir = resolve(this.stack.dir, 'kafka');
-    this.properties = join(this.dir, 'server.properties');
-    this.dataDir = join(this.dir, 'data');
-    // Kafka's controlled shutdown took 3-7 s when measured; the grace leaves room on a busy machine.
-    this.broker = new StackProcess({
-      name: 'kafka',
-      dir: this.dir,
-      commandLineMarker: this.properties,
-      stopGraceMs: 30_000,
+    const ports = localKafkaNodes(this.stack);
+    this.nodes = ports.map((node) => {
+      const dir = ports.length === 1 ? this.dir : join(this.dir, `cluster-${ports.length}`, `node-${node.nodeId}`);
+      const properties = join(dir, 'server.properties');
+      const dataDir = join(dir, 'data');
+      return {
+        ports: node,
+        dir,
+        properties,
+        dataDir,
+        content:
+          ports.length === 1
+            ? kafkaServerProperties(this.stack, dataDir)
+            : kafkaClusterNodeProperties(node, ports, dataDir),
+        // Kafka's controlled shutdown took 3-7 s when measured; the grace leaves room on a busy machine.
+        process: new StackProcess({ name: 'kafka', dir, commandLineMarker: properties, stopGraceMs: 30_000 }),
+      };
     });
     this.ledger = new Ledger({
       kafka: this.kafka,
@@ -56,18 +86,23 @@ export class KafkaComponent implements StackComponent {
   }
 
   async status(): Promise<ComponentStatus> {
-    const [pid, reachable] = await Promise.all([this.broker.runningPid(), this.reachable()]);
+    const [pids, reachable] = await Promise.all([
+      Promise.all(this.nodes.map((node) => node.process.runningPid())),
+      this.reachable(),
+    ]);
     const where = this.kafka.brokers.join(',');
+    const running = pids.filter((pid) => pid !== undefined);
+    const cluster = this.nodes.length === 1 ? '' : `${this.nodes.length}-node cluster, `;
     if (reachable) {
       return {
         name: this.name,
         state: 'up',
-        detail: `${where}, ${pid === undefined ? 'not started by this stack' : `pid ${pid}`}`,
+        detail: `${where}, ${cluster}${running.length === 0 ? 'not started by this stack' : `pid ${running.join(', ')}`}`,
       };
     }
     const detail =
-      pid !== undefined
-        ? `pid ${pid} is running but not answering on ${where} (log: ${this.broker.logFile})`
+      running.length > 0
+        ? `${cluster}pid ${running.join(', ')} running but not answering on ${where} (log: ${this.nodes[0]!.process.logFile})`
         : (await loopbackPortFree(this.stack.kafkaPort))
           ? 'not running'
           : `not running; port ${this.stack.kafkaPort} (KAFKA_PORT) is used by another program`;
@@ -77,40 +112,65 @@ export class KafkaComponent implements StackComponent {
   async up(report: (line: string) => void): Promise<void> {
     if (await this.reachable()) return;
     this.assertBrokersAreLocal();
-    let pid = await this.broker.runningPid();
-    if (pid === undefined) {
-      await assertLoopbackPortFree(this.name, this.stack.kafkaPort, 'KAFKA_PORT');
-      await assertLoopbackPortFree(this.name, this.stack.kafkaControllerPort, 'KAFKA_CONTROLLER_PORT');
-      const java = await findJava(this.stack);
-      const libs = await ensureKafkaLibs(this.dir, java, this.env, report);
-      const classpath = join(libs, '*');
-      await mkdir(this.dataDir, { recursive: true });
-      await writeFile(this.properties, kafkaServerProperties(this.stack, this.dataDir));
-      await this.formatOnce(java, classpath, report);
-      report(`starting the broker with Java ${java.version}`);
-      pid = await this.broker.start({
-        command: java.executable,
-        args: [
-          '-Xms256m',
-          '-Xmx512m',
-          `-Dlog4j2.configurationFile=${log4jConfig}`,
-          '-cp',
-          classpath,
-          'kafka.Kafka',
-          this.properties,
-        ],
-        env: this.env,
-      });
-    } else {
-      await this.assertRunningWithCurrentSettings(pid);
-      report(`waiting for the broker already starting (pid ${pid})`);
+    const pids = await Promise.all(this.nodes.map((node) => node.process.runningPid()));
+    let java: Java | undefined;
+    let classpath = '';
+    if (pids.some((pid) => pid === undefined)) {
+      java = await findJava(this.stack);
+      classpath = join(await ensureKafkaLibs(this.dir, java, this.env, report), '*');
+      await this.formatOnce(java, classpath, pids, report);
     }
-    // No topic is created here: only `ledger export` creates the ledger's topics.
-    await this.broker.waitUntilReady(pid, () => this.reachable(), readyTimeoutMs);
+    const started: number[] = [];
+    for (const [index, node] of this.nodes.entries()) {
+      const pid = pids[index];
+      if (pid !== undefined) {
+        await this.assertRunningWithCurrentSettings(node, pid);
+        report(`waiting for node ${node.ports.nodeId}, already starting (pid ${pid})`);
+        started.push(pid);
+        continue;
+      }
+      report(
+        this.nodes.length === 1
+          ? `starting the broker with Java ${java!.version}`
+          : `starting node ${node.ports.nodeId} of ${this.nodes.length} on 127.0.0.1:${node.ports.port} with Java ${java!.version}`,
+      );
+      started.push(
+        await node.process.start({
+          command: java!.executable,
+          args: [
+            '-Xms256m',
+            '-Xmx512m',
+            `-Dlog4j2.configurationFile=${log4jConfig}`,
+            '-cp',
+            classpath,
+            'kafka.Kafka',
+            node.properties,
+          ],
+          env: this.env,
+        }),
+      );
+    }
+    // No topic is created here: only `ledger export` creates the ledger's topics. A cluster is
+    // ready when every node has registered, so that topics get all their replicas.
+    await Promise.all(
+      this.nodes.map((node, index) =>
+        node.process.waitUntilReady(started[index]!, () => this.allRegistered(), readyTimeoutMs),
+      ),
+    );
   }
 
   async down(): Promise<void> {
-    await this.broker.stop();
+    await Promise.all(this.nodes.map((node) => node.process.stop()));
+  }
+
+  private async allRegistered(): Promise<boolean> {
+    if (!(await this.reachable())) return false;
+    if (this.nodes.length === 1) return true;
+    const counted = this.ledger.brokerCount().then(
+      (count) => count >= this.nodes.length,
+      () => false,
+    );
+    return Promise.race([counted, sleep(probeTimeoutMs, false, { ref: false })]);
   }
 
   /**
@@ -129,9 +189,9 @@ export class KafkaComponent implements StackComponent {
    * A broker started with other ports would never answer where this configuration looks for it;
    * one started by an older version may still create topics on first use.
    */
-  private async assertRunningWithCurrentSettings(pid: number): Promise<void> {
-    const running = await readFile(this.properties, 'utf8').catch(() => '');
-    if (running !== kafkaServerProperties(this.stack, this.dataDir)) {
+  private async assertRunningWithCurrentSettings(node: KafkaNode, pid: number): Promise<void> {
+    const running = await readFile(node.properties, 'utf8').catch(() => '');
+    if (running !== node.content) {
       throw new StackError(
         this.name,
         `the broker (pid ${pid}) runs with other settings than configured (ports, or topic auto-creation); run \`ledger stack down\` first`,
@@ -141,7 +201,7 @@ export class KafkaComponent implements StackComponent {
 
   /** The readiness probe and every app use KAFKA_BROKERS; a mismatch with KAFKA_PORT would only show as a timeout. */
   private assertBrokersAreLocal(): void {
-    const local = [`127.0.0.1:${this.stack.kafkaPort}`, `localhost:${this.stack.kafkaPort}`];
+    const local = this.nodes.flatMap((node) => [`127.0.0.1:${node.ports.port}`, `localhost:${node.ports.port}`]);
     if (!this.kafka.brokers.some((broker) => local.includes(broker))) {
       throw new ConfigError(
         'KAFKA_BROKERS',
@@ -150,28 +210,57 @@ export class KafkaComponent implements StackComponent {
     }
   }
 
-  /** Formatting is once per data folder: StorageTool refuses to format a folder that has meta.properties. */
-  private async formatOnce(java: Java, classpath: string, report: (line: string) => void): Promise<void> {
-    if (existsSync(join(this.dataDir, 'meta.properties'))) return;
-    report('formatting storage (first run only)');
-    try {
-      await execFileAsync(java.executable, [
-        `-Dlog4j2.configurationFile=${log4jConfig}`,
-        '-cp',
-        classpath,
-        'kafka.tools.StorageTool',
-        'format',
-        '--cluster-id',
-        clusterId(),
-        '--config',
-        this.properties,
-        // One voter, this node: the 4.x way to start a controller quorum without a static voter list.
-        '--standalone',
-      ]);
-    } catch (error) {
-      const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-      const reason = `${stderr}\n${stdout}`.trim().split('\n').at(-1) ?? 'StorageTool failed';
-      throw new StackError(this.name, `could not format ${this.dataDir}: ${reason}`, { cause: error });
+  /**
+   * Writes each stopped node's properties and formats its storage once per data folder
+   * (StorageTool refuses a folder that has meta.properties). The nodes of a cluster share one
+   * cluster id: the one a node already formatted has, or a new one.
+   */
+  private async formatOnce(
+    java: Java,
+    classpath: string,
+    pids: readonly (number | undefined)[],
+    report: (line: string) => void,
+  ): Promise<void> {
+    let id: string | undefined;
+    for (const node of this.nodes) {
+      const meta = await readFile(join(node.dataDir, 'meta.properties'), 'utf8').catch(() => '');
+      id ??= /^cluster\.id=(.+)$/m.exec(meta)?.[1];
+    }
+    id ??= clusterId();
+    for (const [index, node] of this.nodes.entries()) {
+      if (pids[index] !== undefined) continue;
+      for (const ports of [node.ports.port, node.ports.controllerPort]) {
+        const variable = ports === node.ports.port ? 'KAFKA_PORT' : 'KAFKA_CONTROLLER_PORT';
+        await assertLoopbackPortFree(this.name, ports, variable);
+      }
+      await mkdir(node.dataDir, { recursive: true });
+      await writeFile(node.properties, node.content);
+      if (existsSync(join(node.dataDir, 'meta.properties'))) continue;
+      report(
+        this.nodes.length === 1
+          ? 'formatting storage (first run only)'
+          : `formatting node ${node.ports.nodeId} (first run only)`,
+      );
+      try {
+        await execFileAsync(java.executable, [
+          `-Dlog4j2.configurationFile=${log4jConfig}`,
+          '-cp',
+          classpath,
+          'kafka.tools.StorageTool',
+          'format',
+          '--cluster-id',
+          id,
+          '--config',
+          node.properties,
+          // One voter, this node: the 4.x way to start a single controller without a voter list.
+          // A cluster names its voters in controller.quorum.voters instead.
+          ...(this.nodes.length === 1 ? ['--standalone'] : []),
+        ]);
+      } catch (error) {
+        const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+        const reason = `${stderr}\n${stdout}`.trim().split('\n').at(-1) ?? 'StorageTool failed';
+        throw new StackError(this.name, `could not format ${node.dataDir}: ${reason}`, { cause: error });
+      }
     }
   }
 }

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { access, copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { stackConfig, type Env, type StackConfig } from '#config';
+import pg from 'pg';
+import { databaseConfig, stackConfig, type Env, type StackConfig } from '#config';
 import { findJava } from './find-java.js';
 import { keycloakAdminLogin } from './keycloak-admin-credentials.js';
 import { localProfileEnv } from './local-profile-env.js';
@@ -26,9 +27,11 @@ const firstStartTimeoutMs = 600_000;
  * The real Keycloak server, `keycloak-quarkus-dist` from Maven Central, run in dev mode on
  * loopback with its dev-file (H2) database inside the unpacked distribution.
  *
- * Why H2 and not the PostgreSQL that runs here: measured with 20k users, partialImport into H2
- * stayed flat at 577 users/s; into PostgreSQL it was as fast only while `ANALYZE` ran every 15 s
- * (this machine's PostgreSQL has autovacuum off) and fell to 85 users/s without it.
+ * Why H2 by default and not the PostgreSQL that runs here: measured with 20k users, partialImport
+ * into H2 stayed flat at 577 users/s; into PostgreSQL it was as fast only while `ANALYZE` ran
+ * every 15 s (this machine's PostgreSQL has autovacuum off) and fell to 85 users/s without it.
+ * STACK_KEYCLOAK_DB=postgres (`stack up --keycloak-db postgres`) puts it on PostgreSQL all the
+ * same, in a database of its own on the projections' server, for realms larger than a demo's.
  */
 export class KeycloakServer implements StackComponent {
   readonly name = 'keycloak';
@@ -36,9 +39,15 @@ export class KeycloakServer implements StackComponent {
   private readonly dir: string;
   private readonly dist: string;
   private readonly server: StackProcess;
+  /** Where Keycloak keeps its data under STACK_KEYCLOAK_DB=postgres; undefined for dev-file. */
+  private readonly postgres: KeycloakPostgres | undefined;
 
   constructor(private readonly env: Env) {
     this.stack = stackConfig(localProfileEnv(env));
+    this.postgres =
+      this.stack.keycloakDatabase === 'postgres'
+        ? keycloakPostgres(databaseConfig(localProfileEnv(env)).url)
+        : undefined;
     this.dir = resolve(this.stack.dir, 'keycloak');
     this.dist = join(this.dir, `keycloak-${this.stack.keycloakDistVersion}`);
     // Java exits 1.5-2.8 s after TERM when measured.
@@ -57,11 +66,12 @@ export class KeycloakServer implements StackComponent {
       return {
         name: this.name,
         state: 'up',
-        detail: `${where}, ${pid === undefined ? 'not started by this stack' : `pid ${pid}`}`,
+        detail: `${where}, ${pid === undefined ? 'not started by this stack' : `pid ${pid}`}, database ${this.postgres?.where ?? 'dev-file'}`,
       };
     }
     const detail =
       pid === undefined ? 'not running' : `pid ${pid} is running but not ready (log: ${this.server.logFile})`;
+
     return { name: this.name, state: 'down', detail };
   }
 
@@ -76,8 +86,11 @@ export class KeycloakServer implements StackComponent {
       await this.ensureDistribution(java.home, report);
       await this.ensureJitProvider(java.home, report);
       const admin = await keycloakAdminLogin(this.env, { create: true });
-      report(`starting Keycloak ${this.stack.keycloakDistVersion} in dev mode with Java ${java.version}`);
-      firstStart = !(await exists(this.database));
+      report(
+        `starting Keycloak ${this.stack.keycloakDistVersion} in dev mode with Java ${java.version}${this.postgres === undefined ? '' : ` on PostgreSQL (${this.postgres.where})`}`,
+      );
+      firstStart =
+        this.postgres === undefined ? !(await exists(this.database)) : await this.createPostgresDatabase(report);
       pid = await this.server.start({
         command: join(this.dist, 'bin', 'kc.sh'),
         args: this.startArgs(),
@@ -88,6 +101,8 @@ export class KeycloakServer implements StackComponent {
           // Read only when Keycloak creates its master realm, i.e. on the first start of a database.
           KC_BOOTSTRAP_ADMIN_USERNAME: admin.username,
           KC_BOOTSTRAP_ADMIN_PASSWORD: admin.password,
+          // The database password, if DATABASE_URL has one, travels in the environment, never on the command line.
+          ...(this.postgres?.password === undefined ? {} : { KC_DB_PASSWORD: this.postgres.password }),
         },
       });
     } else {
@@ -99,7 +114,10 @@ export class KeycloakServer implements StackComponent {
       // A first start stopped while Liquibase created the schema leaves tables without its
       // changelog, and every later start fails on "Table … already exists": the next `up` starts
       // from an empty database instead.
-      if (firstStart) await rm(this.database, { recursive: true, force: true });
+      if (firstStart) {
+        if (this.postgres === undefined) await rm(this.database, { recursive: true, force: true });
+        else await this.dropPostgresDatabase();
+      }
       throw error;
     }
   }
@@ -124,7 +142,44 @@ export class KeycloakServer implements StackComponent {
       `--http-port=${this.stack.keycloakPort}`,
       '--health-enabled=true',
       `--http-management-port=${this.stack.keycloakManagementPort}`,
+      ...(this.postgres === undefined
+        ? []
+        : ['--db=postgres', `--db-url=${this.postgres.jdbcUrl}`, `--db-username=${this.postgres.username}`]),
     ];
+  }
+
+  /** Creates Keycloak's database when missing; true when it did (Keycloak's first start on it). */
+  private async createPostgresDatabase(report: (line: string) => void): Promise<boolean> {
+    const { name } = this.postgres!;
+    return this.withMaintenanceClient(async (client) => {
+      const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+      if (found.rowCount !== 0) return false;
+      report(`creating database ${name} for Keycloak`);
+      await client.query(`create database ${client.escapeIdentifier(name)}`);
+      return true;
+    });
+  }
+
+  private async dropPostgresDatabase(): Promise<void> {
+    await this.withMaintenanceClient((client) =>
+      client.query(`drop database if exists ${client.escapeIdentifier(this.postgres!.name)} with (force)`),
+    ).catch(() => undefined);
+  }
+
+  private async withMaintenanceClient<T>(use: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client({ connectionString: this.postgres!.maintenanceUrl, connectionTimeoutMillis: 3000 });
+    try {
+      await client.connect();
+      return await use(client);
+    } catch (error) {
+      throw new StackError(
+        this.name,
+        `cannot prepare Keycloak's database ${this.postgres!.where}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
 
   private async ready(): Promise<boolean> {
@@ -227,6 +282,32 @@ export class KeycloakServer implements StackComponent {
       throw new StackError(this.name, `${command} failed: ${reason.trim()}`, { cause: error });
     }
   }
+}
+
+interface KeycloakPostgres {
+  readonly name: string;
+  readonly jdbcUrl: string;
+  readonly username: string;
+  readonly password: string | undefined;
+  readonly maintenanceUrl: string;
+  /** host:port/database, for messages. */
+  readonly where: string;
+}
+
+/** Keycloak's own database beside the projections' one: `<database>_keycloak` on the DATABASE_URL server. */
+function keycloakPostgres(databaseUrl: string): KeycloakPostgres {
+  const url = new URL(databaseUrl);
+  const name = `${decodeURIComponent(url.pathname.slice(1)) || 'postgres'}_keycloak`;
+  const maintenance = new URL(databaseUrl);
+  maintenance.pathname = '/postgres';
+  return {
+    name,
+    jdbcUrl: `jdbc:postgresql://${url.host}/${encodeURIComponent(name)}`,
+    username: decodeURIComponent(url.username) || 'postgres',
+    password: url.password === '' ? undefined : decodeURIComponent(url.password),
+    maintenanceUrl: maintenance.href,
+    where: `${url.host}/${name}`,
+  };
 }
 
 /** Hash of the provider's pom and sources and the SPI version it is built against. */

@@ -1,5 +1,7 @@
 import pg from 'pg';
-import { databaseConfig, type Env } from '#config';
+import { databaseConfig, loadConfig, type Env } from '#config';
+import { EmbeddedPostgresServer } from './embedded-postgres-server.js';
+import { loopbackPortFree } from './loopback-port.js';
 import type { ComponentStatus, StackComponent } from './stack-component.js';
 import { StackError } from './stack-error.js';
 import { localProfileEnv } from './local-profile-env.js';
@@ -11,9 +13,13 @@ export interface SchemaMigrator {
 }
 
 /**
- * The project's database on a PostgreSQL server that is already running (shared with other
- * projects on the machine, so the stack never starts or stops it): `up` creates the database when
- * missing and runs the schema migrators, every time, since a new migration may have arrived.
+ * The project's database. A set DATABASE_URL always wins: that server is shared (with other
+ * projects on the machine, so the stack never starts or stops it). Without it, the local profile
+ * points at 127.0.0.1:POSTGRES_PORT: a server already listening there is used the same way, and
+ * when nothing does, `up` starts an embedded PostgreSQL there (see EmbeddedPostgresServer), which
+ * `down` stops. Every `ledger` command finds it through the same default, with no state to read.
+ * `up` then creates the database when missing and runs the schema migrators, every time, since a
+ * new migration may have arrived.
  */
 export class PostgresComponent implements StackComponent {
   readonly name = 'postgres';
@@ -21,31 +27,45 @@ export class PostgresComponent implements StackComponent {
   private readonly database: string;
   /** host:port/database, without credentials, for messages. */
   private readonly where: string;
+  /** Undefined when DATABASE_URL is set: the stack then never starts a server of its own. */
+  private readonly embedded: EmbeddedPostgresServer | undefined;
 
   constructor(
-    env: Env,
+    private readonly env: Env,
     private readonly migrators: readonly SchemaMigrator[] = [],
   ) {
-    this.url = databaseConfig(localProfileEnv(env)).url;
+    const local = localProfileEnv(env);
+    this.url = databaseConfig(local).url;
     const parsed = new URL(this.url);
     this.database = decodeURIComponent(parsed.pathname.slice(1)) || 'postgres';
     this.where = `${parsed.host}/${this.database}`;
+    this.embedded =
+      env.DATABASE_URL === undefined ? new EmbeddedPostgresServer(loadConfig(local, ['stack']).stack) : undefined;
   }
 
   async status(): Promise<ComponentStatus> {
+    const pid = await this.embedded?.runningPid();
+    const kind =
+      pid === undefined
+        ? 'shared server: stack down leaves it running'
+        : `embedded PostgreSQL, pid ${pid}, data in ${this.embedded!.dataDir}`;
     try {
       await withClient(this.url, (client) => client.query('select 1'));
-      return { name: this.name, state: 'up', detail: `${this.where} (shared server: stack down leaves it running)` };
+      return { name: this.name, state: 'up', detail: `${this.where} (${kind})` };
     } catch (error) {
+      const code = (error as { code?: string }).code;
       const detail =
-        (error as { code?: string }).code === '3D000'
+        code === '3D000'
           ? `${this.where}: the database does not exist yet (stack up creates it)`
-          : `${this.where}: ${messageOf(error)}`;
+          : this.embedded !== undefined && pid === undefined && code === 'ECONNREFUSED'
+            ? `${this.where}: not running (stack up starts an embedded PostgreSQL on port ${this.embedded.port}, POSTGRES_PORT)`
+            : `${this.where}: ${messageOf(error)}`;
       return { name: this.name, state: 'down', detail };
     }
   }
 
   async up(report: (line: string) => void): Promise<void> {
+    if (this.embedded !== undefined) await this.startEmbeddedWhenNeeded(this.embedded, report);
     const maintenance = new URL(this.url);
     maintenance.pathname = '/postgres';
     try {
@@ -69,8 +89,35 @@ export class PostgresComponent implements StackComponent {
     }
   }
 
-  /** Nothing to do: the server is shared, and the data must survive a restart of the stack. */
-  async down(): Promise<void> {}
+  /** Stops the embedded server if this stack started one (its data stays); a shared server keeps running. */
+  async down(): Promise<void> {
+    await this.embedded?.stop();
+  }
+
+  /** Starts the embedded server unless it runs already or another server listens on its port. */
+  private async startEmbeddedWhenNeeded(embedded: EmbeddedPostgresServer, report: (line: string) => void) {
+    const ready = () =>
+      withClient(maintenanceUrl(this.url), (client) => client.query('select 1')).then(
+        () => true,
+        () => false,
+      );
+    const pid = await embedded.runningPid();
+    if (pid !== undefined) {
+      if (!(await ready())) {
+        report(`waiting for the embedded server already starting (pid ${pid})`);
+        await embedded.process.waitUntilReady(pid, ready, 60_000);
+      }
+      return;
+    }
+    if (!(await loopbackPortFree(embedded.port))) return;
+    await embedded.start(this.env, ready, report);
+  }
+}
+
+function maintenanceUrl(url: string): string {
+  const maintenance = new URL(url);
+  maintenance.pathname = '/postgres';
+  return maintenance.href;
 }
 
 async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {

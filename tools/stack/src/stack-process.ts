@@ -21,6 +21,11 @@ export interface StackProcessSpec {
   readonly commandLineMarker: string;
   /** How long a TERM may take before KILL; Kafka's controlled shutdown needs several seconds. */
   readonly stopGraceMs: number;
+  /**
+   * The signal that asks the process to stop (SIGTERM unless set). PostgreSQL needs SIGINT: its
+   * SIGTERM is a "smart" shutdown that waits for every client to disconnect.
+   */
+  readonly stopSignal?: NodeJS.Signals;
 }
 
 export interface Launch {
@@ -29,6 +34,9 @@ export interface Launch {
   readonly cwd?: string;
   /** The child's whole environment. */
   readonly env: Env;
+  /** Run as this user and group (PostgreSQL refuses to run as root). */
+  readonly uid?: number;
+  readonly gid?: number;
 }
 
 const pollMs = 250;
@@ -65,6 +73,8 @@ export class StackProcess {
         env: { ...launch.env },
         detached: true,
         stdio: ['ignore', log.fd, log.fd],
+        ...(launch.uid === undefined ? {} : { uid: launch.uid }),
+        ...(launch.gid === undefined ? {} : { gid: launch.gid }),
       });
       await new Promise<void>((resolve, reject) => {
         child.once('spawn', resolve);
@@ -111,7 +121,7 @@ export class StackProcess {
   async stop(): Promise<boolean> {
     const pid = await this.runningPid();
     if (pid === undefined) return false;
-    signalGroup(pid, 'SIGTERM');
+    signalGroup(pid, this.spec.stopSignal ?? 'SIGTERM');
     if (!(await groupExited(pid, this.spec.stopGraceMs))) {
       signalGroup(pid, 'SIGKILL');
       if (!(await groupExited(pid, 5000))) {
