@@ -68,6 +68,7 @@ export {
   criteriaRowOf,
   evaluateDoneCriteria,
   projectDoneDate,
+  criterionIds,
   type Criterion,
   type CriterionId,
   type BridgeTraffic,
@@ -89,6 +90,7 @@ export {
   type OperatorCommand,
 } from './cutover.js';
 export { CutoverRefusedError } from './cutover-refused-error.js';
+export { doneStatus, type DoneStatus } from './done-status.js';
 export {
   rollbackAttentionOf,
   rollbackAttentionMeaning,

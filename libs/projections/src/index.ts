@@ -8,6 +8,7 @@ export { entityColumns, selectColumns, type EntityColumn, type StoredRow } from 
 
 // The projection schema (PROJECTION_SCHEMA), written by apps/projector.
 export {
+  CutoverChange,
   DailyProgress,
   ExportRun,
   IdTranslation,
@@ -24,6 +25,7 @@ export {
   ProjectionStore,
   ProjectionTransaction,
   type ExportRunRow,
+  type CutoverChangeRow,
   type HistoryRow,
   type OffsetOrigin,
   type TranslationRow,
@@ -49,6 +51,12 @@ export {
 export { replaceProjection } from './projection/projection-swap.js';
 export { MigrationUserLookup, type SignInUser } from './projection/migration-user-lookup.js';
 export { ProjectionReader, type TargetedCandidate } from './projection/projection-reader.js';
+export {
+  CutoverTimeline,
+  type CutoverTarget,
+  type CutoverTimelineEntry,
+  type DashboardDoneStatus,
+} from './projection/cutover-timeline.js';
 
 // The bridge's daily traffic, in the projection schema, written by apps/bridge.
 export { BridgeTrafficDay } from './bridge-traffic/bridge-traffic-day.entity.js';

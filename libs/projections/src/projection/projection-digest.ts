@@ -14,6 +14,7 @@ const stateTables = [
   { table: 'daily_progress', key: `day::text || '/' || measure` },
   { table: 'user_event', key: `event_id::text || '/' || content_hash` },
   { table: 'export_run', key: `run_id::text` },
+  { table: 'cutover_change', key: `target_kind || '/' || target_realm || '/' || sequence` },
 ] as const;
 
 export interface TableDigest {

@@ -3,7 +3,7 @@ import type { UserMigrationState } from '#domain';
 import type { LedgerOrigin, StoredPosition } from '#ledger';
 import { entityColumns, type StoredRow } from '../entity-columns.js';
 import { quoteIdentifier } from '../schema-name.js';
-import { ExportRun, IdTranslation, MigrationUser, UserEvent } from './entities/index.js';
+import { CutoverChange, ExportRun, IdTranslation, MigrationUser, UserEvent } from './entities/index.js';
 import type { MigrationUserRow } from './migration-user-row.js';
 import type { Tally } from './progress-contributions.js';
 
@@ -17,6 +17,8 @@ export type TranslationRow = StoredRow<IdTranslation>;
 export type HistoryRow = StoredRow<UserEvent>;
 /** A run's row from one control event: the fields that event does not carry are null. */
 export type ExportRunRow = StoredRow<ExportRun>;
+/** One `CutoverPhaseChanged`. */
+export type CutoverChangeRow = StoredRow<CutoverChange>;
 
 /**
  * The parts of a set-based upsert from a JSON array of rows keyed like the entity:
@@ -41,6 +43,7 @@ const users = recordset(MigrationUser);
 const translations = recordset(IdTranslation);
 const history = recordset(UserEvent);
 const exportRuns = recordset(ExportRun);
+const cutoverChanges = recordset(CutoverChange);
 
 /**
  * The only code that writes the projections. Each batch is one transaction; every write is one
@@ -189,6 +192,17 @@ export class ProjectionTransaction {
          completed_at = coalesce(export_run.completed_at, excluded.completed_at),
          users = coalesce(export_run.users, excluded.users),
          digest = coalesce(export_run.digest, excluded.digest)`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  /** A phase change is decided once per sequence number (two deciders racing make one fact): the first stays. */
+  async insertCutoverChanges(rows: readonly CutoverChangeRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.runner.query(
+      `insert into ${this.store.table('cutover_change')} (${cutoverChanges.columns})
+       select ${cutoverChanges.values} from jsonb_to_recordset($1::jsonb) as x(${cutoverChanges.definition})
+       on conflict (target_kind, target_realm, sequence) do nothing`,
       [JSON.stringify(rows)],
     );
   }

@@ -1,3 +1,4 @@
+import { CutoverChange } from './cutover-change.entity.js';
 import { DailyProgress } from './daily-progress.entity.js';
 import { ExportRun } from './export-run.entity.js';
 import { IdTranslation } from './id-translation.entity.js';
@@ -6,7 +7,16 @@ import { ProgressCounter } from './progress-counter.entity.js';
 import { ProjectionOffset } from './projection-offset.entity.js';
 import { UserEvent } from './user-event.entity.js';
 
-export { DailyProgress, ExportRun, IdTranslation, MigrationUser, ProgressCounter, ProjectionOffset, UserEvent };
+export {
+  CutoverChange,
+  DailyProgress,
+  ExportRun,
+  IdTranslation,
+  MigrationUser,
+  ProgressCounter,
+  ProjectionOffset,
+  UserEvent,
+};
 
 export const projectionEntities = [
   MigrationUser,
@@ -16,4 +26,5 @@ export const projectionEntities = [
   ProjectionOffset,
   UserEvent,
   ExportRun,
+  CutoverChange,
 ];

@@ -3,6 +3,7 @@ import { AnalystViews1764400000001 } from './1764400000001-analyst-views.js';
 import { ProjectionOffsetOrigin1764400000002 } from './1764400000002-projection-offset-origin.js';
 import { ImportRequiredActions1764480000000 } from './1764480000000-import-required-actions.js';
 import { TargetDisagreements1764490000000 } from './1764490000000-target-disagreements.js';
+import { CutoverChanges1764520000000 } from './1764520000000-cutover-changes.js';
 
 /** In order; TypeORM applies the ones its `migrations` table in the schema does not list yet. */
 export const projectionMigrations = [
@@ -11,4 +12,5 @@ export const projectionMigrations = [
   ProjectionOffsetOrigin1764400000002,
   ImportRequiredActions1764480000000,
   TargetDisagreements1764490000000,
+  CutoverChanges1764520000000,
 ];
