@@ -162,6 +162,38 @@ function renderDone(status) {
   );
 }
 
+const cohortTitles = {
+  'cognito-status': 'Cognito status',
+  mfa: 'MFA',
+  provider: 'identity provider',
+  import: 'import outcome',
+};
+
+function renderCohorts(cohorts) {
+  $('[data-testid=cohorts]').replaceChildren(
+    ...Object.entries(cohortTitles).map(([kind, title]) => {
+      const table = document.createElement('table');
+      table.dataset.kind = kind;
+      const head = document.createElement('tr');
+      for (const label of [title, 'users', 'migrated']) {
+        const th = document.createElement('th');
+        th.textContent = label;
+        head.append(th);
+      }
+      table.createTHead().append(head);
+      const body = table.createTBody();
+      for (const c of cohorts.filter((c) => c.kind === kind)) {
+        const tr = document.createElement('tr');
+        tr.dataset.value = c.value;
+        tr.append(cell(c.value), cell(format(c.users), 'n'), cell(format(c.migrated), 'n'));
+        body.append(tr);
+      }
+      if (body.rows.length === 0) body.append(cell('none'));
+      return table;
+    }),
+  );
+}
+
 function renderLag(report) {
   const element = $('[data-testid=lag]');
   element.textContent = report.lag === 0 ? 'up to date' : `${format(report.lag)} facts behind`;
@@ -234,13 +266,15 @@ let polls = 0;
 async function refresh() {
   const withDone = polls % donePolls === 0;
   polls += 1;
-  const [completion, burnDown, lag, done] = await Promise.all([
+  const [completion, burnDown, lag, done, cohorts] = await Promise.all([
     api('/api/metrics/completion'),
     api('/api/metrics/burn-down'),
     api('/api/projector/lag'),
     withDone ? api('/api/cutover/status') : null,
+    withDone ? api('/api/metrics/cohorts') : null,
   ]);
   if (done) renderDone(done);
+  if (cohorts) renderCohorts(cohorts);
   renderCompletion(completion);
   renderBurnDown(burnDown);
   renderLag(lag);

@@ -257,6 +257,43 @@ describe('the query API and the dashboard sign-in on real Keycloak', () => {
     );
   });
 
+  it('serves the cohorts: each split of the users adds up to all of them', async () => {
+    const cohorts = (await (await get('/api/metrics/cohorts', tokens.viewer)).json()) as {
+      kind: string;
+      value: string;
+      users: number;
+      migrated: number;
+    }[];
+    const completion = (await (await get('/api/metrics/completion', tokens.viewer)).json()) as {
+      users: number;
+      migrated: number;
+      mfa: { required: number; reenrolled: number };
+      federation: { provider: string; expected: number; rebound: number }[];
+    };
+    for (const kind of ['cognito-status', 'mfa', 'import']) {
+      const of = cohorts.filter((c) => c.kind === kind);
+      assert.equal(
+        of.reduce((sum, c) => sum + c.users, 0),
+        completion.users,
+        kind,
+      );
+      assert.equal(
+        of.reduce((sum, c) => sum + c.migrated, 0),
+        completion.migrated,
+        kind,
+      );
+    }
+    const value = (kind: string, v: string) => cohorts.find((c) => c.kind === kind && c.value === v)?.users ?? 0;
+    assert.equal(value('mfa', 're-enrolled') + value('mfa', 'needs-re-enrolment'), completion.mfa.required);
+    for (const f of completion.federation) {
+      assert.equal(value('provider', `${f.provider} rebound`), f.rebound, f.provider);
+      assert.equal(
+        value('provider', `${f.provider} rebound`) + value('provider', `${f.provider} not rebound yet`),
+        f.expected,
+      );
+    }
+  });
+
   it('keeps health, metrics and the index open on loopback', async () => {
     assert.equal((await get('/health/live')).status, 200);
     assert.equal((await get('/metrics')).status, 200);

@@ -6,7 +6,13 @@ import { register, type Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { DatabaseConfig, KafkaConfig, ProjectorConfig } from '#config';
 import { Ledger, type LedgerTopics } from '#ledger';
-import { CutoverTimeline, openProjectionDataSource, ProjectionQueries, ProjectionStore } from '#projections';
+import {
+  CohortQueries,
+  CutoverTimeline,
+  openProjectionDataSource,
+  ProjectionQueries,
+  ProjectionStore,
+} from '#projections';
 import { AccessGuard, ACCESS_CONTROL, type AccessControl } from './access/access.guard.js';
 import { DashboardPageController } from './access/dashboard-page.controller.js';
 import { DashboardSignInController } from './access/dashboard-sign-in.controller.js';
@@ -15,6 +21,7 @@ import { Projector } from './projector.js';
 import { PrometheusObserver } from './prometheus-observer.js';
 import { ApiIndex } from './query-api/api-index.js';
 import { ApiIndexController } from './query-api/api-index.controller.js';
+import { CohortsController } from './query-api/cohorts.controller.js';
 import { CompletionController } from './query-api/completion.controller.js';
 import {
   CUTOVER_SETTINGS,
@@ -72,6 +79,7 @@ export class ProjectorModule {
         UsersController,
         CompletionController,
         CutoverStatusController,
+        CohortsController,
         HealthController,
         MetricsController,
       ],
@@ -85,6 +93,11 @@ export class ProjectorModule {
         {
           provide: ProjectionQueries,
           useFactory: (ds: DataSource) => new ProjectionQueries(ds, schema),
+          inject: [DataSource],
+        },
+        {
+          provide: CohortQueries,
+          useFactory: (ds: DataSource) => new CohortQueries(ds, schema),
           inject: [DataSource],
         },
         {

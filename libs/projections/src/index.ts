@@ -51,6 +51,7 @@ export {
 export { replaceProjection } from './projection/projection-swap.js';
 export { MigrationUserLookup, type SignInUser } from './projection/migration-user-lookup.js';
 export { ProjectionReader, type TargetedCandidate } from './projection/projection-reader.js';
+export { CohortQueries, cohortKinds, type Cohort, type CohortKind } from './projection/cohort-queries.js';
 export {
   CutoverTimeline,
   type CutoverTarget,
