@@ -113,6 +113,7 @@ describe('migrateSchema: one runner for every schema the product creates', () =>
       '1764400000002 ProjectionOffsetOrigin1764400000002',
       '1764480000000 ImportRequiredActions1764480000000',
       '1764490000000 TargetDisagreements1764490000000',
+      '1764520000000 CutoverChanges1764520000000',
     ]);
     const views = (await db.query(`select table_name from information_schema.views where table_schema = $1`, [
       schema,
