@@ -404,6 +404,7 @@ describe('the query API and the dashboard sign-in on real Keycloak', () => {
         history.history.map((f) => f.eventId),
       );
       // The done criteria and the phase timeline: the API's answer (read before new facts arrive).
+      await page.waitForSelector('body[data-aggregates-ready="true"]', { timeout: 20_000 });
       const done = (await (await get('/api/cutover/status', tokens.viewer)).json()) as DoneStatusAnswer;
       assert.equal(await page.textContent('[data-testid=phase]'), done.cutover.phase);
       assert.deepEqual(
