@@ -4,7 +4,7 @@
  *   cached) and the page reports, at the moment its first full render is done (numbers, burn-down
  *   chart, first page of users), the milliseconds since navigation started; median of BENCH_LOADS;
  * - **api**: the page's reads over HTTP (completion, burn-down, the first user page, a filtered
- *   one), BENCH_REPEATS times each, p95 of all;
+ *   one, the done criteria with the phase timeline, the cohorts), BENCH_REPEATS times each, p95 of all;
  * - **sql**: the same reads straight through libs/projections' queries on PostgreSQL, p95.
  * The access check is left out (DASHBOARD_ACCESS=open, the local profile's explicit setting): it
  * costs one signature check per call, not a function of the users. The population is
@@ -15,7 +15,8 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { databaseConfig, kafkaConfig, loadConfig } from '#config';
 import { Ledger, topicsWithPrefix } from '#ledger';
-import { openProjectionDataSource, ProjectionQueries } from '#projections';
+import { defaultReconcilerPolicy } from '#domain';
+import { CohortQueries, CutoverTimeline, openProjectionDataSource, ProjectionQueries } from '#projections';
 import { projectorServeSections, serveProjector } from '#projector';
 import { localStack } from '#stack';
 import { launchChromium } from '#test-support';
@@ -67,9 +68,13 @@ async function main(): Promise<void> {
       PROJECTOR_GROUP_ID: `${prefix}-project`,
       DASHBOARD_ACCESS: 'open',
     };
-    const server = await serveProjector(loadConfig(env, projectorServeSections));
+    const config = loadConfig(env, projectorServeSections);
+    const server = await serveProjector(config);
     try {
       const queries = new ProjectionQueries(db, schema);
+      const timeline = new CutoverTimeline(db, schema);
+      const cohorts = new CohortQueries(db, schema);
+      const target = { kind: 'keycloak' as const, realm: config.keycloak.realm };
       const reads: [string, () => Promise<unknown>][] = [
         ['/api/metrics/completion', () => queries.completion()],
         ['/api/metrics/burn-down', () => queries.burnDown()],
@@ -78,6 +83,8 @@ async function main(): Promise<void> {
           '/api/users?limit=25&status=imported&minResets=1',
           () => queries.users({ status: 'imported', minResets: 1 }, null, 25),
         ],
+        ['/api/cutover/status', () => timeline.status(target, defaultReconcilerPolicy, new Date())],
+        ['/api/metrics/cohorts', () => cohorts.cohorts()],
       ];
       const api: number[] = [];
       const sql: number[] = [];

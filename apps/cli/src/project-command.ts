@@ -10,6 +10,7 @@ import {
   projectUntilCaughtUp,
   serveProjector,
 } from '#projector';
+import { loadPolicy } from '#reconciler';
 import type { CommandConfig } from './command-config.js';
 import { stopRequested } from './stop-signal.js';
 
@@ -56,7 +57,9 @@ export function projectCommand(env: Env, commandConfig: CommandConfig): Command 
           `realm ${realm.name}: client ${config.dashboard.clientId}, roles migration-viewer and migration-operator ready\n`,
         );
       }
-      const server = await serveProjector(config);
+      // The dashboard measures "done" against the reconciler's policy (RECONCILER_POLICY_FILE), as `ledger status` does.
+      const { reconciler } = await commandConfig(env, ['reconciler']);
+      const server = await serveProjector(config, { policy: await loadPolicy(reconciler.policyFile) });
       process.stdout.write(
         `Projecting; dashboard on ${server.url}/dashboard, query API on ${server.url}/api, OpenAPI on ${server.url}/docs` +
           (config.dashboard.access === 'open' ? ' (DASHBOARD_ACCESS=open: no sign-in)' : '') +

@@ -4,6 +4,8 @@
 'use strict';
 
 const pollMs = 3000;
+// The criteria aggregate over every user (not a few counter rows): read every 10th poll.
+const donePolls = 10;
 const pageSize = 25;
 const statuses = ['migrated', 'imported', 'exported', 'import-failed', 'disabled', 'unexported'];
 let operator = false;
@@ -57,21 +59,7 @@ function renderCompletion(metrics) {
   );
 }
 
-/** Done when the remaining users go at the average pace of the last 7 days with any migration. */
-function projection(days) {
-  if (days.length === 0) return 'no facts yet';
-  const last = days[days.length - 1];
-  if (last.remaining === 0) return 'done';
-  const recent = days.slice(-7);
-  const pace = recent.reduce((sum, d) => sum + d.migrated, 0) / recent.length;
-  if (pace === 0) return `no migration in the last ${recent.length} days: no projected date`;
-  const done = new Date(`${last.day}T00:00:00Z`);
-  done.setUTCDate(done.getUTCDate() + Math.ceil(last.remaining / pace));
-  return `projected done ${done.toISOString().slice(0, 10)} (${format(last.remaining)} left at ${pace.toFixed(1)}/day, the average of the last ${recent.length} days)`;
-}
-
 function renderBurnDown(days) {
-  $('[data-testid=projection]').textContent = projection(days);
   const data = [
     days.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000),
     days.map((d) => d.remaining),
@@ -97,6 +85,112 @@ function renderBurnDown(days) {
     },
     data,
     element,
+  );
+}
+
+/** A criterion's value or threshold in its unit, as `ledger status` prints it. */
+function measure(criterion, value) {
+  if (value === null) return 'unmeasured';
+  return criterion.unit === 'share' ? `${(value * 100).toFixed(2)} %` : `${format(value)} ${criterion.unit}`;
+}
+
+function projectedDone(status) {
+  if (status.projectedDoneAt === null) return 'projected done: unknown (nobody migrated within the observation window)';
+  if (Date.parse(status.projectedDoneAt) <= Date.now()) return 'projected done: reached';
+  return `projected done ${status.projectedDoneAt.slice(0, 10)} at the observation window's migration rate`;
+}
+
+function renderDone(status) {
+  const { readiness } = status;
+  const needed = new Set(readiness.criteria.map((c) => c.id));
+  $('[data-testid=phase]').textContent = status.cutover.phase;
+  $('[data-testid=next-phase]').textContent =
+    readiness.next === null
+      ? 'Cognito is retired'
+      : readiness.blocking.length === 0
+        ? `next: ${readiness.next}, nothing blocks it`
+        : `next: ${readiness.next}, blocked by ${readiness.blocking.map((c) => c.id).join(', ')}`;
+  $('[data-testid=next-phase]').dataset.blocking = readiness.blocking.map((c) => c.id).join(',');
+  $('[data-testid=criteria] tbody').replaceChildren(
+    ...status.criteria.map((c) => {
+      const tr = document.createElement('tr');
+      tr.dataset.criterion = c.id;
+      tr.dataset.value = c.value === null ? '' : String(c.value);
+      tr.dataset.threshold = String(c.threshold);
+      tr.dataset.met = String(c.met);
+      tr.className = c.met ? 'met' : 'unmet';
+      tr.append(
+        cell(`${needed.has(c.id) ? '★ ' : ''}${c.id}`),
+        cell(measure(c, c.value), 'n'),
+        cell(`${c.comparison === 'at-least' ? '≥' : '≤'} ${measure(c, c.threshold)}`, 'n'),
+        cell(c.met ? 'yes' : 'no'),
+      );
+      return tr;
+    }),
+  );
+  // The domain's projectDoneDate (libs/domain), as `ledger status` gives it: not computed here.
+  const projected = $('[data-testid=projection]');
+  projected.textContent = projectedDone(status);
+  projected.dataset.at = status.projectedDoneAt ?? '';
+  const timeline = $('[data-testid=timeline]');
+  if (status.timeline.length === 0) {
+    const li = document.createElement('li');
+    li.textContent = `${status.cutover.phase} since the first import: no phase change decided yet`;
+    timeline.replaceChildren(li);
+    return;
+  }
+  timeline.replaceChildren(
+    ...status.timeline.map((change) => {
+      const li = document.createElement('li');
+      li.dataset.sequence = String(change.sequence);
+      li.dataset.override = String(change.override);
+      const who = change.decidedBy === 'operator' ? `operator ${change.operator ?? ''}`.trim() : 'the reconciler';
+      const head = document.createElement('b');
+      head.textContent = `#${change.sequence} ${change.fromPhase} → ${change.toPhase}`;
+      const overridden = change.criteria.filter((c) => !c.met).map((c) => c.id);
+      const detail = document.createElement('span');
+      detail.textContent = ` ${new Date(change.decidedAt).toISOString().slice(0, 16).replace('T', ' ')} by ${who}: ${change.reason}`;
+      li.append(head, detail);
+      if (change.override) {
+        const flag = document.createElement('em');
+        flag.className = 'override';
+        flag.textContent = ` override of ${overridden.join(', ')}`;
+        li.append(flag);
+      }
+      return li;
+    }),
+  );
+}
+
+const cohortTitles = {
+  'cognito-status': 'Cognito status',
+  mfa: 'MFA',
+  provider: 'identity provider',
+  import: 'import outcome',
+};
+
+function renderCohorts(cohorts) {
+  $('[data-testid=cohorts]').replaceChildren(
+    ...Object.entries(cohortTitles).map(([kind, title]) => {
+      const table = document.createElement('table');
+      table.dataset.kind = kind;
+      const head = document.createElement('tr');
+      for (const label of [title, 'users', 'migrated']) {
+        const th = document.createElement('th');
+        th.textContent = label;
+        head.append(th);
+      }
+      table.createTHead().append(head);
+      const body = table.createTBody();
+      for (const c of cohorts.filter((c) => c.kind === kind)) {
+        const tr = document.createElement('tr');
+        tr.dataset.value = c.value;
+        tr.append(cell(c.value), cell(format(c.users), 'n'), cell(format(c.migrated), 'n'));
+        body.append(tr);
+      }
+      if (body.rows.length === 0) body.append(cell('none'));
+      return table;
+    }),
   );
 }
 
@@ -167,7 +261,26 @@ async function showHistory(sub) {
   section.hidden = false;
 }
 
+let polls = 0;
+
+/**
+ * The criteria and the cohorts aggregate every user's row (seconds at 300,000 users on a busy
+ * machine): they fill their panels when they arrive and never hold back the rest of the page.
+ */
+async function refreshAggregates() {
+  const [done, cohorts] = await Promise.all([api('/api/cutover/status'), api('/api/metrics/cohorts')]);
+  renderDone(done);
+  renderCohorts(cohorts);
+  document.body.dataset.aggregatesReady = 'true';
+}
+
 async function refresh() {
+  if (polls % donePolls === 0) {
+    void refreshAggregates().catch((error) => {
+      if (error.message !== 'signed out') $('[data-testid=updated]').textContent = `update failed: ${error.message}`;
+    });
+  }
+  polls += 1;
   const [completion, burnDown, lag] = await Promise.all([
     api('/api/metrics/completion'),
     api('/api/metrics/burn-down'),

@@ -3,6 +3,7 @@ import { isUserFact, observedTrafficOf } from '#domain';
 import type { ConsumedEvent, EventBatch } from '#ledger';
 import type {
   BridgeTrafficRow,
+  CutoverChangeRow,
   ExportRunRow,
   OffsetOrigin,
   ProjectionStore,
@@ -94,6 +95,7 @@ export class BatchProjector {
     const controlFacts = fresh.map((e) => e.event).filter((e) => !isUserFact(e));
     await tx.upsertExportRuns(exportRunsOf(controlFacts));
     await tx.insertBridgeTraffic(bridgeTrafficOf(controlFacts));
+    await tx.insertCutoverChanges(cutoverChangesOf(controlFacts));
     await tx.saveOffset(batch.topic, batch.partition, end, origin);
     // After the writes succeeded, before the commit: a crash in between re-sends (a duplicate
     // dead letter), it never loses one.
@@ -120,6 +122,32 @@ export class BatchProjector {
       return { ...nothing, deadLettered: 1 };
     });
   }
+}
+
+/** The phase changes, first of each target and sequence kept (as `evolveCutover` folds them). */
+function cutoverChangesOf(events: readonly LedgerEvent[]): CutoverChangeRow[] {
+  const changes = new Map<string, CutoverChangeRow>();
+  for (const event of events) {
+    if (!isEventOf(event, 'CutoverPhaseChanged')) continue;
+    const d = event.data;
+    const key = `${d.target.kind}/${d.target.realm}/${d.sequence}`;
+    if (changes.has(key)) continue;
+    changes.set(key, {
+      targetKind: d.target.kind,
+      targetRealm: d.target.realm,
+      sequence: d.sequence,
+      eventId: event.id,
+      fromPhase: d.from,
+      toPhase: d.to,
+      decidedBy: d.by,
+      operator: d.operator,
+      reason: d.reason,
+      override: d.override,
+      decidedAt: d.decidedAt,
+      criteria: d.criteria as CutoverChangeRow['criteria'],
+    });
+  }
+  return [...changes.values()];
 }
 
 /** One row per run; within a batch the first value of each field wins, as in the upsert. */

@@ -5,6 +5,8 @@ import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { CookieJar } from 'tough-cookie';
 import { keycloakConfig } from '#config';
+import { criterionIds } from '#domain';
+import { createEvent, type LedgerEvent } from '#events';
 import {
   BrowserSession,
   dashboardRoles,
@@ -31,6 +33,58 @@ const realmName = `test-dashboard-${run}`;
 const clientId = 'migration-dashboard';
 const password = `Dash-${randomBytes(9).toString('base64url')}!1`;
 const users = 200;
+
+/** Two decisions on this realm's cutover: the reconciler's, then an operator's override. */
+function cutoverDecisions(realm: string): LedgerEvent[] {
+  const target = { kind: 'keycloak' as const, realm };
+  const context = (time: string) => ({ source: '/test/dashboard', correlationId: randomUUID(), time: new Date(time) });
+  const met = { value: 7, threshold: 7, comparison: 'at-least' as const, unit: 'days', met: true };
+  return [
+    createEvent(
+      'CutoverPhaseChanged',
+      {
+        target,
+        sequence: 1,
+        from: 'parallel-run',
+        to: 'target-writes',
+        by: 'reconciler',
+        operator: null,
+        reason: 'every criterion of parallel-run held',
+        override: false,
+        decidedAt: '2026-11-20T10:00:00.000Z',
+        criteria: [{ id: 'observation-window', ...met }],
+      },
+      context('2026-11-20T10:00:00.000Z'),
+    ),
+    createEvent(
+      'CutoverPhaseChanged',
+      {
+        target,
+        sequence: 2,
+        from: 'target-writes',
+        to: 'cognito-read-only',
+        by: 'operator',
+        operator: 'alice',
+        reason: 'freeze agreed with support',
+        override: true,
+        decidedAt: '2026-11-22T09:30:00.000Z',
+        criteria: [
+          { id: 'observation-window', ...met },
+          { id: 'bridge-error-rate', value: null, threshold: 0.01, comparison: 'at-most', unit: 'share', met: false },
+        ],
+      },
+      context('2026-11-22T09:30:00.000Z'),
+    ),
+  ];
+}
+
+interface DoneStatusAnswer {
+  cutover: { phase: string };
+  criteria: { id: string; value: number | null; threshold: number; met: boolean }[];
+  readiness: { next: string | null; criteria: { id: string }[]; blocking: { id: string }[] };
+  projectedDoneAt: string | null;
+  timeline: { sequence: number; decidedBy: string; operator: string | null; override: boolean; reason: string }[];
+}
 
 describe('the query API and the dashboard sign-in on real Keycloak', () => {
   const fixture = new ProjectorFixture();
@@ -63,6 +117,7 @@ describe('the query API and the dashboard sign-in on real Keycloak', () => {
     await realm.call('realm creation', (c) => c.realms.create({ realm: realmName, enabled: true }));
     await fixture.setUp();
     await fixture.publish(syntheticLedger({ users }));
+    await fixture.publish([cutoverDecisions(realmName), cutoverDecisions('another-realm').slice(0, 1)]);
     await projectUntilCaughtUp(fixture.config());
     server = await serveProjector(fixture.serveConfig({ DASHBOARD_ACCESS: 'keycloak', KEYCLOAK_REALM: realmName }));
     const settings = {
@@ -175,6 +230,70 @@ describe('the query API and the dashboard sign-in on real Keycloak', () => {
     }
   });
 
+  it("serves the done criteria, what blocks the next phase and the realm's phase timeline to a viewer", async () => {
+    assert.equal((await get('/api/cutover/status')).status, 401);
+    assert.equal((await get('/api/cutover/status', tokens.nobody)).status, 403);
+    const response = await get('/api/cutover/status', tokens.viewer);
+    assert.equal(response.status, 200);
+    const status = (await response.json()) as DoneStatusAnswer;
+    assert.equal(status.cutover.phase, 'cognito-read-only');
+    assert.deepEqual(
+      status.criteria.map((c) => c.id),
+      [...criterionIds],
+    );
+    // Leaving cognito-read-only needs every criterion; the blocking ones are exactly the unmet.
+    assert.equal(status.readiness.next, 'retire-ready');
+    assert.deepEqual(
+      status.readiness.blocking.map((c) => c.id),
+      status.criteria.filter((c) => !c.met).map((c) => c.id),
+    );
+    // Only this realm's decisions, in order, with who decided and why.
+    assert.deepEqual(
+      status.timeline.map((c) => [c.sequence, c.decidedBy, c.operator, c.override, c.reason]),
+      [
+        [1, 'reconciler', null, false, 'every criterion of parallel-run held'],
+        [2, 'operator', 'alice', true, 'freeze agreed with support'],
+      ],
+    );
+  });
+
+  it('serves the cohorts: each split of the users adds up to all of them', async () => {
+    const cohorts = (await (await get('/api/metrics/cohorts', tokens.viewer)).json()) as {
+      kind: string;
+      value: string;
+      users: number;
+      migrated: number;
+    }[];
+    const completion = (await (await get('/api/metrics/completion', tokens.viewer)).json()) as {
+      users: number;
+      migrated: number;
+      mfa: { required: number; reenrolled: number };
+      federation: { provider: string; expected: number; rebound: number }[];
+    };
+    for (const kind of ['cognito-status', 'mfa', 'import']) {
+      const of = cohorts.filter((c) => c.kind === kind);
+      assert.equal(
+        of.reduce((sum, c) => sum + c.users, 0),
+        completion.users,
+        kind,
+      );
+      assert.equal(
+        of.reduce((sum, c) => sum + c.migrated, 0),
+        completion.migrated,
+        kind,
+      );
+    }
+    const value = (kind: string, v: string) => cohorts.find((c) => c.kind === kind && c.value === v)?.users ?? 0;
+    assert.equal(value('mfa', 're-enrolled') + value('mfa', 'needs-re-enrolment'), completion.mfa.required);
+    for (const f of completion.federation) {
+      assert.equal(value('provider', `${f.provider} rebound`), f.rebound, f.provider);
+      assert.equal(
+        value('provider', `${f.provider} rebound`) + value('provider', `${f.provider} not rebound yet`),
+        f.expected,
+      );
+    }
+  });
+
   it('keeps health, metrics and the index open on loopback', async () => {
     assert.equal((await get('/health/live')).status, 200);
     assert.equal((await get('/metrics')).status, 200);
@@ -283,6 +402,39 @@ describe('the query API and the dashboard sign-in on real Keycloak', () => {
       assert.deepEqual(
         await page.$$eval('[data-testid=history] tbody tr td:last-child', (cells) => cells.map((c) => c.textContent)),
         history.history.map((f) => f.eventId),
+      );
+      // The done criteria and the phase timeline: the API's answer (read before new facts arrive).
+      await page.waitForSelector('body[data-aggregates-ready="true"]', { timeout: 20_000 });
+      const done = (await (await get('/api/cutover/status', tokens.viewer)).json()) as DoneStatusAnswer;
+      assert.equal(await page.textContent('[data-testid=phase]'), done.cutover.phase);
+      assert.deepEqual(
+        await page.$$eval('[data-testid=criteria] tbody tr', (rows) =>
+          rows.map((r) => [
+            r.getAttribute('data-criterion'),
+            r.getAttribute('data-value'),
+            r.getAttribute('data-threshold'),
+            r.getAttribute('data-met'),
+          ]),
+        ),
+        done.criteria.map((c) => [c.id, c.value === null ? '' : String(c.value), String(c.threshold), String(c.met)]),
+      );
+      assert.equal(
+        await page.getAttribute('[data-testid=next-phase]', 'data-blocking'),
+        done.readiness.blocking.map((c) => c.id).join(','),
+      );
+      assert.equal(
+        (await page.getAttribute('[data-testid=projection]', 'data-at'))!.slice(0, 10),
+        (done.projectedDoneAt ?? '').slice(0, 10),
+      );
+      assert.deepEqual(
+        await page.$$eval('[data-testid=timeline] li', (items) =>
+          items.map((li) => [li.getAttribute('data-sequence'), li.getAttribute('data-override')]),
+        ),
+        done.timeline.map((c) => [String(c.sequence), String(c.override)]),
+      );
+      assert.match(
+        (await page.textContent('[data-testid=timeline] li:last-child'))!,
+        /operator alice.*override of bridge-error-rate/,
       );
       await screenshot(page, 'dashboard-viewer');
 

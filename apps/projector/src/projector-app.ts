@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { pino, type Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ConfigError, type ConfigOf, type SectionName } from '#config';
+import { defaultReconcilerPolicy, type ReconcilerPolicy } from '#domain';
 import { Ledger, topicsWithPrefix, type LedgerTopics } from '#ledger';
 import {
   dropSchemas,
@@ -39,6 +40,8 @@ export type ProjectorServeConfig = ConfigOf<(typeof projectorServeSections)[numb
 export interface ProjectorOptions {
   readonly topics?: LedgerTopics;
   readonly logger?: Logger;
+  /** The reconciler's policy, the dashboard's criteria are measured against; default: its documented defaults. */
+  readonly policy?: ReconcilerPolicy;
 }
 
 function settingsOf(config: ProjectorRuntimeConfig, options: ProjectorOptions, schema?: string): ProjectorSettings {
@@ -135,7 +138,14 @@ export async function serveProjector(
   config: ProjectorServeConfig,
   options: ProjectorOptions = {},
 ): Promise<{ url: string; close: () => Promise<void> }> {
-  const settings = { ...settingsOf(config, options), access: accessControlOf(config) };
+  const settings = {
+    ...settingsOf(config, options),
+    access: accessControlOf(config),
+    cutover: {
+      target: { kind: 'keycloak' as const, realm: config.keycloak.realm },
+      policy: options.policy ?? defaultReconcilerPolicy,
+    },
+  };
   await requireLedger(settings);
   const app = await NestFactory.create(ProjectorModule.register(settings), { logger: ['error', 'warn'] });
   app.enableShutdownHooks();

@@ -6,7 +6,13 @@ import { register, type Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { DatabaseConfig, KafkaConfig, ProjectorConfig } from '#config';
 import { Ledger, type LedgerTopics } from '#ledger';
-import { openProjectionDataSource, ProjectionQueries, ProjectionStore } from '#projections';
+import {
+  CohortQueries,
+  CutoverTimeline,
+  openProjectionDataSource,
+  ProjectionQueries,
+  ProjectionStore,
+} from '#projections';
 import { AccessGuard, ACCESS_CONTROL, type AccessControl } from './access/access.guard.js';
 import { DashboardPageController } from './access/dashboard-page.controller.js';
 import { DashboardSignInController } from './access/dashboard-sign-in.controller.js';
@@ -15,7 +21,13 @@ import { Projector } from './projector.js';
 import { PrometheusObserver } from './prometheus-observer.js';
 import { ApiIndex } from './query-api/api-index.js';
 import { ApiIndexController } from './query-api/api-index.controller.js';
+import { CohortsController } from './query-api/cohorts.controller.js';
 import { CompletionController } from './query-api/completion.controller.js';
+import {
+  CUTOVER_SETTINGS,
+  CutoverStatusController,
+  type CutoverSettings,
+} from './query-api/cutover-status.controller.js';
 import { HealthController, READY_MAX_LAG } from './query-api/health.controller.js';
 import { METRICS_REGISTRY, MetricsController } from './query-api/metrics.controller.js';
 import { ProjectorLagController } from './query-api/projector-lag.controller.js';
@@ -30,6 +42,8 @@ export interface ProjectorSettings {
   readonly logger?: Logger;
   /** Who may call the HTTP routes; without it (projecting only, no server) every protected route refuses. */
   readonly access?: AccessControl;
+  /** The cutover the dashboard shows (the served projector's realm and the reconciler's policy). */
+  readonly cutover?: CutoverSettings;
 }
 
 /** No sign-in configured: the protected routes answer 401 to everyone. */
@@ -64,6 +78,8 @@ export class ProjectorModule {
         ProjectorLagController,
         UsersController,
         CompletionController,
+        CutoverStatusController,
+        CohortsController,
         HealthController,
         MetricsController,
       ],
@@ -79,6 +95,17 @@ export class ProjectorModule {
           useFactory: (ds: DataSource) => new ProjectionQueries(ds, schema),
           inject: [DataSource],
         },
+        {
+          provide: CohortQueries,
+          useFactory: (ds: DataSource) => new CohortQueries(ds, schema),
+          inject: [DataSource],
+        },
+        {
+          provide: CutoverTimeline,
+          useFactory: (ds: DataSource) => new CutoverTimeline(ds, schema),
+          inject: [DataSource],
+        },
+        { provide: CUTOVER_SETTINGS, useValue: settings.cutover ?? null },
         ApiIndex,
         { provide: ACCESS_CONTROL, useValue: settings.access ?? closed },
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -1,15 +1,11 @@
 import type { DataSource } from 'typeorm';
 import type { ReconcilerConfig } from '#config';
 import {
-  evaluateDoneCriteria,
-  phaseReadiness,
-  projectDoneDate,
+  doneStatus,
   rollbackReport,
   type BridgeTraffic,
-  type Criterion,
   type CutoverState,
-  type MigrationMeasurements,
-  type PhaseReadiness,
+  type DoneStatus,
   type ReconcilerPolicy,
   type RollbackReport,
 } from '#domain';
@@ -17,14 +13,8 @@ import type { Ledger } from '#ledger';
 import { ProjectionReader } from '#projections';
 import { readCutover } from './cutover-log.js';
 
-export interface CriteriaReport {
-  readonly cutover: CutoverState;
-  readonly measured: MigrationMeasurements;
-  readonly criteria: readonly Criterion[];
-  readonly readiness: PhaseReadiness;
-  /** When the active-migrated threshold is reached at the window's rate; null: no rate yet. */
-  readonly projectedDoneAt: Date | null;
-}
+/** The same evaluation the dashboard serves (`doneStatus` in libs/domain). */
+export type CriteriaReport = DoneStatus;
 
 export interface MigrationStatusDeps {
   readonly ledger: Ledger;
@@ -63,16 +53,7 @@ export class MigrationStatusReader {
       this.projection.measurements(policy, now),
       (this.deps.bridgeTraffic ?? ((p, n) => this.projection.bridgeTraffic(p, n)))(policy, now),
     ]);
-    // The first phase began with the migration itself: its window runs from the first import.
-    const since = cutover.since ?? measured.firstImportedAt;
-    const criteria = evaluateDoneCriteria(measured, traffic, policy, since, now);
-    return {
-      cutover,
-      measured,
-      criteria,
-      readiness: phaseReadiness(cutover, criteria),
-      projectedDoneAt: projectDoneDate(measured, policy, now),
-    };
+    return doneStatus(cutover, measured, traffic, policy, now);
   }
 
   /** The users needing attention if the team went back to Cognito; CutoverRefusedError once retired. */

@@ -72,6 +72,7 @@ export {
   criteriaRowOf,
   evaluateDoneCriteria,
   projectDoneDate,
+  criterionIds,
   type Criterion,
   type CriterionId,
   type BridgeTraffic,
@@ -100,6 +101,7 @@ export {
   type OperatorCommand,
 } from './cutover.js';
 export { CutoverRefusedError } from './cutover-refused-error.js';
+export { doneStatus, type DoneStatus } from './done-status.js';
 export {
   rollbackAttentionOf,
   rollbackAttentionMeaning,

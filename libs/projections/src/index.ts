@@ -9,6 +9,7 @@ export { entityColumns, selectColumns, type EntityColumn, type StoredRow } from 
 // The projection schema (PROJECTION_SCHEMA), written by apps/projector.
 export {
   BridgeTrafficObservation,
+  CutoverChange,
   DailyProgress,
   ExportRun,
   IdTranslation,
@@ -26,6 +27,7 @@ export {
   ProjectionTransaction,
   type BridgeTrafficRow,
   type ExportRunRow,
+  type CutoverChangeRow,
   type HistoryRow,
   type OffsetOrigin,
   type TranslationRow,
@@ -51,6 +53,13 @@ export {
 export { replaceProjection } from './projection/projection-swap.js';
 export { MigrationUserLookup, type SignInUser } from './projection/migration-user-lookup.js';
 export { ProjectionReader, type TargetedCandidate } from './projection/projection-reader.js';
+export { CohortQueries, cohortKinds, type Cohort, type CohortKind } from './projection/cohort-queries.js';
+export {
+  CutoverTimeline,
+  type CutoverTarget,
+  type CutoverTimelineEntry,
+  type DashboardDoneStatus,
+} from './projection/cutover-timeline.js';
 
 // The bridge's daily counts of earlier versions, in the projection schema: no longer written or read.
 export { BridgeTrafficDay } from './bridge-traffic/bridge-traffic-day.entity.js';

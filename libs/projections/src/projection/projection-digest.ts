@@ -15,6 +15,7 @@ const stateTables = [
   { table: 'user_event', key: `event_id::text || '/' || content_hash` },
   { table: 'export_run', key: `run_id::text` },
   { table: 'bridge_traffic', key: `event_id::text` },
+  { table: 'cutover_change', key: `target_kind || '/' || target_realm || '/' || sequence` },
 ] as const;
 
 export interface TableDigest {

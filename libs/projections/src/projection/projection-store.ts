@@ -3,7 +3,14 @@ import type { UserMigrationState } from '#domain';
 import type { LedgerOrigin, StoredPosition } from '#ledger';
 import { entityColumns, type StoredRow } from '../entity-columns.js';
 import { quoteIdentifier } from '../schema-name.js';
-import { BridgeTrafficObservation, ExportRun, IdTranslation, MigrationUser, UserEvent } from './entities/index.js';
+import {
+  BridgeTrafficObservation,
+  CutoverChange,
+  ExportRun,
+  IdTranslation,
+  MigrationUser,
+  UserEvent,
+} from './entities/index.js';
 import type { MigrationUserRow } from './migration-user-row.js';
 import type { Tally } from './progress-contributions.js';
 
@@ -19,6 +26,8 @@ export type HistoryRow = StoredRow<UserEvent>;
 export type ExportRunRow = StoredRow<ExportRun>;
 /** One `BridgeTrafficObserved` fact as its row. */
 export type BridgeTrafficRow = StoredRow<BridgeTrafficObservation>;
+/** One `CutoverPhaseChanged`. */
+export type CutoverChangeRow = StoredRow<CutoverChange>;
 
 /**
  * The parts of a set-based upsert from a JSON array of rows keyed like the entity:
@@ -44,6 +53,7 @@ const translations = recordset(IdTranslation);
 const history = recordset(UserEvent);
 const exportRuns = recordset(ExportRun);
 const bridgeTraffic = recordset(BridgeTrafficObservation);
+const cutoverChanges = recordset(CutoverChange);
 
 /**
  * The only code that writes the projections. Each batch is one transaction; every write is one
@@ -203,6 +213,17 @@ export class ProjectionTransaction {
       `insert into ${this.store.table('bridge_traffic')} (${bridgeTraffic.columns})
        select ${bridgeTraffic.values} from jsonb_to_recordset($1::jsonb) as x(${bridgeTraffic.definition})
        on conflict (event_id) do nothing`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  /** A phase change is decided once per sequence number (two deciders racing make one fact): the first stays. */
+  async insertCutoverChanges(rows: readonly CutoverChangeRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.runner.query(
+      `insert into ${this.store.table('cutover_change')} (${cutoverChanges.columns})
+       select ${cutoverChanges.values} from jsonb_to_recordset($1::jsonb) as x(${cutoverChanges.definition})
+       on conflict (target_kind, target_realm, sequence) do nothing`,
       [JSON.stringify(rows)],
     );
   }

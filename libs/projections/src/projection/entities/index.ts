@@ -1,4 +1,5 @@
 import { BridgeTrafficObservation } from './bridge-traffic-observation.entity.js';
+import { CutoverChange } from './cutover-change.entity.js';
 import { DailyProgress } from './daily-progress.entity.js';
 import { ExportRun } from './export-run.entity.js';
 import { IdTranslation } from './id-translation.entity.js';
@@ -9,6 +10,7 @@ import { UserEvent } from './user-event.entity.js';
 
 export {
   BridgeTrafficObservation,
+  CutoverChange,
   DailyProgress,
   ExportRun,
   IdTranslation,
@@ -27,4 +29,5 @@ export const projectionEntities = [
   UserEvent,
   ExportRun,
   BridgeTrafficObservation,
+  CutoverChange,
 ];

@@ -4,6 +4,7 @@ import { ProjectionOffsetOrigin1764400000002 } from './1764400000002-projection-
 import { ImportRequiredActions1764480000000 } from './1764480000000-import-required-actions.js';
 import { TargetDisagreements1764490000000 } from './1764490000000-target-disagreements.js';
 import { BridgeTraffic1764510000000 } from './1764510000000-bridge-traffic.js';
+import { CutoverChanges1764520000000 } from './1764520000000-cutover-changes.js';
 
 /** In order; TypeORM applies the ones its `migrations` table in the schema does not list yet. */
 export const projectionMigrations = [
@@ -13,4 +14,5 @@ export const projectionMigrations = [
   ImportRequiredActions1764480000000,
   TargetDisagreements1764490000000,
   BridgeTraffic1764510000000,
+  CutoverChanges1764520000000,
 ];
