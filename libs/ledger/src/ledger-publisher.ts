@@ -44,22 +44,28 @@ export class LedgerPublisher {
         byTopic.set(topic, list);
       }
       if (byTopic.size === 0) continue;
+      // Asked before sending where it can be (a missing topic is the send's to report, as before);
+      // asked again after a send that succeeded without it, then failing the call.
+      await this.learnPartitions([...byTopic.keys()]).catch(() => undefined);
       const acknowledged = await this.producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
-      await this.assertAcknowledged(chunk, acknowledged);
+      await this.learnPartitions([...byTopic.keys()]);
+      this.assertAcknowledged(chunk, acknowledged);
     }
   }
 
-  private async assertAcknowledged(
+  private async learnPartitions(topics: readonly string[]): Promise<void> {
+    const unknown = topics.filter((topic) => !this.partitions.has(topic));
+    if (unknown.length === 0) return;
+    for (const [topic, count] of await this.partitionCounts(unknown)) this.partitions.set(topic, count);
+  }
+
+  private assertAcknowledged(
     chunk: readonly LedgerEvent[],
     acknowledged: Awaited<ReturnType<Producer['sendBatch']>>,
-  ): Promise<void> {
-    const unknown = [...new Set(chunk.map((event) => this.topicOf(event)))].filter((t) => !this.partitions.has(t));
-    if (unknown.length > 0) {
-      for (const [topic, count] of await this.partitionCounts(unknown)) this.partitions.set(topic, count);
-    }
+  ): void {
     const missing = unacknowledgedPartitions(
       chunk.map((event) => ({ topic: this.topicOf(event), key: event.subject, id: event.id })),
       acknowledged,
