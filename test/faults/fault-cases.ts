@@ -145,6 +145,22 @@ export class Namespace {
     return { lost: Math.max(0, this.reportedUsers - exported.size), duplicated };
   }
 
+  /**
+   * Every user the export reported has exactly one import outcome (`UserImported` or
+   * `UserImportFailed`): an import killed and run again neither skips a user nor records one twice.
+   */
+  async importCheck(): Promise<{ lost: number; duplicated: number }> {
+    const outcomes = new Map<string, number>();
+    await this.ledger.scan([this.ledger.topics.userEvents], (record) => {
+      const type = record.headers.ce_type;
+      if (type !== 'UserImported' && type !== 'UserImportFailed') return;
+      const subject = record.headers.ce_subject ?? '';
+      outcomes.set(subject, (outcomes.get(subject) ?? 0) + 1);
+    });
+    const duplicated = [...outcomes.values()].reduce((sum, count) => sum + (count - 1), 0);
+    return { lost: Math.max(0, this.reportedUsers - outcomes.size), duplicated };
+  }
+
   /** `ledger replay --compare`: the live projections against a clean replay into an empty schema. */
   async digestEqual(): Promise<boolean> {
     const { code, stdout } = await this.start(['replay', '--compare']).done;
@@ -207,7 +223,39 @@ export const projectFollowKilled: FaultCase = {
   },
 };
 
-export const faultCases: readonly FaultCase[] = [exportKilled, projectFollowKilled];
+/**
+ * kill -9 of `ledger import` at seeded points while it writes to Keycloak, then a run to the end:
+ * the suite's checks, and each exported user with exactly one import outcome.
+ */
+export const importKilled: FaultCase = {
+  name: 'kill -9 import',
+  async run(suite, seed) {
+    const random = seededRandom(seed);
+    const ns = suite.namespace('import');
+    await ns.export();
+    let kills = 0;
+    for (let kill = 0; kill < 2; kill++) {
+      if (await ns.killAfter(['import'], 2000 + random() * 6000)) kills++;
+    }
+    if (kills === 0) throw new Error('the import ended before every kill: the pool is too small for this case');
+    const started = performance.now();
+    await ns.run(['import']);
+    const recover = (performance.now() - started) / 1000;
+    await ns.run(['project']);
+    const facts = await ns.ledgerCheck();
+    const imports = await ns.importCheck();
+    return {
+      case: this.name,
+      runs: 1,
+      factsLost: facts.lost + imports.lost,
+      factsDuplicated: facts.duplicated + imports.duplicated,
+      digestEqual: await ns.digestEqual(),
+      recoverSeconds: recover,
+    };
+  },
+};
+
+export const faultCases: readonly FaultCase[] = [exportKilled, projectFollowKilled, importKilled];
 
 /** Several runs of a case (seeds seed, seed+1, …), summed into one row. */
 export async function runCase(suite: FaultSuite, fault: FaultCase, runs: number, seed: number): Promise<FaultOutcome> {

@@ -3,8 +3,8 @@ import { faultCases, faultTable, FaultSuite, runCase, type FaultOutcome } from '
 import { localStack } from '#stack';
 
 /**
- * `npm run faults [-- --runs N --seed S --users U]`: every fault case N times (seeds S, S+1, …) on
- * the local stack, then the table and, on the last line, one JSON object. Exits 1 when any case
+ * `npm run faults [-- --runs N --seed S --users U --case NAME]`: every fault case (or those whose
+ * name contains NAME) N times (seeds S, S+1, …) on the local stack, then the table and, on the last line, one JSON object. Exits 1 when any case
  * lost or duplicated a fact or left projections unequal to a clean replay.
  */
 const { values } = parseArgs({
@@ -12,6 +12,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     seed: { type: 'string', default: '1' },
     users: { type: 'string', default: '3000' },
+    case: { type: 'string' },
   },
 });
 const env = { ...process.env, LEDGER_PROFILE: 'local' };
@@ -19,7 +20,9 @@ await localStack(env).up((line) => process.stderr.write(`[stack] ${line}\n`));
 const suite = new FaultSuite(env, Number(values.users));
 await suite.seedPool();
 const rows: FaultOutcome[] = [];
-for (const fault of faultCases) {
+const selected = faultCases.filter((fault) => values.case === undefined || fault.name.includes(values.case));
+if (selected.length === 0) throw new Error(`no fault case named like --case ${values.case}`);
+for (const fault of selected) {
   process.stderr.write(`${fault.name}: ${values.runs} runs\n`);
   rows.push(await runCase(suite, fault, Number(values.runs), Number(values.seed)));
 }

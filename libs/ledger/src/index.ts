@@ -1,6 +1,7 @@
 export { Ledger, type LedgerOptions, type TopicReplication } from './ledger.js';
 export { LedgerTopicsMissingError } from './ledger-topics-missing-error.js';
 export { LedgerUnavailableError } from './ledger-unavailable-error.js';
+export { UnacknowledgedRecordsError } from './unacknowledged-records-error.js';
 export { replicationFor, topicsWithPrefix, type LedgerTopics, type Replication } from './ledger-topics.js';
 export type { LedgerPublisher } from './ledger-publisher.js';
 export type { LedgerConsumer, ConsumeOptions, EventBatch, ConsumedEvent } from './ledger-consumer.js';

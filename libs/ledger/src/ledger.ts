@@ -105,6 +105,14 @@ export class Ledger {
     });
   }
 
+  /** How many partitions each of the topics has. */
+  async partitionCounts(topics: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    return this.withQuietAdmin(async (admin) => {
+      const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
+      return new Map(metadata.topics.map(({ name, partitions }) => [name, partitions.length]));
+    });
+  }
+
   /** How many brokers the cluster has registered and alive (the controller's view). */
   async brokerCount(): Promise<number> {
     return this.withQuietAdmin(async (admin) => (await admin.describeCluster()).brokers.length);
@@ -233,7 +241,7 @@ export class Ledger {
     } catch (error) {
       throw new LedgerUnavailableError(this.brokers, error);
     }
-    return new LedgerPublisher(producer, this.topics);
+    return new LedgerPublisher(producer, this.topics, (topics) => this.partitionCounts(topics));
   }
 
   /** A writer of signed checkpoints to the checkpoints topic (the sealer's only output). */
