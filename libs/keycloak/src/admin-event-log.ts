@@ -62,15 +62,7 @@ export class AdminEventLog {
     const body = (await this.realm.call(operation, (client) =>
       this.getJson(client, url, operation),
     )) as RawAdminEvent[];
-    const created: UserCreatedAdminEvent[] = [];
-    for (const event of body) {
-      const userId = userPath.exec(event.resourcePath ?? '')?.[1];
-      // A failed creation is saved too (with `error`) and names no user that exists.
-      if (userId === undefined || event.error) continue;
-      // Older servers save admin events without an id; one creation per user id tells them apart then.
-      created.push({ id: event.id ?? `user:${userId}`, time: event.time, userId: decodeURIComponent(userId) });
-    }
-    return created;
+    return userCreations(body);
   }
 
   private async getJson(client: KeycloakAdminClient, url: URL, operation: string): Promise<unknown> {
@@ -87,7 +79,25 @@ export class AdminEventLog {
   }
 }
 
-interface RawAdminEvent {
+/**
+ * Pure: the user creations of a page of admin events. A failed creation is saved too (with
+ * `error`) and names no user that exists; a path below a user (`users/<id>/role-mappings/…`) is
+ * not a user.
+ */
+export function userCreations(page: readonly RawAdminEvent[]): UserCreatedAdminEvent[] {
+  const created: UserCreatedAdminEvent[] = [];
+  for (const event of page) {
+    const userId = userPath.exec(event.resourcePath ?? '')?.[1];
+    if (userId === undefined || event.error) continue;
+    const id = decodeURIComponent(userId);
+    // Older servers save admin events without an id; one creation per user id tells them apart then.
+    created.push({ id: event.id ?? `user:${id}`, time: event.time, userId: id });
+  }
+  return created;
+}
+
+/** An admin event as Keycloak answers it, of the fields read here (never `representation`). */
+export interface RawAdminEvent {
   readonly id?: string;
   readonly time: number;
   readonly resourcePath?: string;
