@@ -60,10 +60,11 @@ export async function watchTarget(
 
 export function formatWatchReport(report: WatchReport): string {
   const lines = [
-    `Watch of Keycloak realm ${report.realm}: ${report.eventsRead} new events read, ${report.usersWatched} imported users in the ledger`,
+    `Watch of Keycloak realm ${report.realm}: ${report.eventsRead} new events read (${report.adminEventsRead} admin), ${report.usersWatched} imported users in the ledger`,
     `  MfaReenrolled      ${report.emitted.MfaReenrolled}`,
     `  FederationRebound  ${report.emitted.FederationRebound} (first-login)`,
     `  PasswordMigrated   ${report.emitted.PasswordMigrated} (via reset, or jit whose confirmation was lost)`,
+    `  born in target     ${report.bornInTarget} (registered, or created by an administrator, without cognito_sub)`,
     `  found by           ${report.fromEvents} events, ${report.fromReconciliation} reconciliation (${report.reconciliationPasses} passes over ${report.usersReconciled} pending users)`,
     `  ledger vs target   ${report.usersCompared} users compared: ${report.disagreementsFound} disagreements recorded, ` +
       `${report.disagreementsResolved} resolved, ${report.openDisagreements ?? 'not compared'} open`,

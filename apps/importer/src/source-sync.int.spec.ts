@@ -13,10 +13,12 @@ import { CognitoPoolReader, type MeteredCognitoClient } from '#cognito';
 import { rollbackAttentionOf, summarizeUserMigration, userMigrationOf, type UserFact } from '#domain';
 import { createEvent, type LedgerEvent, type LedgerEventOf } from '#events';
 import { PoolExport } from '#exporter';
-import { keycloakConfig } from '#config';
+import { keycloakConfig, type Env } from '#config';
 import { BrowserSession, UserDirectory } from '#keycloak';
 import { parse } from 'node-html-parser';
-import { generateSyntheticPool, type SyntheticUser } from '#stack';
+import { projectorSections, projectUntilCaughtUp } from '#projector';
+import { openStatusReader, statusSections } from '#reconciler';
+import { generateSyntheticPool, localConfig, type SyntheticUser } from '#stack';
 import {
   deleteRealm,
   facts,
@@ -295,5 +297,68 @@ describe('parallel run: Cognito changes reach Keycloak until writes move', () =>
     // A second pass records nothing more.
     await watcherPass(s.env);
     assert.equal(ofType(await facts(s), 'UserRegisteredInTarget').length, 1);
+  });
+
+  it('a user an administrator creates in Keycloak is recorded once as born there, projected and listed for a rollback', async () => {
+    const password = 'Created-by-an-admin-1';
+    const created = await s.realm.call('admin creates a user', (c) =>
+      c.users.create({
+        realm: s.realm.name,
+        username: 'made.by.admin',
+        email: 'made.by.admin@example.org',
+        firstName: 'Made',
+        lastName: 'ByAdmin',
+        enabled: true,
+        credentials: [{ type: 'password', value: password, temporary: false }],
+      }),
+    );
+    // Created through the admin API as well, but carrying the importer's bookkeeping: not born in the target.
+    const withSub = await s.realm.call('admin creates a Cognito user', (c) =>
+      c.users.create({
+        realm: s.realm.name,
+        username: 'carries.cognito.sub',
+        enabled: true,
+        attributes: { cognito_sub: ['0f5e7c1a-1111-4222-8333-944455556666'] },
+      }),
+    );
+
+    await watcherPass(s.env);
+    const all = await facts(s);
+    const born = ofType(all, 'UserRegisteredInTarget');
+    assert.deepEqual(
+      born.filter((e) => e.data.via === 'admin').map((e) => [e.subject, e.data.username, e.data.email]),
+      [[created.id, 'made.by.admin', 'made.by.admin@example.org']],
+    );
+    assert.ok(!born.some((e) => e.subject === withSub.id), 'a user with cognito_sub is not born in the target');
+    const imported = new Set(ofType(all, 'UserImported').map((e) => e.data.targetUserId));
+    assert.ok(imported.size > 0);
+    assert.deepEqual(
+      born.filter((e) => imported.has(e.subject)),
+      [],
+      'an imported user is never recorded as born in the target',
+    );
+    assert.ok(!JSON.stringify(all).includes(password), 'the password the administrator set is in no fact');
+
+    // The projection counts them and `ledger status --rollback` (its reader) lists them.
+    const env: Env = { ...s.env, PROJECTION_SCHEMA: `it_born_${s.realm.name.replace(/[^a-z0-9]/g, '_')}`.slice(0, 60) };
+    await projectUntilCaughtUp(await localConfig(env, projectorSections));
+    const status = await openStatusReader(await localConfig(env, statusSections));
+    try {
+      const report = await status.status.rollbackReport();
+      assert.deepEqual(
+        report.users.filter((u) => u.sub === created.id),
+        [{ sub: created.id, username: 'made.by.admin', reasons: ['created-in-target'] }],
+      );
+      const createdInTarget = report.users.filter((u) => u.reasons.includes('created-in-target')).map((u) => u.sub);
+      assert.ok(!createdInTarget.some((sub) => sub === withSub.id || imported.has(sub)));
+      assert.equal(report.counts['created-in-target'], born.length);
+    } finally {
+      await status.close();
+    }
+
+    // A second pass records nothing more.
+    await watcherPass(s.env);
+    const again = ofType(await facts(s), 'UserRegisteredInTarget');
+    assert.deepEqual(again.map(keyOf).sort(), born.map(keyOf).sort());
   });
 });

@@ -1,5 +1,3 @@
-import type { UserEvent } from '#keycloak';
-
 /**
  * How far the watcher has read a realm's event store. Keycloak orders events by time only and
  * `first`/`max` offsets shift when old events expire, so the position is a time plus the ids of
@@ -12,6 +10,13 @@ export interface EventCursor {
   readonly recent: Readonly<Record<string, number>>;
 }
 
+/** What the cursor needs of an event: user events and admin events both have these. */
+export interface StoredEvent {
+  readonly id: string;
+  /** Epoch milliseconds. */
+  readonly time: number;
+}
+
 /** A realm never read: from the oldest event the store still keeps. */
 export const initialCursor: EventCursor = { time: 0, recent: {} };
 
@@ -21,12 +26,12 @@ export function readFrom(cursor: EventCursor, overlapMs: number): number {
 }
 
 /** Pure: the events of a page not read before. */
-export function unseen(cursor: EventCursor, page: readonly UserEvent[]): UserEvent[] {
+export function unseen<E extends StoredEvent>(cursor: EventCursor, page: readonly E[]): E[] {
   return page.filter((event) => !Object.hasOwn(cursor.recent, event.id));
 }
 
 /** Pure: the cursor after a page was applied; ids older than the overlap are dropped. */
-export function advance(cursor: EventCursor, page: readonly UserEvent[], overlapMs: number): EventCursor {
+export function advance(cursor: EventCursor, page: readonly StoredEvent[], overlapMs: number): EventCursor {
   const time = Math.max(cursor.time, ...page.map((e) => e.time));
   const recent: Record<string, number> = {};
   for (const [id, at] of Object.entries(cursor.recent)) if (at >= time - overlapMs) recent[id] = at;

@@ -2,16 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pMap from 'p-map';
 import type { Logger } from 'pino';
-import { createEvent, jitPasswordMigrated, type EventContext, type LedgerEvent } from '#events';
 import {
+  createEvent,
+  jitPasswordMigrated,
+  type EventContext,
+  type LedgerEvent,
+  type UserRegisteredInTargetData,
+} from '#events';
+import {
+  type AdminEventLog,
   type FederatedLink,
   type KeycloakRealm,
   type UserDirectory,
+  type UserCreatedAdminEvent,
   type UserEvent,
   type UserEventLog,
 } from '#keycloak';
 import type { Ledger, LedgerPublisher } from '#ledger';
-import { advance, readFrom, unseen, type EventCursor } from './event-cursor.js';
+import { advance, readFrom, unseen, type EventCursor, type StoredEvent } from './event-cursor.js';
 import type { CursorLease, EventCursorStore } from './event-cursor-store.js';
 import { unlessDeleted } from './unless-deleted.js';
 import { LedgerTargetComparison } from './ledger-target-comparison.js';
@@ -58,6 +66,10 @@ export interface WatchReport {
   readonly realm: string;
   /** Events applied by this run; events re-read within the overlap are not counted. */
   eventsRead: number;
+  /** Admin events (user creations) applied by this run, counted the same way. */
+  adminEventsRead: number;
+  /** UserRegisteredInTarget recorded by this run (registered on the target's pages or created by an administrator). */
+  bornInTarget: number;
   /** Users the ledger holds as imported into the realm (at the last fold). */
   usersWatched: number;
   reconciliationPasses: number;
@@ -100,6 +112,7 @@ export class TargetWatch {
     private readonly realm: KeycloakRealm,
     private readonly users: UserDirectory,
     private readonly events: UserEventLog,
+    private readonly adminEvents: AdminEventLog,
     private readonly cursors: EventCursorStore,
     private readonly settings: WatchSettings,
     private readonly logger: Logger,
@@ -111,6 +124,8 @@ export class TargetWatch {
     const report: WatchReport = {
       realm: this.realm.name,
       eventsRead: 0,
+      adminEventsRead: 0,
+      bornInTarget: 0,
       usersWatched: 0,
       reconciliationPasses: 0,
       usersReconciled: 0,
@@ -129,12 +144,25 @@ export class TargetWatch {
     const known = await this.events.knownTypes();
     const types = followedEventTypes.filter((t) => known.has(t));
     this.credentialTypes = credentialEventTypes.filter((t) => known.has(t));
-    const lease = await this.cursors.lease(`${this.realm.config.url}/realms/${this.realm.name}`);
-    const publisher = await this.ledger.publisher();
+    const source = `${this.realm.config.url}/realms/${this.realm.name}`;
+    const lease = await this.cursors.lease(source);
+    // Users created by an administrator are saved as admin events only, which are off by default.
+    // Switched on here, by their reader, and not by the importer's realm bootstrap: an admin event
+    // per imported user costs partialImport about a quarter of its throughput (docs/benchmarks.md).
+    let adminLease: CursorLease | undefined;
+    let publisher: LedgerPublisher | undefined;
     try {
+      adminLease = await this.cursors.lease(`${source}/admin-events`);
+      if (await this.adminEvents.ensureEnabled())
+        this.logger.warn(
+          { realm: this.realm.name },
+          'admin events switched on: users an administrator creates from now on are recorded',
+        );
+      publisher = await this.ledger.publisher();
       let nextReconciliation = options.follow ? 0 : Number.POSITIVE_INFINITY;
       for (;;) {
         await this.readEvents(lease, types, publisher, report, options.signal);
+        await this.readAdminEvents(adminLease, publisher, report, options.signal);
         if (options.reconcile && (!options.follow || Date.now() >= nextReconciliation)) {
           await this.reconcile(publisher, report);
           nextReconciliation = Date.now() + options.reconcileIntervalMs;
@@ -149,7 +177,8 @@ export class TargetWatch {
         }
       }
     } finally {
-      await publisher.close().catch(() => undefined);
+      await publisher?.close().catch(() => undefined);
+      await adminLease?.release().catch(() => undefined);
       await lease.release().catch(() => undefined);
     }
     report.durationMs = Date.now() - began;
@@ -164,26 +193,45 @@ export class TargetWatch {
     report: WatchReport,
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    let cursor: EventCursor = await lease.load();
     let watchList: WatchList | undefined;
-    let max = this.settings.pageSize;
-    while (!signal?.aborted) {
-      const page = await this.events.page({ types, since: readFrom(cursor, this.settings.overlapMs), max });
-      const fresh = unseen(cursor, page);
-      if (fresh.length > 0) {
+    await readPages(
+      lease,
+      (since, max) => this.events.page({ types, since, max }),
+      async (fresh: UserEvent[]) => {
         // Folded after the page was read, so the ledger is at least as new as the events applied.
         watchList ??= await this.watchList(report);
         await this.apply(watchList, fresh, publisher, report);
-        cursor = advance(cursor, page, this.settings.overlapMs);
-        await lease.save(cursor, fresh.length);
         report.eventsRead += fresh.length;
-        max = this.settings.pageSize;
-        continue;
-      }
-      if (page.length < max) return;
-      // The re-read overlap alone fills a page (a burst within one window): read a larger one.
-      max *= 2;
-    }
+      },
+      { pageSize: this.settings.pageSize, overlapMs: this.settings.overlapMs, signal },
+    );
+  }
+
+  /**
+   * Reads the users created by an administrator since the admin cursor, with the same discipline
+   * as the user events (overlap, ids read, publish before the cursor moves, larger page on a burst).
+   */
+  private async readAdminEvents(
+    lease: CursorLease,
+    publisher: LedgerPublisher,
+    report: WatchReport,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    await readPages(
+      lease,
+      (since, max) => this.adminEvents.usersCreated({ since, max }),
+      async (fresh: UserCreatedAdminEvent[]) => {
+        const found: LedgerEvent[] = [];
+        for (const created of fresh) {
+          found.push(...(await this.bornInTarget(created.userId, created.time, 'admin')));
+        }
+        await publisher.publish(found);
+        report.adminEventsRead += fresh.length;
+        report.bornInTarget += found.length;
+        this.count(found, report, 'fromEvents');
+      },
+      { pageSize: this.settings.pageSize, overlapMs: this.settings.overlapMs, signal },
+    );
   }
 
   private async apply(
@@ -203,7 +251,7 @@ export class TargetWatch {
       if (!user) {
         // Not a user the migration imported: one that registered in the target is recorded as born there.
         const registered = userEvents.find((e) => e.type === registrationEventType);
-        if (registered) found.push(...(await this.bornInTarget(userId, registered)));
+        if (registered) found.push(...(await this.bornInTarget(userId, registered.time, 'self-registration')));
         continue;
       }
       const evidence = evidenceOf(userEvents);
@@ -218,15 +266,22 @@ export class TargetWatch {
       found.push(...this.newFacts(watchList, user, decideTargetFacts(user, this.realm.name, seen)));
     }
     await publisher.publish(found);
+    report.bornInTarget += found.filter((e) => e.type === 'UserRegisteredInTarget').length;
     this.count(found, report, 'fromEvents');
   }
 
   /**
-   * A user that registered on the target's pages and carries no Cognito bookkeeping (`cognito_sub`)
+   * A user that registered on the target's pages, or that an administrator created there, and
+   * carries no Cognito bookkeeping (`cognito_sub`: the importer sets it on every user it creates)
    * exists only in the target: recorded once (UserRegisteredInTarget), so the projections count
-   * them and the rollback report lists them. A user deleted since is not recorded.
+   * them and the rollback report lists them. A user deleted since is not recorded. The username
+   * and e-mail are read from the user itself, never from the event.
    */
-  private async bornInTarget(userId: string, registered: UserEvent): Promise<LedgerEvent[]> {
+  private async bornInTarget(
+    userId: string,
+    at: number,
+    via: UserRegisteredInTargetData['via'],
+  ): Promise<LedgerEvent[]> {
     if (this.bornRecorded === undefined) {
       const recorded = new Set<string>();
       await this.ledger.scanEvents([this.ledger.topics.userEvents], bornTypes, (event) => {
@@ -247,9 +302,9 @@ export class TargetWatch {
           targetUserId: userId,
           username: account.username,
           email: account.email,
-          via: 'self-registration',
+          via,
         },
-        { source: WATCHER_SOURCE, correlationId: this.runId, time: new Date(registered.time) },
+        { source: WATCHER_SOURCE, correlationId: this.runId, time: new Date(at) },
       ),
     ];
   }
@@ -366,6 +421,35 @@ export class TargetWatch {
 
   private async links(targetUserId: string): Promise<FederatedLink[] | null> {
     return unlessDeleted(() => this.users.links(targetUserId));
+  }
+}
+
+/**
+ * Reads an event store from the lease's cursor to its end, page by page: events already read
+ * within the overlap are dropped, the fresh ones applied (their facts published), and only then
+ * the cursor moves. A page holding only events read before that is full (a burst within the
+ * overlap) is read again twice as large, so the cursor never stalls.
+ */
+async function readPages<E extends StoredEvent>(
+  lease: CursorLease,
+  read: (since: number, max: number) => Promise<E[]>,
+  applyFresh: (fresh: E[]) => Promise<void>,
+  options: { readonly pageSize: number; readonly overlapMs: number; readonly signal: AbortSignal | undefined },
+): Promise<void> {
+  let cursor: EventCursor = await lease.load();
+  let max = options.pageSize;
+  while (!options.signal?.aborted) {
+    const page = await read(readFrom(cursor, options.overlapMs), max);
+    const fresh = unseen(cursor, page);
+    if (fresh.length > 0) {
+      await applyFresh(fresh);
+      cursor = advance(cursor, page, options.overlapMs);
+      await lease.save(cursor, fresh.length);
+      max = options.pageSize;
+      continue;
+    }
+    if (page.length < max) return;
+    max *= 2;
   }
 }
 

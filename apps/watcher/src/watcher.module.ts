@@ -10,7 +10,7 @@ import type {
   WatcherConfig,
 } from '#config';
 import { importMapping } from '#domain';
-import { KeycloakRealm, UserDirectory, UserEventLog, type AdminCredentials } from '#keycloak';
+import { AdminEventLog, KeycloakRealm, UserDirectory, UserEventLog, type AdminCredentials } from '#keycloak';
 import { Ledger, type LedgerTopics } from '#ledger';
 import { EventCursorStore } from './event-cursor-store.js';
 import { TargetWatch } from './target-watch.js';
@@ -84,6 +84,7 @@ export class WatcherModule {
               realm,
               new UserDirectory(realm),
               new UserEventLog(realm),
+              new AdminEventLog(realm),
               new EventCursorStore(settings.database.url, settings.watcher.schema),
               {
                 providerAliases: importMapping(settings.importer).providerAliases,

@@ -18,6 +18,7 @@ export { UserBatchWriter, type UserWrite, type UserWriteResult } from './user-ba
 export type { TargetUser, TargetUserDetail, FederatedLink } from './target-user.js';
 export type { default as UserRepresentation } from '@keycloak/keycloak-admin-client/lib/defs/userRepresentation.js';
 export { UserEventLog, type UserEvent, type UserEventPageQuery } from './user-event-log.js';
+export { AdminEventLog, type UserCreatedAdminEvent, type AdminEventPageQuery } from './admin-event-log.js';
 export {
   ensurePasswordMigrationStorage,
   PASSWORD_MIGRATION_PROVIDER,
