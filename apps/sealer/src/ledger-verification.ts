@@ -261,7 +261,12 @@ export async function verifyLedger(
     unsealed: partitions.reduce((sum, p) => sum + p.unsealed, 0),
     partitions,
     ledgerDigest: ledgerDigest(
-      [...audits.values()].map((a) => ({ role: a.role, partition: a.partition, size: a.tree.size, root: a.tree.root() })),
+      [...audits.values()].map((a) => ({
+        role: a.role,
+        partition: a.partition,
+        size: a.tree.size,
+        root: a.tree.root(),
+      })),
     ),
     findings,
     durationMs: Date.now() - started,
@@ -356,7 +361,10 @@ function checkRecord(
     }
   };
   if (BigInt(offset) !== BigInt(tree.size)) {
-    finding('offset-gap', `offset ${offset} follows ${tree.size - 1}: offsets ${tree.size}–${BigInt(offset) - 1n} are missing`);
+    finding(
+      'offset-gap',
+      `offset ${offset} follows ${tree.size - 1}: offsets ${tree.size}–${BigInt(offset) - 1n} are missing`,
+    );
   }
   if (invalid !== undefined) finding('invalid-record', invalid);
   tree.append(leafHash);

@@ -1,4 +1,13 @@
-export { leafHash, prefixedLeafHash, nodeHash, emptyRoot, hashesEqual, toHex, HASH_SIZE, type Hash } from './merkle-hash.js';
+export {
+  leafHash,
+  prefixedLeafHash,
+  nodeHash,
+  emptyRoot,
+  hashesEqual,
+  toHex,
+  HASH_SIZE,
+  type Hash,
+} from './merkle-hash.js';
 export { CompactRange, type Subtree } from './compact-range.js';
 export {
   treeRoot,
