@@ -69,8 +69,9 @@ export interface VerifyOptions {
   readonly onProgress?: (recordsRead: number, total: number) => void;
   readonly maxFindings?: number;
   /**
-   * Worker threads that check records beside the thread reading Kafka; default the machine's
-   * available parallelism (at most 8); 0 checks them in the reading thread.
+   * Worker threads that check records beside the thread reading Kafka; default one less than the
+   * machine's available parallelism (the reading thread keeps a core), at least 1, at most 8; 0
+   * checks them in the reading thread.
    */
   readonly threads?: number;
 }
@@ -221,7 +222,7 @@ export async function verifyLedger(
   }
 
   let read = 0;
-  const pool = RecordCheckPool.start(options.threads ?? Math.min(8, availableParallelism()));
+  const pool = RecordCheckPool.start(options.threads ?? Math.max(1, Math.min(8, availableParallelism() - 1)));
   const batches = new BatchedChecks(pool, maxFindings);
   try {
     await ledger.scanRaw(topics, (record) => {
