@@ -7,7 +7,8 @@
  * - **verify**: `verifyLedger` as `ledger verify` runs it: every record decoded through the
  *   upcasters with its content hash and id checked, every leaf hashed, every checkpoint's
  *   signature, root and consistency checked.
- * Read and verify alternate BENCH_REPEATS times (default 2); the best of each counts. Prints one
+ * Read and verify alternate BENCH_REPEATS times (default 2); the best of each counts.
+ * BENCH_VERIFY_THREADS sets verifyLedger's record-check threads (0: all in one thread). Prints one
  * JSON line; the goal is verify ≥ 50 % of read.
  */
 import './local-profile.js';
@@ -26,6 +27,8 @@ const flag = process.argv.indexOf('--records');
 const records = Number(flag > 0 ? process.argv[flag + 1] : (process.env.BENCH_RECORDS ?? 1_000_000));
 if (!Number.isSafeInteger(records) || records < 1) throw new Error(`--records must be a whole number ≥ 1`);
 const repeats = Number(process.env.BENCH_REPEATS ?? 2);
+// verifyLedger's record-check threads; unset: its default (available parallelism), 0: none.
+const threads = process.env.BENCH_VERIFY_THREADS === undefined ? undefined : Number(process.env.BENCH_VERIFY_THREADS);
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -89,7 +92,7 @@ async function main(): Promise<void> {
     log(`read ${round}: ${read} records in ${readTook.toFixed(1)} s`);
 
     started = performance.now();
-    report = await verifyLedger(ledger, key.verifier, { origin });
+    report = await verifyLedger(ledger, key.verifier, { origin, threads });
     const verifyTook = (performance.now() - started) / 1000;
     verifySeconds = Math.min(verifySeconds, verifyTook);
     log(
@@ -111,6 +114,7 @@ async function main(): Promise<void> {
       partitions: 12,
       checkpoints: report!.checkpointsVerified,
       repeats,
+      verify_threads: threads ?? 'default',
       verify_records_per_s: verifyRate,
       read_records_per_s: readRate,
       verify_pct_of_read: Number(((100 * verifyRate) / readRate).toFixed(1)),

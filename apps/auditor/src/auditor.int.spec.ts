@@ -12,7 +12,7 @@ import { parseManifest, type SubjectProof } from '#audit-bundle';
 import { kafkaConfig } from '#config';
 import { createEvent, type LedgerEvent } from '#events';
 import { encodeEvent, Ledger, topicsWithPrefix } from '#ledger';
-import { Sealer } from '#sealer';
+import { Sealer, verifyLedger } from '#sealer';
 import { exportAuditBundle } from './export-audit-bundle.js';
 import { proveSubject } from './prove-subject.js';
 
@@ -40,6 +40,7 @@ async function standalone(dir: string, ...args: string[]): Promise<{ code: numbe
 
 describe("auditor's bundle and proofs from a sealed ledger on a real broker", () => {
   let ledger: Ledger;
+  let prefix: string;
   let scratch: string;
   let bundle: string;
   /** The user-events partition with the most records, and its file. */
@@ -47,7 +48,8 @@ describe("auditor's bundle and proofs from a sealed ledger on a real broker", ()
   let file: string;
 
   beforeAll(async () => {
-    ledger = new Ledger({ kafka, logger, topics: topicsWithPrefix(`audit-${randomUUID().slice(0, 8)}`) });
+    prefix = `audit-${randomUUID().slice(0, 8)}`;
+    ledger = new Ledger({ kafka, logger, topics: topicsWithPrefix(prefix) });
     await ledger.ensureTopics(2);
     const publisher = await ledger.publisher();
     // Several facts per user, so that one user has facts both sealed and not.
@@ -117,6 +119,25 @@ describe("auditor's bundle and proofs from a sealed ledger on a real broker", ()
       manifest.partitions.reduce((sum, p) => sum + p.records, 0),
       27,
     );
+  });
+
+  it('prints the same ledger digest from `ledger verify`, `ledger audit export` and the bundle verifier', async () => {
+    const manifest = parseManifest(await readFile(join(bundle, 'manifest.json'), 'utf8'));
+    const { stdout: offline } = await standalone(bundle, bundle, '--key', key.verifier.toString(), '--json');
+    assert.equal((JSON.parse(offline) as { ledgerDigest: string }).ledgerDigest, manifest.ledgerDigest);
+    const report = await verifyLedger(ledger, key.verifier, { origin });
+    assert.ok(report.ok, JSON.stringify(report.findings));
+    assert.equal(report.ledgerDigest, manifest.ledgerDigest);
+    // The command itself, as an auditor runs it against the broker.
+    const { stdout } = await run(node24, [resolve('dist/apps/cli/src/main.js'), 'verify'], {
+      env: {
+        ...process.env,
+        KAFKA_TOPIC_PREFIX: prefix,
+        LEDGER_SEAL_VERIFIER_KEY: key.verifier.toString(),
+        LEDGER_SEAL_ORIGIN: origin,
+      },
+    });
+    assert.ok(stdout.includes(`ledger digest ${manifest.ledgerDigest}`), stdout);
   });
 
   const expectFailure = async (dir: string, expected: RegExp) => {

@@ -46,6 +46,7 @@ export function formatVerification(report: VerificationReport): string {
       `(${report.checkpoints} on the topic, ${report.duplicateCheckpoints} duplicates), ${report.unsealed} records unsealed, ` +
       `${(report.durationMs / 1000).toFixed(1)} s`,
     `  key ${report.verifierKey}, origin ${report.origin}`,
+    `  ledger digest ${report.ledgerDigest}`,
     ...report.partitions.map(
       (p) =>
         `  ${`${p.topic}/${p.partition}`.padEnd(36)} ${String(p.records).padStart(9)} records, ` +

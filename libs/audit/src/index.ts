@@ -1,4 +1,13 @@
-export { leafHash, nodeHash, emptyRoot, hashesEqual, toHex, HASH_SIZE, type Hash } from './merkle-hash.js';
+export {
+  leafHash,
+  prefixedLeafHash,
+  nodeHash,
+  emptyRoot,
+  hashesEqual,
+  toHex,
+  HASH_SIZE,
+  type Hash,
+} from './merkle-hash.js';
 export { CompactRange, type Subtree } from './compact-range.js';
 export {
   treeRoot,
@@ -10,7 +19,14 @@ export {
   type SubtreeHashes,
 } from './merkle-tree.js';
 export { GrowingTree } from './growing-tree.js';
-export { ledgerLeafBytes, ledgerLeafHash, LEDGER_LEAF_VERSION, type LedgerLeafRecord } from './ledger-leaf.js';
+export {
+  ledgerLeafBytes,
+  ledgerLeafHash,
+  prefixedLedgerLeafBytes,
+  parseLedgerLeaf,
+  LEDGER_LEAF_VERSION,
+  type LedgerLeafRecord,
+} from './ledger-leaf.js';
 export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint.js';
 export { MalformedCheckpointError } from './malformed-checkpoint-error.js';
 export { MalformedNoteError } from './malformed-note-error.js';

@@ -30,6 +30,60 @@ export function ledgerLeafHash(record: LedgerLeafRecord): Hash {
   return prefixedLeafHash(encode(record, 1)); // one buffer, the 0x00 prefix in its first byte
 }
 
+/**
+ * The bytes of a leaf prefixed with the RFC 6962 leaf prefix 0x00, ready for `prefixedLeafHash`:
+ * one buffer, so that a record can be handed to another thread as its leaf alone.
+ */
+export function prefixedLedgerLeafBytes(record: LedgerLeafRecord): Buffer {
+  return encode(record, 1);
+}
+
+/**
+ * The record a leaf encodes: the inverse of `ledgerLeafBytes` (the encoding parses back in exactly
+ * one way). Refuses bytes that are not one whole leaf of this version, naming what is wrong.
+ */
+export function parseLedgerLeaf(leaf: Uint8Array): LedgerLeafRecord & { readonly offset: bigint } {
+  const bytes = Buffer.from(leaf.buffer, leaf.byteOffset, leaf.byteLength);
+  let at = 0;
+  const need = (n: number, what: string) => {
+    if (at + n > bytes.length) throw new RangeError(`a ledger leaf ends inside its ${what} (byte ${at})`);
+  };
+  need(9, 'version and offset');
+  if (bytes[0] !== LEDGER_LEAF_VERSION) throw new RangeError(`a ledger leaf of version ${bytes[0]} is not readable`);
+  const offset = bytes.readBigUInt64BE(1);
+  if (offset > MAX_OFFSET) throw new RangeError(`offset ${offset} is not a Kafka offset`);
+  at = 9;
+  const nullable = (what: string): Buffer | null => {
+    need(1, what);
+    const flag = bytes[at++];
+    if (flag === 0) return null;
+    if (flag !== 1) throw new RangeError(`a ledger leaf's ${what} starts with ${flag}, not 0 or 1 (byte ${at - 1})`);
+    need(4, what);
+    const length = bytes.readUInt32BE(at);
+    at += 4;
+    need(length, what);
+    at += length;
+    return bytes.subarray(at - length, at);
+  };
+  const key = nullable('key');
+  need(4, 'header count');
+  const count = bytes.readUInt32BE(at);
+  at += 4;
+  const headers: [string, Buffer | null][] = [];
+  for (let i = 0; i < count; i++) {
+    need(4, 'header name');
+    const nameLength = bytes.readUInt32BE(at);
+    at += 4;
+    need(nameLength, 'header name');
+    const name = bytes.toString('utf8', at, at + nameLength);
+    at += nameLength;
+    headers.push([name, nullable(`header ${name}`)]);
+  }
+  const value = nullable('value');
+  if (at !== bytes.length) throw new RangeError(`a ledger leaf has ${bytes.length - at} bytes after its value`);
+  return { offset, key, headers, value };
+}
+
 /** The leaf bytes after `reserved` zero bytes. */
 function encode(record: LedgerLeafRecord, reserved: number): Buffer {
   const offset = BigInt(record.offset);

@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from '@jest/globals';
 import fc from 'fast-check';
-import { ledgerLeafBytes, ledgerLeafHash, type LedgerLeafRecord } from './ledger-leaf.js';
-import { toHex } from './merkle-hash.js';
+import {
+  ledgerLeafBytes,
+  ledgerLeafHash,
+  parseLedgerLeaf,
+  prefixedLedgerLeafBytes,
+  type LedgerLeafRecord,
+} from './ledger-leaf.js';
+import { prefixedLeafHash, toHex } from './merkle-hash.js';
 
 const record: LedgerLeafRecord = {
   offset: 258n,
@@ -71,5 +77,36 @@ describe('ledger record leaf', () => {
   it('refuses an offset outside Kafka’s range', () => {
     assert.throws(() => ledgerLeafBytes({ ...record, offset: -1n }), RangeError);
     assert.throws(() => ledgerLeafBytes({ ...record, offset: 2n ** 63n }), RangeError);
+  });
+
+  it('parses a leaf back into the record it encodes, and hashes its prefixed bytes as the leaf hash', () => {
+    const bytes = fc.option(fc.uint8Array({ maxLength: 6 }), { nil: null });
+    const records = fc.record({
+      offset: fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }),
+      key: bytes,
+      headers: fc.array(fc.tuple(fc.string({ maxLength: 4 }), bytes), { maxLength: 3 }),
+      value: bytes,
+    });
+    // Buffer has its own toJSON, so the bytes are spread before stringifying.
+    const bytesOf = (b: Uint8Array | null) => (b === null ? null : [...b]);
+    const plain = (r: LedgerLeafRecord) =>
+      JSON.stringify([String(r.offset), bytesOf(r.key), r.headers.map(([n, v]) => [n, bytesOf(v)]), bytesOf(r.value)]);
+    fc.assert(
+      fc.property(records, (r) => {
+        assert.equal(plain(parseLedgerLeaf(ledgerLeafBytes(r))), plain(r));
+        const prefixed = prefixedLedgerLeafBytes(r);
+        assert.equal(toHex(prefixedLeafHash(prefixed)), toHex(ledgerLeafHash(r)));
+      }),
+    );
+  });
+
+  it('refuses bytes that are not one whole leaf, naming the field', () => {
+    const leaf = Buffer.from(ledgerLeafBytes(record));
+    assert.throws(() => parseLedgerLeaf(leaf.subarray(0, leaf.length - 1)), /ends inside its value/);
+    assert.throws(() => parseLedgerLeaf(Buffer.concat([leaf, Buffer.of(0)])), /1 bytes after its value/);
+    assert.throws(() => parseLedgerLeaf(Buffer.concat([Buffer.of(2), leaf.subarray(1)])), /version 2/);
+    const badFlag = Buffer.from(leaf);
+    badFlag[9] = 7;
+    assert.throws(() => parseLedgerLeaf(badFlag), /key starts with 7/);
   });
 });
