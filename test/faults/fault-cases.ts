@@ -162,6 +162,23 @@ export class Namespace {
   }
 
   /** `ledger replay --compare`: the live projections against a clean replay into an empty schema. */
+  /** The case's row after its last run: the ledger's facts checked (plus `more`, a case's own check) and the digest. */
+  async outcome(
+    caseName: string,
+    recoverSeconds: number,
+    more: { lost: number; duplicated: number } = { lost: 0, duplicated: 0 },
+  ): Promise<FaultOutcome> {
+    const facts = await this.ledgerCheck();
+    return {
+      case: caseName,
+      runs: 1,
+      factsLost: facts.lost + more.lost,
+      factsDuplicated: facts.duplicated + more.duplicated,
+      digestEqual: await this.digestEqual(),
+      recoverSeconds,
+    };
+  }
+
   async digestEqual(): Promise<boolean> {
     const { code, stdout } = await this.start(['replay', '--compare']).done;
     return code === 0 && stdout.includes('Identical');
@@ -185,15 +202,7 @@ export const exportKilled: FaultCase = {
     await ns.export(slow);
     const recover = (performance.now() - started) / 1000;
     await ns.run(['project']);
-    const { lost, duplicated } = await ns.ledgerCheck();
-    return {
-      case: this.name,
-      runs: 1,
-      factsLost: lost,
-      factsDuplicated: duplicated,
-      digestEqual: await ns.digestEqual(),
-      recoverSeconds: recover,
-    };
+    return ns.outcome(this.name, recover);
   },
 };
 
@@ -211,15 +220,7 @@ export const projectFollowKilled: FaultCase = {
       await ns.run(['project']);
       recover = Math.max(recover, (performance.now() - started) / 1000);
     }
-    const { lost, duplicated } = await ns.ledgerCheck();
-    return {
-      case: this.name,
-      runs: 1,
-      factsLost: lost,
-      factsDuplicated: duplicated,
-      digestEqual: await ns.digestEqual(),
-      recoverSeconds: recover,
-    };
+    return ns.outcome(this.name, recover);
   },
 };
 
@@ -242,16 +243,7 @@ export const importKilled: FaultCase = {
     await ns.run(['import']);
     const recover = (performance.now() - started) / 1000;
     await ns.run(['project']);
-    const facts = await ns.ledgerCheck();
-    const imports = await ns.importCheck();
-    return {
-      case: this.name,
-      runs: 1,
-      factsLost: facts.lost + imports.lost,
-      factsDuplicated: facts.duplicated + imports.duplicated,
-      digestEqual: await ns.digestEqual(),
-      recoverSeconds: recover,
-    };
+    return ns.outcome(this.name, recover, await ns.importCheck());
   },
 };
 

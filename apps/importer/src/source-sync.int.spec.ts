@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import {
   AdminAddUserToGroupCommand,
@@ -256,13 +257,14 @@ describe('parallel run: Cognito changes reach Keycloak until writes move', () =>
     );
     const form = parse(page.body).querySelector('form#kc-register-form');
     assert.ok(form, `no registration form (HTTP ${page.status})`);
+    const registered = `Rg-${randomBytes(9).toString('base64url')}!9a`;
     const done = await browser.postForm(form.getAttribute('action')!.replaceAll('&amp;', '&'), {
       username: 'born.here',
       email: 'born.here@example.org',
       firstName: 'Born',
       lastName: 'Here',
-      password: 'Registered-in-Keycloak-1',
-      'password-confirm': 'Registered-in-Keycloak-1',
+      password: registered,
+      'password-confirm': registered,
     });
     assert.equal(done.status, 302, `registration was not accepted: ${done.body.slice(0, 300)}`);
     const account = await users.byUsername('born.here');
@@ -300,7 +302,7 @@ describe('parallel run: Cognito changes reach Keycloak until writes move', () =>
   });
 
   it('a user an administrator creates in Keycloak is recorded once as born there, projected and listed for a rollback', async () => {
-    const password = 'Created-by-an-admin-1';
+    const password = `Ad-${randomBytes(9).toString('base64url')}!9a`;
     const created = await s.realm.call('admin creates a user', (c) =>
       c.users.create({
         realm: s.realm.name,

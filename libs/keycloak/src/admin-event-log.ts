@@ -1,7 +1,5 @@
-import type KeycloakAdminClient from '@keycloak/keycloak-admin-client';
 import type { KeycloakRealm } from './keycloak-realm.js';
-import { KeycloakRequestError } from './keycloak-request-error.js';
-import { KeycloakUnavailableError } from './keycloak-unavailable-error.js';
+import { getAdminJson } from './admin-json.js';
 
 /** One saved admin event that created a user (`GET /admin/realms/{realm}/admin-events`). */
 export interface UserCreatedAdminEvent {
@@ -60,22 +58,9 @@ export class AdminEventLog {
     url.searchParams.set('max', String(query.max));
     const operation = 'admin events read';
     const body = (await this.realm.call(operation, (client) =>
-      this.getJson(client, url, operation),
+      getAdminJson(this.realm, client, url, operation),
     )) as RawAdminEvent[];
     return userCreations(body);
-  }
-
-  private async getJson(client: KeycloakAdminClient, url: URL, operation: string): Promise<unknown> {
-    const token = await client.getAccessToken();
-    const response = await fetch(url, {
-      headers: { authorization: `Bearer ${token ?? ''}`, accept: 'application/json' },
-      signal: AbortSignal.timeout(this.realm.config.requestTimeoutMs),
-    });
-    if (response.ok) return response.json();
-    const text = await response.text();
-    if (response.status >= 502 && response.status <= 504)
-      throw new KeycloakUnavailableError(this.realm.config.url, operation, new Error(`HTTP ${response.status}`));
-    throw new KeycloakRequestError(operation, response.status, text || response.statusText, null);
   }
 }
 

@@ -1,7 +1,5 @@
-import type KeycloakAdminClient from '@keycloak/keycloak-admin-client';
 import type { KeycloakRealm } from './keycloak-realm.js';
-import { KeycloakRequestError } from './keycloak-request-error.js';
-import { KeycloakUnavailableError } from './keycloak-unavailable-error.js';
+import { getAdminJson } from './admin-json.js';
 
 /** One saved user event (`GET /admin/realms/{realm}/events`). */
 export interface UserEvent {
@@ -42,7 +40,7 @@ export class UserEventLog {
     url.searchParams.set('max', String(query.max));
     if (query.userId !== undefined) url.searchParams.set('user', query.userId);
     const operation = 'user events read';
-    const body = await this.realm.call(operation, (client) => this.getJson(client, url, operation));
+    const body = await this.realm.call(operation, (client) => getAdminJson(this.realm, client, url, operation));
     return (body as RawEvent[]).map((event) => ({
       id: event.id,
       time: event.time,
@@ -56,19 +54,6 @@ export class UserEventLog {
   async knownTypes(): Promise<ReadonlySet<string>> {
     const info = await this.realm.call('server info read', (c) => c.serverInfo.find());
     return new Set(info.enums?.eventType ?? []);
-  }
-
-  private async getJson(client: KeycloakAdminClient, url: URL, operation: string): Promise<unknown> {
-    const token = await client.getAccessToken();
-    const response = await fetch(url, {
-      headers: { authorization: `Bearer ${token ?? ''}`, accept: 'application/json' },
-      signal: AbortSignal.timeout(this.realm.config.requestTimeoutMs),
-    });
-    if (response.ok) return response.json();
-    const text = await response.text();
-    if (response.status >= 502 && response.status <= 504)
-      throw new KeycloakUnavailableError(this.realm.config.url, operation, new Error(`HTTP ${response.status}`));
-    throw new KeycloakRequestError(operation, response.status, text || response.statusText, null);
   }
 }
 
