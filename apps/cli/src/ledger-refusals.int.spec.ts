@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, it } from '@jest/globals';
 import { kafkaConfig } from '#config';
 import { Ledger, topicsWithPrefix } from '#ledger';
-import { projectRoot } from '#stack';
+import { freeLoopbackPort, projectRoot } from '#stack';
 
 /**
  * Seconds a refusal may take beyond the CLI's own start (loading every module took 2 s on an idle
@@ -31,15 +30,6 @@ async function ledgerCli(args: readonly string[], env: Record<string, string>) {
   const status = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   clearTimeout(killer);
   return { status, stdout, stderr: stderr.trim(), seconds: (performance.now() - started) / 1000 };
-}
-
-/** A loopback port nothing listens on: the broker is "stopped". */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function assertOneLine(result: Awaited<ReturnType<typeof ledgerCli>>, line: RegExp): void {
@@ -96,7 +86,7 @@ describe('commands other than export refuse a missing ledger in seconds, with on
 
   for (const args of [...readers, ['replay']]) {
     it(`${args.join(' ')} with the broker stopped (KAFKA_BROKERS on a port nothing listens on)`, async () => {
-      const port = await freePort();
+      const port = await freeLoopbackPort();
       const result = await ledgerCli(args, { KAFKA_BROKERS: `127.0.0.1:${port}` });
       assertOneLine(
         result,

@@ -14,27 +14,19 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { writeCognitoLocalData } from './cognito-local-files.js';
+import { freeLoopbackPort } from './loopback-port.js';
 import { generateSyntheticPool, type SyntheticPool, type SyntheticUser } from './synthetic-pool.js';
 
 const pool = generateSyntheticPool({ users: 1000, seed: 1 });
 /** Same pool id, written first: the second write must replace it, client included. */
 const stale = generateSyntheticPool({ users: 50, seed: 2 });
 const emailPool = generateSyntheticPool({ users: 40, seed: 3, poolId: 'us-east-1_Email01', usernameMode: 'email' });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function jwtClaims(token: string | undefined): Record<string, unknown> {
   const payload = token?.split('.')[1] ?? '';
@@ -69,7 +61,7 @@ describe('writeCognitoLocalData against cognito-local', () => {
     await writeCognitoLocalData(dir, emailPool);
     await writeCognitoLocalData(dir, pool);
 
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const start = fileURLToPath(import.meta.resolve('cognito-local/lib/bin/start.js'));
     server = spawn(process.execPath, [start], {
       cwd: dir,

@@ -2,13 +2,19 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, describe, it } from '@jest/globals';
 import pg from 'pg';
 import { databaseConfig, type Env } from '#config';
 import { migrateSchema, schemaKinds, type SchemaKind } from '#projections';
-import { LocalStack, localProfileEnv, loopbackPortFree, PostgresComponent, type SchemaMigrator } from './index.js';
+import {
+  LocalStack,
+  localProfileEnv,
+  freeLoopbackPort,
+  loopbackPortFree,
+  PostgresComponent,
+  type SchemaMigrator,
+} from './index.js';
 
 /**
  * The quickstart on a machine without a PostgreSQL server: DATABASE_URL unset and nothing on
@@ -17,14 +23,6 @@ import { LocalStack, localProfileEnv, loopbackPortFree, PostgresComponent, type 
  */
 const id = randomBytes(4).toString('hex');
 const stackDir = resolve('.stack', `embedded-postgres-test-${id}`);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 const productSchemas: readonly SchemaMigrator[] = (Object.keys(schemaKinds) as SchemaKind[]).map((kind) => ({
   name: kind,
@@ -43,7 +41,7 @@ describe('embedded PostgreSQL: the quickstart without a server on the machine', 
   });
 
   it('stack up starts it, the schemas migrate, the commands find it, stack down stops it', async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const withoutUrl: Record<string, string | undefined> = { ...process.env };
     delete withoutUrl.DATABASE_URL;
     env = { ...withoutUrl, LEDGER_PROFILE: 'local', POSTGRES_PORT: String(port), STACK_DIR: stackDir };
@@ -106,7 +104,7 @@ describe('embedded PostgreSQL: the quickstart without a server on the machine', 
   });
 
   it('a set DATABASE_URL always wins: no embedded server is started for it', async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const explicit: Env = {
       ...process.env,
       LEDGER_PROFILE: 'local',

@@ -1,7 +1,7 @@
 export type { ComponentState, ComponentStatus, StackComponent } from './stack-component.js';
 export { StackError } from './stack-error.js';
 export { StackProcess, type StackProcessSpec, type Launch } from './stack-process.js';
-export { loopbackPortFree, assertLoopbackPortFree } from './loopback-port.js';
+export { loopbackPortFree, assertLoopbackPortFree, freeLoopbackPort, freeLoopbackPorts } from './loopback-port.js';
 export { findJava, type Java } from './find-java.js';
 export { NoUsableJdkError } from './no-usable-jdk-error.js';
 export { projectRoot } from './project-root.js';

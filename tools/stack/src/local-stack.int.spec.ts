@@ -20,11 +20,24 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import pg from 'pg';
 import { databaseConfig, type Env } from '#config';
-import { CognitoComponent, KafkaComponent, LocalStack, loopbackPortFree, PostgresComponent } from './index.js';
+import {
+  CognitoComponent,
+  freeLoopbackPorts,
+  KafkaComponent,
+  LocalStack,
+  loopbackPortFree,
+  PostgresComponent,
+} from './index.js';
 
 // A stack of its own (ports, folder, database), so the test neither disturbs nor depends on a
 // developer's running stack. The folder is kept between runs: the broker jars are fetched once.
-const ports = { kafka: 39092, controller: 39093, cognito: 39229, cognitoLocal: 39230 };
+const [kafkaPort, controllerPort, cognitoPort, cognitoLocalPort, otherPort] = await freeLoopbackPorts(5);
+const ports = {
+  kafka: kafkaPort!,
+  controller: controllerPort!,
+  cognito: cognitoPort!,
+  cognitoLocal: cognitoLocalPort!,
+};
 const database = `stack_test_${randomUUID().slice(0, 8)}`;
 const sharedUrl = new URL(databaseConfig(process.env).url);
 const env: Env = {
@@ -163,7 +176,7 @@ describe('local stack', () => {
   });
 
   it('refuses to start Kafka on a port another program holds', async () => {
-    const port = 39192;
+    const port = otherPort!;
     // Hangs up at once, so that the broker probe fails fast instead of waiting out its request timeout.
     const holder = createServer((socket) => socket.destroy()).listen(port, '127.0.0.1');
     try {
@@ -173,14 +186,21 @@ describe('local stack', () => {
         KAFKA_PORT: String(port),
         KAFKA_BROKERS: `127.0.0.1:${port}`,
       });
-      await assert.rejects(blocked.up(quiet), /port 39192 on 127\.0\.0\.1 is used by another program.*KAFKA_PORT/);
+      await assert.rejects(
+        blocked.up(quiet),
+        new RegExp(`port ${port} on 127\\.0\\.0\\.1 is used by another program.*KAFKA_PORT`),
+      );
     } finally {
       holder.close();
     }
   });
 
   it('refuses to wait for a running broker that was started with other ports', async () => {
-    const moved = new KafkaComponent({ ...env, KAFKA_PORT: '39192', KAFKA_BROKERS: '127.0.0.1:39192' });
+    const moved = new KafkaComponent({
+      ...env,
+      KAFKA_PORT: String(otherPort),
+      KAFKA_BROKERS: `127.0.0.1:${otherPort}`,
+    });
     await assert.rejects(
       moved.up(quiet),
       /runs with other settings than configured \(ports, or topic auto-creation\); run `ledger stack down` first/,
