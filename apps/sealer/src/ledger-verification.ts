@@ -1,11 +1,9 @@
 import { availableParallelism } from 'node:os';
 import {
-  GrowingTree,
+  CheckpointHeads,
   HASH_SIZE,
-  hashesEqual,
+  PartitionSealAudit,
   prefixedLedgerLeafBytes,
-  verifyConsistency,
-  type Checkpoint,
   type Hash,
   type NoteVerifierKey,
 } from '#audit';
@@ -76,27 +74,12 @@ export interface VerifyOptions {
   readonly threads?: number;
 }
 
-interface SignedHead {
-  readonly offset: string;
-  readonly checkpoint: Checkpoint;
-}
-
 interface PartitionAudit {
   readonly topic: string;
   readonly role: string;
   readonly partition: number;
   readonly origin: string;
-  readonly tree: GrowingTree;
-  /** This partition's checkpoints of distinct sizes, smallest first. */
-  readonly heads: SignedHead[];
-  next: number;
-  /** The last checkpoint whose root the records gave. */
-  good: SignedHead | undefined;
-  verified: number;
-  /** The first checkpoint whose root the records did not give, and the good one before it. */
-  firstBad: { head: SignedHead; after: SignedHead | undefined } | undefined;
-  /** A checkpoint after `firstBad` whose root the records give (then `firstBad` is the checkpoint at fault). */
-  goodAfterBad: SignedHead | undefined;
+  readonly seal: PartitionSealAudit;
   readonly findings: VerificationFinding[];
 }
 
@@ -139,7 +122,7 @@ export async function verifyLedger(
   );
 
   const published = await readPublishedCheckpoints(ledger, key);
-  const headsByPartition = new Map<string, SignedHead[]>();
+  const heads = new CheckpointHeads();
   let duplicates = 0;
   for (const record of published) {
     if (!record.valid) {
@@ -160,34 +143,11 @@ export async function verifyLedger(
       );
       continue;
     }
-    const key = `${where.topic}/${where.partition}`;
-    const heads = headsByPartition.get(key) ?? [];
-    const latest = heads.at(-1);
-    if (latest && checkpoint.size < latest.checkpoint.size) {
-      checkpointFindings.push(
-        atCheckpoint(
-          record.offset,
-          'inconsistent-checkpoint',
-          `${checkpoint.origin} size ${checkpoint.size} goes back from size ${latest.checkpoint.size} (offset ${latest.offset})`,
-        ),
-      );
-      continue;
+    const admission = heads.admit(`${where.topic}/${where.partition}`, { offset: record.offset, checkpoint });
+    if (admission.kind === 'repeat') duplicates += 1;
+    if (admission.kind === 'inconsistent') {
+      checkpointFindings.push(atCheckpoint(record.offset, 'inconsistent-checkpoint', admission.detail));
     }
-    if (latest && checkpoint.size === latest.checkpoint.size) {
-      if (hashesEqual(checkpoint.rootHash, latest.checkpoint.rootHash)) duplicates += 1;
-      else {
-        checkpointFindings.push(
-          atCheckpoint(
-            record.offset,
-            'inconsistent-checkpoint',
-            `${checkpoint.origin} size ${checkpoint.size} has another root than the checkpoint of that size at offset ${latest.offset}`,
-          ),
-        );
-      }
-      continue;
-    }
-    heads.push({ offset: record.offset, checkpoint });
-    headsByPartition.set(key, heads);
   }
 
   const audits = new Map<string, PartitionAudit>();
@@ -200,20 +160,14 @@ export async function verifyLedger(
         role: sealed.role,
         partition,
         origin: `${options.origin}/${sealed.role}/${partition}`,
-        tree: GrowingTree.empty(),
-        heads: headsByPartition.get(key) ?? [],
-        next: 0,
-        good: undefined,
-        verified: 0,
-        firstBad: undefined,
-        goodAfterBad: undefined,
+        seal: new PartitionSealAudit(heads.of(key)),
         findings: [],
       });
     }
   }
-  for (const [key, heads] of headsByPartition) {
+  for (const [key, partitionHeads] of heads.entries()) {
     if (!audits.has(key)) {
-      for (const head of heads) {
+      for (const head of partitionHeads) {
         checkpointFindings.push(
           atCheckpoint(head.offset, 'bad-checkpoint', `${head.checkpoint.origin}: the ledger has no partition ${key}`),
         );
@@ -246,10 +200,10 @@ export async function verifyLedger(
     role: a.role,
     partition: a.partition,
     origin: a.origin,
-    records: a.tree.size,
-    checkpointsVerified: a.verified,
-    sealedSize: a.good?.checkpoint.size ?? 0,
-    unsealed: a.tree.size - (a.good?.checkpoint.size ?? 0),
+    records: a.seal.size,
+    checkpointsVerified: a.seal.verified,
+    sealedSize: a.seal.sealedSize,
+    unsealed: a.seal.size - a.seal.sealedSize,
   }));
   return {
     ok: findings.length === 0,
@@ -265,8 +219,8 @@ export async function verifyLedger(
       [...audits.values()].map((a) => ({
         role: a.role,
         partition: a.partition,
-        size: a.tree.size,
-        root: a.tree.root(),
+        size: a.seal.size,
+        root: a.seal.root,
       })),
     ),
     findings,
@@ -355,99 +309,44 @@ function checkRecord(
   invalid: string | undefined,
   maxFindings: number,
 ): void {
-  const { tree } = audit;
+  const { seal } = audit;
   const finding = (reason: FindingReason, detail: string) => {
     if (audit.findings.length < maxFindings) {
       audit.findings.push({ topic: audit.topic, partition: audit.partition, offset, reason, detail });
     }
   };
-  if (BigInt(offset) !== BigInt(tree.size)) {
+  if (BigInt(offset) !== BigInt(seal.size)) {
     finding(
       'offset-gap',
-      `offset ${offset} follows ${tree.size - 1}: offsets ${tree.size}–${BigInt(offset) - 1n} are missing`,
+      `offset ${offset} follows ${seal.size - 1}: offsets ${seal.size}–${BigInt(offset) - 1n} are missing`,
     );
   }
   if (invalid !== undefined) finding('invalid-record', invalid);
-  tree.append(leafHash);
-  for (
-    let head = audit.heads[audit.next];
-    head && head.checkpoint.size === tree.size;
-    head = audit.heads[++audit.next]
-  ) {
-    compareHead(audit, head, tree.root());
-  }
-  // No proof will start below the last verified checkpoint, or below any record when no checkpoint follows.
-  if (audit.firstBad === undefined && audit.next >= audit.heads.length) {
-    tree.markCheckpointed();
-  }
-}
-
-function compareHead(audit: PartitionAudit, head: SignedHead, root: Hash): void {
-  const { tree } = audit;
-  const matches = hashesEqual(root, head.checkpoint.rootHash);
-  const previous = audit.good;
-  const consistent =
-    matches &&
-    (previous === undefined ||
-      (tree.checkpointedSize === previous.checkpoint.size &&
-        verifyConsistency(
-          previous.checkpoint.size,
-          head.checkpoint.size,
-          tree.consistencyProofSinceCheckpoint(),
-          previous.checkpoint.rootHash,
-          head.checkpoint.rootHash,
-        )));
-  if (!consistent) {
-    audit.firstBad ??= { head, after: previous };
-    return;
-  }
-  if (audit.firstBad) {
-    audit.goodAfterBad ??= head;
-    return;
-  }
-  audit.good = head;
-  audit.verified += 1;
-  tree.markCheckpointed();
+  seal.append(leafHash);
 }
 
 function concludePartition(audit: PartitionAudit, checkpointsTopic: string): void {
-  const beyond = audit.heads.slice(audit.next);
-  if (audit.firstBad) {
-    const { head, after } = audit.firstBad;
-    const from = after?.checkpoint.size ?? 0;
-    if (audit.goodAfterBad) {
-      audit.findings.push({
-        topic: checkpointsTopic,
-        partition: 0,
-        offset: head.offset,
-        reason: 'inconsistent-checkpoint',
-        detail: `${head.checkpoint.origin} size ${head.checkpoint.size} is not consistent with ${after ? `size ${from} (offset ${after.offset})` : 'the records'}, while the records give the root of the later size ${audit.goodAfterBad.checkpoint.size} (offset ${audit.goodAfterBad.offset}): this checkpoint is of another history`,
-      });
-    } else {
-      audit.findings.push({
-        topic: audit.topic,
-        partition: audit.partition,
-        offset: String(from),
-        reason: 'root-mismatch',
-        detail: `offsets ${from}–${head.checkpoint.size - 1} do not give the root of checkpoint ${head.checkpoint.origin} size ${head.checkpoint.size} (checkpoints offset ${head.offset}): a record there was changed, removed, inserted or moved`,
-      });
-    }
-  } else if (beyond.length > 0) {
-    const head = beyond[0]!;
+  const fault = audit.seal.fault();
+  if (fault?.kind === 'other-history') {
+    // The checkpoint is at fault, not the records: the finding names its place on the checkpoints topic.
+    audit.findings.push({
+      topic: checkpointsTopic,
+      partition: 0,
+      offset: fault.head.offset,
+      reason: 'inconsistent-checkpoint',
+      detail: fault.detail,
+    });
+  } else if (fault) {
     audit.findings.push({
       topic: audit.topic,
       partition: audit.partition,
-      offset: String(audit.tree.size),
-      reason: 'records-missing',
-      detail: `checkpoint ${head.checkpoint.origin} (checkpoints offset ${head.offset}) covers ${head.checkpoint.size} records but the partition ends at offset ${audit.tree.size}: records were removed`,
+      offset: String(fault.from),
+      reason: fault.kind,
+      detail: fault.detail,
     });
   }
   // A root mismatch is placed at the end of its range, so that a record found bad inside it comes first.
   const sortKey = (f: VerificationFinding) =>
-    f.topic !== audit.topic
-      ? Infinity
-      : f.reason === 'root-mismatch'
-        ? Number(audit.firstBad?.head.checkpoint.size ?? 0) - 0.5
-        : Number(f.offset);
+    f.topic !== audit.topic ? Infinity : f.reason === 'root-mismatch' ? fault!.at : Number(f.offset);
   audit.findings.sort((a, b) => sortKey(a) - sortKey(b));
 }

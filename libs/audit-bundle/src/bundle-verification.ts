@@ -4,14 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
-  GrowingTree,
-  hashesEqual,
+  CheckpointHeads,
   ledgerLeafHash,
   NoteVerifierKey,
   openNote,
   parseCheckpoint,
-  verifyConsistency,
-  type Checkpoint,
+  PartitionSealAudit,
+  type SignedHead,
 } from '#audit';
 import {
   MANIFEST_FILE,
@@ -73,11 +72,6 @@ export interface BundleVerdict {
   readonly findings: readonly BundleFinding[];
 }
 
-interface Head {
-  readonly offset: string;
-  readonly checkpoint: Checkpoint;
-}
-
 const MAX_FINDINGS = 100;
 
 /**
@@ -125,15 +119,17 @@ export async function verifyBundle(dir: string, pinnedKey?: string): Promise<Bun
   const findings: BundleFinding[] = [];
   const partitions: PartitionVerdict[] = [];
   const roots = [];
+  const names = new Set<string>();
   for (const p of manifest.partitions) {
     const name = `${p.role}/${p.partition}`;
-    const result = await verifyPartition(dir, p, heads.get(name) ?? [], manifest.checkpoints.file);
+    const result = await verifyPartition(dir, p, heads.of(name), manifest.checkpoints.file);
     findings.push(...result.findings);
     partitions.push(result.verdict);
     roots.push({ role: p.role, partition: p.partition, size: result.verdict.records, root: result.root });
-    heads.delete(name);
+    names.add(name);
   }
-  for (const [name, orphans] of heads) {
+  for (const [name, orphans] of heads.entries()) {
+    if (names.has(name)) continue;
     for (const head of orphans)
       checkpointFindings.push({
         file: manifest.checkpoints.file,
@@ -233,10 +229,10 @@ async function readCheckpoints(
   dir: string,
   manifest: BundleManifest,
   key: NoteVerifierKey,
-): Promise<{ heads: Map<string, Head[]>; findings: BundleFinding[]; count: number }> {
+): Promise<{ heads: CheckpointHeads; findings: BundleFinding[]; count: number }> {
   const file = manifest.checkpoints.file;
   const findings: BundleFinding[] = [];
-  const heads = new Map<string, Head[]>();
+  const heads = new CheckpointHeads();
   const origins = new Map(
     manifest.partitions.map((p) => [
       originOfPartition(manifest.origin, p.role, p.partition),
@@ -265,27 +261,8 @@ async function readCheckpoints(
         );
         return;
       }
-      const list = heads.get(partition) ?? [];
-      const latest = list.at(-1);
-      if (latest && checkpoint.size < latest.checkpoint.size) {
-        at(
-          offset,
-          'inconsistent-checkpoint',
-          `${checkpoint.origin} size ${checkpoint.size} goes back from size ${latest.checkpoint.size} (offset ${latest.offset})`,
-        );
-        return;
-      }
-      if (latest && checkpoint.size === latest.checkpoint.size) {
-        if (!hashesEqual(checkpoint.rootHash, latest.checkpoint.rootHash))
-          at(
-            offset,
-            'inconsistent-checkpoint',
-            `${checkpoint.origin} size ${checkpoint.size} has another root than the checkpoint of that size at offset ${latest.offset}`,
-          );
-        return;
-      }
-      list.push({ offset: line.offset, checkpoint });
-      heads.set(partition, list);
+      const admission = heads.admit(partition, { offset: line.offset, checkpoint });
+      if (admission.kind === 'inconsistent') at(offset, 'inconsistent-checkpoint', admission.detail);
     } catch (error) {
       at(
         offset,
@@ -301,29 +278,24 @@ async function readCheckpoints(
 async function verifyPartition(
   dir: string,
   expected: BundlePartition,
-  heads: readonly Head[],
+  heads: readonly SignedHead[],
   checkpointsFile: string,
 ): Promise<{ verdict: PartitionVerdict; findings: BundleFinding[]; root: Uint8Array }> {
   const name = `${expected.role}/${expected.partition}`;
-  const tree = GrowingTree.empty();
+  const seal = new PartitionSealAudit(heads);
   // Each finding with the position (records read) where it arose, to sort them in reading order.
   const found: (BundleFinding & { at: number })[] = [];
-  const finding = (offset: string | null, reason: BundleFindingReason, detail: string, at = tree.size) => {
+  const finding = (offset: string | null, reason: BundleFindingReason, detail: string, at = seal.size) => {
     if (found.length < MAX_FINDINGS) found.push({ file: expected.file, partition: name, offset, reason, detail, at });
   };
-  let next = 0;
   let highest = -1n;
-  let good: Head | undefined;
-  let verified = 0;
-  let firstBad: { head: Head; after: Head | undefined } | undefined;
-  let goodAfterBad: Head | undefined;
 
   const integrityFinding = await readLines(dir, expected, (text, index) => {
     let record;
     try {
       record = parseRecordLine(text);
     } catch (error) {
-      finding(String(tree.size), 'malformed-record', `line ${index + 1}: ${(error as Error).message}`);
+      finding(String(seal.size), 'malformed-record', `line ${index + 1}: ${(error as Error).message}`);
       return;
     }
     // A partition's offsets run 0, 1, 2…; a finding names the offset found, as `ledger verify` does,
@@ -347,74 +319,34 @@ async function verifyPartition(
     } catch (error) {
       finding(record.offset, 'invalid-record', (error as Error).message);
     }
-    tree.append(ledgerLeafHash(leafRecordOf(record)));
-    for (let head = heads[next]; head && head.checkpoint.size === tree.size; head = heads[++next]) {
-      const root = tree.root();
-      const previous = good;
-      const consistent =
-        hashesEqual(root, head.checkpoint.rootHash) &&
-        (previous === undefined ||
-          (tree.checkpointedSize === previous.checkpoint.size &&
-            verifyConsistency(
-              previous.checkpoint.size,
-              head.checkpoint.size,
-              tree.consistencyProofSinceCheckpoint(),
-              previous.checkpoint.rootHash,
-              head.checkpoint.rootHash,
-            )));
-      if (!consistent) firstBad ??= { head, after: previous };
-      else if (firstBad) goodAfterBad ??= head;
-      else {
-        good = head;
-        verified += 1;
-        tree.markCheckpointed();
-      }
-    }
-    // No later proof starts below the last verified checkpoint, or below any record when none follows.
-    if (firstBad === undefined && next >= heads.length) tree.markCheckpointed();
+    seal.append(ledgerLeafHash(leafRecordOf(record)));
   });
 
-  if (firstBad) {
-    const { head, after } = firstBad;
-    const from = after?.checkpoint.size ?? 0;
-    if (goodAfterBad)
-      found.push({
-        file: checkpointsFile,
-        partition: 'checkpoints',
-        offset: head.offset,
-        at: head.checkpoint.size - 0.5,
-        reason: 'inconsistent-checkpoint',
-        detail: `${head.checkpoint.origin} size ${head.checkpoint.size} is not consistent with ${after ? `size ${from} (offset ${after.offset})` : 'the records'}, while the records give the later checkpoint of size ${goodAfterBad.checkpoint.size} (offset ${goodAfterBad.offset}): this checkpoint is of another history`,
-      });
-    else
-      finding(
-        String(from),
-        'root-mismatch',
-        `offsets ${from}–${head.checkpoint.size - 1} do not give the root of checkpoint ${head.checkpoint.origin} size ${head.checkpoint.size} (checkpoints offset ${head.offset}): a record there was changed, removed, inserted or moved`,
-        head.checkpoint.size - 0.5,
-      );
-  } else if (next < heads.length) {
-    const head = heads[next]!;
-    finding(
-      String(tree.size),
-      'records-missing',
-      `checkpoint ${head.checkpoint.origin} (checkpoints offset ${head.offset}) covers ${head.checkpoint.size} records but the partition ends at offset ${tree.size}: records were removed`,
-    );
-  }
+  const fault = seal.fault();
+  if (fault?.kind === 'other-history')
+    // The checkpoint is at fault, not the records: the finding names its line in the checkpoints file.
+    found.push({
+      file: checkpointsFile,
+      partition: 'checkpoints',
+      offset: fault.head.offset,
+      at: fault.at,
+      reason: 'inconsistent-checkpoint',
+      detail: fault.detail,
+    });
+  else if (fault) finding(String(fault.from), fault.kind, fault.detail, fault.at);
   // In reading order, a root mismatch after the records of its range so that a record found bad
   // inside it is named first.
   const findings: BundleFinding[] = found.sort((a, b) => a.at - b.at).map(({ at: _, ...f }) => f);
   placeIntegrityFinding(findings, integrityFinding);
-  const sealedSize = good?.checkpoint.size ?? 0;
   return {
     verdict: {
       partition: name,
-      records: tree.size,
-      checkpointsVerified: verified,
-      sealedSize,
-      unsealed: tree.size - sealedSize,
+      records: seal.size,
+      checkpointsVerified: seal.verified,
+      sealedSize: seal.sealedSize,
+      unsealed: seal.size - seal.sealedSize,
     },
     findings,
-    root: tree.root(),
+    root: seal.root,
   };
 }

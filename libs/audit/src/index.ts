@@ -33,3 +33,5 @@ export { MalformedNoteError } from './malformed-note-error.js';
 export { NoteSignatureError } from './note-signature-error.js';
 export { NoteSignerKey, NoteVerifierKey, keyIdOf, formatKeyId, ED25519_TYPE } from './note-keys.js';
 export { signNote, parseNote, openNote, type NoteSignature, type OpenedNote } from './signed-note.js';
+export { CheckpointHeads, type HeadAdmission, type SignedHead } from './checkpoint-heads.js';
+export { PartitionSealAudit, type SealFault } from './partition-seal-audit.js';
