@@ -137,4 +137,13 @@ describe('Kafka as a 3-node cluster', () => {
     assert.equal(facts.duplicated, 0, `${facts.duplicated} event ids written more than once`);
     assert.equal(facts.exported, users, 'every exported user has exactly one UserExported fact');
   });
+
+  it('stack status names the lost node, and stack up starts it again', async () => {
+    const lost = cluster.nodes[1]!;
+    assert.equal(await lost.process.runningPid(), undefined, 'the node killed above is still down');
+    assert.match((await cluster.status()).detail, new RegExp(`node ${lost.ports.nodeId} not running`));
+    await cluster.up(() => undefined);
+    assert.equal(await ledger.brokerCount(), 3);
+    assert.doesNotMatch((await cluster.status()).detail, /not running/);
+  });
 });

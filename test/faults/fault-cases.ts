@@ -54,7 +54,7 @@ export class FaultSuite {
   readonly poolId = 'us-east-1_FaultSuite';
 
   constructor(
-    private readonly env: Env,
+    readonly env: Env,
     readonly users: number,
   ) {
     this.cognito = new CognitoComponent(env);

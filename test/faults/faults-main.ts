@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { faultCases, faultTable, FaultSuite, runCase, type FaultOutcome } from './fault-cases.js';
+import { restartFaultCases, stopRestartFaultServers } from './restart-fault-cases.js';
 import { localStack } from '#stack';
 
 /**
@@ -20,11 +21,17 @@ await localStack(env).up((line) => process.stderr.write(`[stack] ${line}\n`));
 const suite = new FaultSuite(env, Number(values.users));
 await suite.seedPool();
 const rows: FaultOutcome[] = [];
-const selected = faultCases.filter((fault) => values.case === undefined || fault.name.includes(values.case));
+const selected = [...faultCases, ...restartFaultCases].filter(
+  (fault) => values.case === undefined || fault.name.includes(values.case),
+);
 if (selected.length === 0) throw new Error(`no fault case named like --case ${values.case}`);
-for (const fault of selected) {
-  process.stderr.write(`${fault.name}: ${values.runs} runs\n`);
-  rows.push(await runCase(suite, fault, Number(values.runs), Number(values.seed)));
+try {
+  for (const fault of selected) {
+    process.stderr.write(`${fault.name}: ${values.runs} runs\n`);
+    rows.push(await runCase(suite, fault, Number(values.runs), Number(values.seed)));
+  }
+} finally {
+  await stopRestartFaultServers();
 }
 process.stdout.write(`${faultTable(rows)}\n`);
 process.stdout.write(

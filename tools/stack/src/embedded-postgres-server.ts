@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, rm, symlink } from 'node:fs/promises';
+import { readFile, rm, stat, symlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { arch, platform, userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -56,6 +56,7 @@ export class EmbeddedPostgresServer {
   async start(env: Env, ready: () => Promise<boolean>, report: (line: string) => void): Promise<number> {
     const binaries = await platformBinaries();
     await hydrateLibrarySymlinks(binaries.postgres);
+    await assertServerUserCanEnter([binaries.postgres, this.dataDir]);
     if (!existsSync(join(this.dataDir, 'PG_VERSION'))) {
       report(`creating the embedded PostgreSQL cluster in ${this.dataDir} (first run only)`);
       await this.initialise();
@@ -168,6 +169,33 @@ async function hydrateLibrarySymlinks(postgresBinary: string): Promise<void> {
     const link = join(packageDir, target);
     if (existsSync(link)) continue;
     await symlink(relative(dirname(link), join(packageDir, source)), link).catch(() => undefined);
+  }
+}
+
+/**
+ * Run as root, the server (and the package's initdb) runs as `postgres`, which must be able to
+ * enter every folder above the binaries and the data. Under a private folder (mode 700, as
+ * `mktemp -d` and /root are) the package's initdb spawn fails with a bare EACCES that it never
+ * reports, and its promise never settles; this says which folder, and what to do, before that.
+ */
+async function assertServerUserCanEnter(paths: readonly string[]): Promise<void> {
+  if (userInfo().uid !== 0) return;
+  // Before the first initdb the user may not exist yet: then it will own nothing, and only the others' bits count.
+  const owner = await serverUser().catch((): { uid?: number; gid?: number } => ({}));
+  for (const path of paths) {
+    for (let dir = dirname(path); ; dir = dirname(dir)) {
+      const info = await stat(dir).catch(() => undefined);
+      if (info !== undefined) {
+        const bit = info.uid === owner.uid ? 0o100 : info.gid === owner.gid ? 0o010 : 0o001;
+        if ((info.mode & bit) === 0) {
+          throw new StackError(
+            'postgres',
+            `the embedded server runs as the user postgres (PostgreSQL refuses to run as root), which cannot enter ${dir} (mode ${(info.mode & 0o777).toString(8)}): allow it (chmod o+x ${dir}), put the checkout elsewhere, or set DATABASE_URL to a running server`,
+          );
+        }
+      }
+      if (dir === dirname(dir)) break;
+    }
   }
 }
 

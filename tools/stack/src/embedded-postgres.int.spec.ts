@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, it } from '@jest/globals';
 import pg from 'pg';
 import { databaseConfig, type Env } from '#config';
@@ -118,5 +119,35 @@ describe('embedded PostgreSQL: the quickstart without a server on the machine', 
       /cannot prepare 127\.0\.0\.1:\d+\/migration_ledger \(DATABASE_URL\)/,
     );
     assert.ok(await loopbackPortFree(port));
+  });
+
+  const asRoot = userInfo().uid === 0 ? it : it.skip;
+  asRoot('as root, a data folder the postgres user cannot enter is named at once, with the fix', async () => {
+    const privateDir = await mkdtemp(join(tmpdir(), 'ledger-private-'));
+    await chmod(privateDir, 0o700);
+    try {
+      const withoutUrl: Record<string, string | undefined> = { ...process.env };
+      delete withoutUrl.DATABASE_URL;
+      const port = await freeLoopbackPort();
+      const hidden = new LocalStack([
+        [
+          new PostgresComponent({
+            ...withoutUrl,
+            LEDGER_PROFILE: 'local',
+            POSTGRES_PORT: String(port),
+            STACK_DIR: join(privateDir, '.stack'),
+          }),
+        ],
+      ]);
+      const started = performance.now();
+      await assert.rejects(
+        hidden.up(() => undefined),
+        /runs as the user postgres .*cannot enter \S+ \(mode 700\): allow it \(chmod o\+x \S+\)/,
+      );
+      assert.ok(performance.now() - started < 10_000, 'refused before any initdb, not after a deadline');
+      assert.ok(await loopbackPortFree(port));
+    } finally {
+      await rm(privateDir, { recursive: true, force: true });
+    }
   });
 });

@@ -93,11 +93,12 @@ export class KafkaComponent implements StackComponent {
     const where = this.kafka.brokers.join(',');
     const running = pids.filter((pid) => pid !== undefined);
     const cluster = this.nodes.length === 1 ? '' : `${this.nodes.length}-node cluster, `;
+    const lost = this.nodes.filter((_, index) => running.length > 0 && pids[index] === undefined);
     if (reachable) {
       return {
         name: this.name,
         state: 'up',
-        detail: `${where}, ${cluster}${running.length === 0 ? 'not started by this stack' : `pid ${running.join(', ')}`}`,
+        detail: `${where}, ${cluster}${running.length === 0 ? 'not started by this stack' : `pid ${running.join(', ')}`}${lost.length === 0 ? '' : `; node ${lost.map((node) => node.ports.nodeId).join(', ')} not running (\`ledger stack up\` starts it again)`}`,
       };
     }
     const detail =
@@ -110,9 +111,13 @@ export class KafkaComponent implements StackComponent {
   }
 
   async up(report: (line: string) => void): Promise<void> {
-    if (await this.reachable()) return;
+    let pids = await Promise.all(this.nodes.map((node) => node.process.runningPid()));
+    // A cluster that lost a node still answers: `up` starts the lost node again rather than
+    // leaving the ledger's topics under-replicated. A single broker answering is up, whoever started it.
+    const whole = this.nodes.length === 1 || pids.every((pid) => pid !== undefined);
+    if (whole && (await this.reachable())) return;
     this.assertBrokersAreLocal();
-    const pids = await Promise.all(this.nodes.map((node) => node.process.runningPid()));
+    pids = await Promise.all(this.nodes.map((node) => node.process.runningPid()));
     let java: Java | undefined;
     let classpath = '';
     if (pids.some((pid) => pid === undefined)) {

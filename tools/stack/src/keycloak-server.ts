@@ -131,6 +131,11 @@ export class KeycloakServer implements StackComponent {
     await this.server.stop();
   }
 
+  /** The pid of the server this stack started, when it runs. */
+  runningPid(): Promise<number | undefined> {
+    return this.server.runningPid();
+  }
+
   /**
    * The same options on every start: a changed build-time option (health, database vendor,
    * features) makes Keycloak re-augment, which costs 13-16 s on each start.

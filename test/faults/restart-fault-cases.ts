@@ -1,0 +1,165 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { kafkaConfig, type Env } from '#config';
+import { KafkaComponent, KeycloakServer, localProfileEnv, loopbackPortFree } from '#stack';
+import { Namespace, seededRandom, type FaultCase, type FaultOutcome, type FaultSuite } from './fault-cases.js';
+
+/**
+ * Fault cases where a server the commands depend on goes away under them: one broker of a 3-node
+ * Kafka cluster killed (SIGKILL) during an import or a projection, and Keycloak killed and started
+ * again during an import. The cluster is started on first use, on ports 500 above the stack's
+ * broker, and stopped by `stopRestartFaultServers`.
+ */
+let cluster: KafkaComponent | undefined;
+
+async function clusterOf(suite: FaultSuite): Promise<KafkaComponent> {
+  if (cluster) return cluster;
+  const base = Number(kafkaConfig(localProfileEnv(suite.env)).brokers[0]!.split(':')[1]) + 500;
+  const inherited: Record<string, string | undefined> = { ...suite.env };
+  delete inherited.KAFKA_BROKERS;
+  const env: Env = {
+    ...inherited,
+    LEDGER_PROFILE: 'local',
+    KAFKA_PORT: String(base),
+    KAFKA_CONTROLLER_PORT: String(base + 1),
+    STACK_KAFKA_BROKERS: '3',
+  };
+  const candidate = new KafkaComponent(env);
+  for (const node of candidate.nodes) {
+    if (!(await loopbackPortFree(node.ports.port))) {
+      throw new Error(`port ${node.ports.port} is taken: the broker-kill cases need it for their 3-node cluster`);
+    }
+  }
+  await candidate.up(() => undefined);
+  cluster = candidate;
+  return candidate;
+}
+
+/** A namespace whose ledger lives on the 3-node cluster (every other server is the stack's). */
+async function clusterNamespace(
+  suite: FaultSuite,
+  caseName: string,
+): Promise<{ ns: Namespace; kafka: KafkaComponent }> {
+  const kafka = await clusterOf(suite);
+  const base = suite.namespace(caseName);
+  const brokers = kafka.nodes.map((node) => `127.0.0.1:${node.ports.port}`).join(',');
+  return { ns: new Namespace(suite, { ...base.env, KAFKA_BROKERS: brokers }), kafka };
+}
+
+/** SIGKILLs one node of the cluster (never the first bootstrap address); resolves with it, to start it again. */
+async function killBroker(kafka: KafkaComponent, random: () => number): Promise<void> {
+  const victim = kafka.nodes[1 + Math.floor(random() * (kafka.nodes.length - 1))]!;
+  const pid = await victim.process.runningPid();
+  if (pid === undefined) throw new Error(`broker ${victim.ports.nodeId} is not running`);
+  process.kill(-pid, 'SIGKILL');
+}
+
+/**
+ * Runs `args` and kills a broker `afterMs` into it. The command either rides the loss out (two of
+ * three replicas are enough for acks=all with min.insync.replicas=2) or exits; then the node is
+ * started again and the command run to completion. Returns the seconds from the kill to the end
+ * of the run that completed.
+ */
+async function brokerKilledDuring(
+  ns: Namespace,
+  kafka: KafkaComponent,
+  args: readonly string[],
+  afterMs: number,
+  random: () => number,
+): Promise<number> {
+  const { done } = ns.start(args);
+  const ended = await Promise.race([done.then(() => true), sleep(afterMs, false)]);
+  if (ended)
+    throw new Error(`ledger ${args.join(' ')} ended before the broker kill: the pool is too small for this case`);
+  await killBroker(kafka, random);
+  const killed = performance.now();
+  const first = await done;
+  const rode = first.code === 0;
+  process.stderr.write(
+    `  ledger ${args.join(' ')} ${rode ? 'rode out the broker kill' : `exited ${first.code} after the broker kill: ${lastLine(first.stderr)}`}\n`,
+  );
+  await kafka.up(() => undefined);
+  if (!rode) await ns.run(args);
+  return (performance.now() - killed) / 1000;
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1) ?? '';
+}
+
+export const brokerKilledDuringImport: FaultCase = {
+  name: 'kill 1 of 3 brokers during import',
+  async run(suite, seed): Promise<FaultOutcome> {
+    const random = seededRandom(seed);
+    const { ns, kafka } = await clusterNamespace(suite, 'broker-import');
+    await ns.export();
+    const recover = await brokerKilledDuring(ns, kafka, ['import'], 2000 + random() * 4000, random);
+    await ns.run(['project']);
+    return ns.outcome(this.name, recover, await ns.importCheck());
+  },
+};
+
+/**
+ * `project --follow` on the cluster while one broker is SIGKILLed and started again; then the
+ * follower is stopped (SIGTERM) and a one-shot `project` finishes what is left. The projections
+ * must equal a clean replay: no batch applied twice across the leader changes.
+ */
+export const brokerKilledDuringProjection: FaultCase = {
+  name: 'kill 1 of 3 brokers during project --follow',
+  async run(suite, seed): Promise<FaultOutcome> {
+    const random = seededRandom(seed);
+    const { ns, kafka } = await clusterNamespace(suite, 'broker-project');
+    await ns.export();
+    const { child, done } = ns.start(['project', '--follow']);
+    await sleep(500 + random() * 1500);
+    await killBroker(kafka, random);
+    const killed = performance.now();
+    await kafka.up(() => undefined);
+    await sleep(2000);
+    child.kill('SIGTERM');
+    await done;
+    await ns.run(['project']);
+    return ns.outcome(this.name, (performance.now() - killed) / 1000);
+  },
+};
+
+/**
+ * Keycloak SIGKILLed during `ledger import` and started again: the import exits naming the
+ * target (or rides it out), a second run completes, and each exported user has exactly one
+ * import outcome; what Keycloak holds is what the ledger says (the run's own link checks).
+ */
+export const keycloakRestartedDuringImport: FaultCase = {
+  name: 'restart Keycloak during import',
+  async run(suite, seed): Promise<FaultOutcome> {
+    const random = seededRandom(seed);
+    const ns = suite.namespace('keycloak-import');
+    const keycloak = new KeycloakServer(suite.env);
+    await ns.export();
+    const { done } = ns.start(['import']);
+    const ended = await Promise.race([done.then(() => true), sleep(2000 + random() * 4000, false)]);
+    if (ended) throw new Error('the import ended before Keycloak was killed: the pool is too small for this case');
+    const pid = await keycloak.runningPid();
+    if (pid === undefined) throw new Error('Keycloak was not started by this stack: it cannot be restarted here');
+    process.kill(-pid, 'SIGKILL');
+    const killed = performance.now();
+    const first = await done;
+    process.stderr.write(
+      `  ledger import ${first.code === 0 ? 'rode out the Keycloak restart' : `exited ${first.code} when Keycloak went away: ${lastLine(first.stderr)}`}\n`,
+    );
+    await keycloak.up(() => undefined);
+    if (first.code !== 0) await ns.run(['import']);
+    const recover = (performance.now() - killed) / 1000;
+    await ns.run(['project']);
+    return ns.outcome(this.name, recover, await ns.importCheck());
+  },
+};
+
+export const restartFaultCases: readonly FaultCase[] = [
+  brokerKilledDuringImport,
+  brokerKilledDuringProjection,
+  keycloakRestartedDuringImport,
+];
+
+export async function stopRestartFaultServers(): Promise<void> {
+  await cluster?.down();
+  cluster = undefined;
+}
