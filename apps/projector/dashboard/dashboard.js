@@ -198,10 +198,11 @@ function renderCohorts(cohorts) {
   );
 }
 
+// Route, its label in the table, its short label in the chart's legend, its colour.
 const routes = [
-  ['jit', 'JIT (PasswordMigrated at sign-in)', '#2e7d32'],
-  ['reset', 'reset (ResetSent, then completed)', '#f9a825'],
-  ['federation', 'federation (FederationRebound)', '#6a1b9a'],
+  ['jit', 'JIT (PasswordMigrated at sign-in)', 'JIT', '#2e7d32'],
+  ['reset', 'reset (ResetSent, then completed)', 'reset', '#f9a825'],
+  ['federation', 'federation (FederationRebound)', 'federation', '#6a1b9a'],
 ];
 
 function routeBasis(projection) {
@@ -262,7 +263,7 @@ function renderRouteBurnDown(answer) {
       series: [
         {},
         { label: 'not yet migrated', stroke: '#c62828', width: 2 },
-        ...routes.map(([, label, stroke]) => ({ label, stroke, width: 2 })),
+        ...routes.map(([, , label, stroke]) => ({ label, stroke, width: 2 })),
       ],
       axes: [{}, { size: 60 }],
     },

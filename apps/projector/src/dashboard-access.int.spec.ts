@@ -545,11 +545,16 @@ describe('the query API and the dashboard sign-in on real Keycloak', () => {
   }
 
   /** With DASHBOARD_SCREENSHOTS set to a folder (docs/images/dashboard), the page is saved there at 1280×800. */
-  async function screenshot(page: Page, name: string): Promise<void> {
+  async function screenshot(page: Page, name: string, from?: { first: string; last: string }): Promise<void> {
     const dir = process.env.DASHBOARD_SCREENSHOTS;
     if (!dir) return;
     await mkdir(dir, { recursive: true });
-    await page.screenshot({ path: `${dir}/${name}.png` });
+    if (!from) return void (await page.screenshot({ path: `${dir}/${name}.png` }));
+    // The panels from `first` to `last`, further down the page, at the page's width.
+    const top = (await page.locator(from.first).boundingBox())!.y - 8;
+    const last = (await page.locator(from.last).boundingBox())!;
+    const height = Math.min(last.y + last.height + 8 - top, 1100);
+    await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true, clip: { x: 0, y: top, width: 1280, height } });
   }
 
   it('in Chromium: a viewer signs in, sees the numbers of the API without e-mails, live, and signs out', async () => {
@@ -771,6 +776,11 @@ describe('the query API and the dashboard sign-in on real Keycloak', () => {
       assert.ok(stuckHeaders.includes('e-mail'));
       await page.waitForSelector('body[data-aggregates-ready="true"]', { timeout: 20_000 });
       await screenshot(page, 'dashboard-operator');
+      await page.waitForSelector('[data-testid=stuck] tbody tr[data-sub]');
+      await screenshot(page, 'dashboard-long-tail', {
+        first: '.row:has([data-testid=route-burn-down])',
+        last: 'section.panel:has([data-testid=stuck])',
+      });
       assert.deepEqual(problems, []);
     });
     await withPage(browser, 'test-output/dashboard', 'nobody', async (page) => {
