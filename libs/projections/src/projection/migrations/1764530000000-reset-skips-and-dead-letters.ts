@@ -34,7 +34,6 @@ export class ResetSkipsAndDeadLetters1764530000000 implements MigrationInterface
         reason text not null,
         primary key (topic, partition, "offset")
       )`);
-    await queryRunner.query(`create index dead_letter_sub on ${s}.dead_letter (sub)`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
