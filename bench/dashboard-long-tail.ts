@@ -70,16 +70,16 @@ async function main(): Promise<void> {
        select sub, 'keycloak/bench', 1, (array['no-email', 'disabled-in-target', 'deleted-in-target'])[1 + n % 3],
               gen_random_uuid(), now()
          from (select sub, row_number() over (order by sub) as n from ${s}.migration_user) u
-        where n % greatest(1, ${users} / $1::int) = 0 limit $1`,
-      [skips],
+        where n % greatest(1, $2::int / $1::int) = 0 limit $1`,
+      [skips, users],
     );
     await db.query(
       `insert into ${s}.dead_letter (topic, partition, "offset", sub, event_id, type, time, reason)
        select 'bench.user-events', 0, n, sub, gen_random_uuid(), 'UserImported', now(),
               'user ' || sub || ': targetUserId: imported into keycloak/bench as another account'
          from (select sub, row_number() over (order by sub desc) as n from ${s}.migration_user) u
-        where n % greatest(1, ${users} / $1::int) = 0 limit $1`,
-      [deadLetters],
+        where n % greatest(1, $2::int / $1::int) = 0 limit $1`,
+      [deadLetters, users],
     );
     await db.query(`analyze ${s}.reset_skip; analyze ${s}.dead_letter`);
     const env = {
