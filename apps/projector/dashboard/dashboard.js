@@ -10,7 +10,11 @@ const pageSize = 25;
 const statuses = ['migrated', 'imported', 'exported', 'import-failed', 'disabled', 'unexported'];
 let operator = false;
 let chart = null;
+let routeChart = null;
 const pager = { cursors: [null], index: 0, next: null, filter: {} };
+const stuckPager = { cursors: [null], index: 0, next: null, filter: {} };
+// The spec reads the charts' data through this (the numbers drawn must be the API's).
+window.dashboardCharts = {};
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const format = (n) => (typeof n === 'number' ? n.toLocaleString('en') : String(n));
@@ -71,7 +75,7 @@ function renderBurnDown(days) {
     chart.setData(data);
     return;
   }
-  chart = new window.uPlot(
+  chart = window.dashboardCharts.burnDown = new window.uPlot(
     {
       width: Math.max(element.clientWidth, 400),
       height: 260,
@@ -194,6 +198,161 @@ function renderCohorts(cohorts) {
   );
 }
 
+// Route, its label in the table, its short label in the chart's legend, its colour.
+const routes = [
+  ['jit', 'JIT (PasswordMigrated at sign-in)', 'JIT', '#2e7d32'],
+  ['reset', 'reset (ResetSent, then completed)', 'reset', '#f9a825'],
+  ['federation', 'federation (FederationRebound)', 'federation', '#6a1b9a'],
+];
+
+function routeBasis(projection) {
+  const share = `${(projection.thresholdShare * 100).toFixed(2)} %`;
+  if (projection.basis === 'reached')
+    return `The active-migrated threshold (${share} of ${format(projection.active)} active users) is reached.`;
+  const rate =
+    projection.basis === 'no-rate'
+      ? `nobody migrated within the ${format(projection.windowDays)}-day observation window, so there is no rate to project from`
+      : `at ${format(projection.perDay)} users a day (${format(projection.migratedInWindow)} migrated in the last ${format(projection.windowDays)} days)`;
+  return `Basis: ${format(projection.needed)} more active users to reach ${share} of ${format(projection.active)} active (${format(projection.activeMigrated)} migrated), ${rate}.`;
+}
+
+function renderRouteBurnDown(answer) {
+  const { days, projection } = answer;
+  const last = days[days.length - 1];
+  const totals = {
+    jit: last ? last.jitTotal : 0,
+    reset: last ? last.resetTotal : 0,
+    federation: last ? last.federationTotal : 0,
+    'not-yet': last ? last.notYetMigrated : 0,
+  };
+  $('[data-testid=route-day]').textContent = last ? `to ${last.day}` : '';
+  $('[data-testid=routes] tbody').replaceChildren(
+    ...[...routes, ['not-yet', 'not yet migrated']].map(([route, label]) => {
+      const tr = document.createElement('tr');
+      tr.dataset.route = route;
+      tr.append(cell(label), cell(format(totals[route]), 'n'));
+      return tr;
+    }),
+  );
+  const projected = $('[data-testid=route-projection]');
+  projected.dataset.at = projection.projectedDoneAt ?? '';
+  projected.dataset.basis = projection.basis;
+  projected.textContent =
+    projection.basis === 'reached'
+      ? 'projected done: reached'
+      : projection.projectedDoneAt === null
+        ? 'projected done: unknown'
+        : `projected done ${projection.projectedDoneAt.slice(0, 10)}`;
+  $('[data-testid=route-basis]').textContent = routeBasis(projection);
+  const data = [
+    days.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000),
+    days.map((d) => d.notYetMigrated),
+    days.map((d) => d.jitTotal),
+    days.map((d) => d.resetTotal),
+    days.map((d) => d.federationTotal),
+  ];
+  if (routeChart) {
+    routeChart.setData(data);
+    return;
+  }
+  const element = $('#route-burn-down');
+  routeChart = window.dashboardCharts.routeBurnDown = new window.uPlot(
+    {
+      width: Math.max(element.clientWidth, 400),
+      height: 240,
+      series: [
+        {},
+        { label: 'not yet migrated', stroke: '#c62828', width: 2 },
+        ...routes.map(([, , label, stroke]) => ({ label, stroke, width: 2 })),
+      ],
+      axes: [{}, { size: 60 }],
+    },
+    data,
+    element,
+  );
+}
+
+function renderPipeline(pipeline) {
+  const rows = [
+    ['due.users', 'due now (e-mail)', format(pipeline.due.users)],
+    ['due.disabledInCognito', 'due, disabled in Cognito (skipped)', format(pipeline.due.disabledInCognito)],
+    ['sent.attempts', 'sent (e-mails)', format(pipeline.sent.attempts)],
+    ['sent.users', 'sent (users)', format(pipeline.sent.users)],
+    ['sent.awaiting', 'sent, not migrated yet', format(pipeline.sent.awaiting)],
+    ['completed', 'completed (password set by reset)', format(pipeline.completed)],
+    ...pipeline.skipped.map((s) => [
+      `skipped.${s.reason}`,
+      `skipped: ${s.reason} (users)`,
+      format(s.attempts) + ` (${format(s.users)})`,
+    ]),
+    ['bounces', 'bounces', 'not recorded'],
+  ];
+  if (pipeline.skipped.length === 0) rows.splice(rows.length - 1, 0, ['skipped', 'skipped', '0']);
+  $('[data-testid=pipeline] tbody').replaceChildren(
+    ...rows.map(([key, label, value]) => {
+      const tr = document.createElement('tr');
+      tr.dataset.pipeline = key;
+      tr.append(cell(label), cell(value, 'n'));
+      return tr;
+    }),
+  );
+}
+
+function stuckColumns() {
+  return [
+    ['kind', 'cause'],
+    ['sub', 'sub'],
+    ...(operator
+      ? [
+          ['username', 'username'],
+          ['email', 'e-mail'],
+        ]
+      : []),
+    ['status', 'status'],
+    ['reason', 'reason'],
+    ['since', 'since'],
+    ['factType', 'fact'],
+  ];
+}
+
+async function renderStuck() {
+  const query = new URLSearchParams({ limit: String(pageSize) });
+  for (const [key, value] of Object.entries(stuckPager.filter)) if (value !== '') query.set(key, value);
+  const cursor = stuckPager.cursors[stuckPager.index];
+  if (cursor) query.set('after', cursor);
+  const page = await api(`/api/stuck-users?${query}`);
+  const columns = stuckColumns();
+  const head = document.createElement('tr');
+  for (const [, label] of columns) {
+    const th = document.createElement('th');
+    th.textContent = label;
+    head.append(th);
+  }
+  $('[data-testid=stuck] thead').replaceChildren(head);
+  const body = $('[data-testid=stuck] tbody');
+  body.replaceChildren(
+    ...page.items.map((row) => {
+      const tr = document.createElement('tr');
+      tr.dataset.sub = row.sub;
+      tr.dataset.kind = row.kind;
+      tr.title = 'show the history of this user';
+      for (const [key] of columns)
+        tr.append(cell(key === 'since' && row.since ? row.since.slice(0, 16).replace('T', ' ') : row[key]));
+      tr.addEventListener('click', () => void showHistory(row.sub));
+      return tr;
+    }),
+  );
+  if (page.items.length === 0) {
+    const tr = document.createElement('tr');
+    tr.append(cell('nobody is stuck'));
+    body.append(tr);
+  }
+  stuckPager.next = page.nextCursor;
+  $('[data-testid=stuck-next]').disabled = page.nextCursor === null;
+  $('[data-testid=stuck-previous]').disabled = stuckPager.index === 0;
+  $('[data-testid=stuck-page]').textContent = `page ${stuckPager.index + 1}`;
+}
+
 function renderLag(report) {
   const element = $('[data-testid=lag]');
   element.textContent = report.lag === 0 ? 'up to date' : `${format(report.lag)} facts behind`;
@@ -268,9 +427,16 @@ let polls = 0;
  * machine): they fill their panels when they arrive and never hold back the rest of the page.
  */
 async function refreshAggregates() {
-  const [done, cohorts] = await Promise.all([api('/api/cutover/status'), api('/api/metrics/cohorts')]);
+  const [done, cohorts, byRoute, pipeline] = await Promise.all([
+    api('/api/cutover/status'),
+    api('/api/metrics/cohorts'),
+    api('/api/metrics/burn-down/by-route'),
+    api('/api/resets/pipeline'),
+  ]);
   renderDone(done);
   renderCohorts(cohorts);
+  renderRouteBurnDown(byRoute);
+  renderPipeline(pipeline);
   document.body.dataset.aggregatesReady = 'true';
 }
 
@@ -313,7 +479,23 @@ async function start() {
     pager.index = Math.max(0, pager.index - 1);
     void renderUsers();
   });
-  await Promise.all([refresh(), renderUsers()]);
+  $('[data-testid=stuck-filters]').addEventListener('submit', (event) => {
+    event.preventDefault();
+    stuckPager.filter = Object.fromEntries(new FormData(event.target));
+    stuckPager.cursors = [null];
+    stuckPager.index = 0;
+    void renderStuck();
+  });
+  $('[data-testid=stuck-next]').addEventListener('click', () => {
+    stuckPager.cursors[stuckPager.index + 1] = stuckPager.next;
+    stuckPager.index += 1;
+    void renderStuck();
+  });
+  $('[data-testid=stuck-previous]').addEventListener('click', () => {
+    stuckPager.index = Math.max(0, stuckPager.index - 1);
+    void renderStuck();
+  });
+  await Promise.all([refresh(), renderUsers(), renderStuck()]);
   document.body.dataset.readyMs = String(Math.round(performance.now()));
   document.body.dataset.ready = 'true';
   const loop = async () => {

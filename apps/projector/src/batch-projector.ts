@@ -4,10 +4,12 @@ import type { ConsumedEvent, EventBatch } from '#ledger';
 import type {
   BridgeTrafficRow,
   CutoverChangeRow,
+  DeadLetterRow,
   ExportRunRow,
   OffsetOrigin,
   ProjectionStore,
   ProjectionTransaction,
+  ResetSkipRow,
 } from '#projections';
 import { projectUserFacts } from './user-facts-projection.js';
 
@@ -96,6 +98,8 @@ export class BatchProjector {
     await tx.upsertExportRuns(exportRunsOf(controlFacts));
     await tx.insertBridgeTraffic(bridgeTrafficOf(controlFacts));
     await tx.insertCutoverChanges(cutoverChangesOf(controlFacts));
+    await tx.insertResetSkips(resetSkipsOf(controlFacts));
+    await tx.insertDeadLetters(projection.rejected.map(({ consumed, reason }) => deadLetterOf(consumed, reason)));
     await tx.saveOffset(batch.topic, batch.partition, end, origin);
     // After the writes succeeded, before the commit: a crash in between re-sends (a duplicate
     // dead letter), it never loses one.
@@ -117,8 +121,10 @@ export class BatchProjector {
     return this.store.transaction(async (tx) => {
       const stored = await tx.lockOffset(batch.topic, batch.partition);
       if (stored !== undefined && stored >= end) return { ...nothing, skipped: 1 };
+      const stated = `the projection cannot store this event: ${reason}`;
+      await tx.insertDeadLetters([deadLetterOf(consumed, stated)]);
       await tx.saveOffset(batch.topic, batch.partition, end, origin);
-      await batch.deadLetter(consumed.record, `the projection cannot store this event: ${reason}`);
+      await batch.deadLetter(consumed.record, stated);
       return { ...nothing, deadLettered: 1 };
     });
   }
@@ -148,6 +154,46 @@ function cutoverChangesOf(events: readonly LedgerEvent[]): CutoverChangeRow[] {
     });
   }
   return [...changes.values()];
+}
+
+/** The reconciler's skipped resets, one per user, target and attempt (the fact's key). */
+function resetSkipsOf(events: readonly LedgerEvent[]): ResetSkipRow[] {
+  const skips = new Map<string, ResetSkipRow>();
+  for (const event of events) {
+    if (!isEventOf(event, 'ResetSkipped')) continue;
+    const d = event.data;
+    const target = `${d.target.kind}/${d.target.realm}`;
+    const key = `${d.sub}/${target}/${d.attempt}`;
+    if (skips.has(key)) continue;
+    skips.set(key, {
+      sub: d.sub,
+      target,
+      attempt: d.attempt,
+      eventId: event.id,
+      reason: d.reason,
+      skippedAt: event.time,
+    });
+  }
+  return [...skips.values()];
+}
+
+/**
+ * A dead-lettered fact's row. Its text may be what PostgreSQL refused (a NUL character): the row
+ * names the user and the reason without it, or recording the dead letter would fail like the fact.
+ */
+function deadLetterOf(consumed: ConsumedEvent, reason: string): DeadLetterRow {
+  const { event, record } = consumed;
+  const clean = (text: string) => text.replaceAll('\u0000', '\ufffd');
+  return {
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    sub: clean(event.subject),
+    eventId: event.id,
+    type: event.type,
+    time: event.time,
+    reason: clean(reason),
+  };
 }
 
 /** One row per run; within a batch the first value of each field wins, as in the upsert. */

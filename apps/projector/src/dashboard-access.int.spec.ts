@@ -78,6 +78,72 @@ function cutoverDecisions(realm: string): LedgerEvent[] {
   ];
 }
 
+/**
+ * Facts for the long-tail pipeline and the stuck users: two skipped resets (control topic) and an
+ * import into another target account for a user already imported, which the domain refuses (the
+ * projector dead-letters it with the reason).
+ */
+function stuckAndSkipped(subs: readonly string[]): LedgerEvent[] {
+  const target = { kind: 'keycloak' as const, realm: 'migration' };
+  const context = { source: '/test/dashboard', correlationId: randomUUID(), time: new Date('2026-11-25T12:00:00Z') };
+  return [
+    createEvent('ResetSkipped', { sub: subs[0]!, target, attempt: 1, reason: 'no-email' }, context),
+    createEvent('ResetSkipped', { sub: subs[1]!, target, attempt: 2, reason: 'disabled-in-target' }, context),
+    createEvent(
+      'UserImported',
+      {
+        sub: subs[2]!,
+        target,
+        targetUserId: 'another-target-user',
+        outcome: 'created',
+        matchedBy: null,
+        requiredActions: [],
+        needsPasswordMigration: true,
+        loginName: 'someone-else',
+        treatment: 'password-via-bridge',
+        adjustments: [],
+      },
+      context,
+    ),
+  ];
+}
+
+interface RouteBurnDownAnswer {
+  days: {
+    day: string;
+    jit: number;
+    reset: number;
+    federation: number;
+    jitTotal: number;
+    resetTotal: number;
+    federationTotal: number;
+    exportedTotal: number;
+    notYetMigrated: number;
+  }[];
+  projection: { projectedDoneAt: string | null; basis: string; needed: number; perDay: number };
+}
+
+interface PipelineAnswer {
+  due: { users: number; disabledInCognito: number };
+  sent: { attempts: number; users: number; awaiting: number };
+  completed: number;
+  skipped: { reason: string; attempts: number; users: number }[];
+  bounces: { recorded: boolean; count: number | null };
+}
+
+interface StuckAnswer {
+  items: {
+    kind: string;
+    sub: string;
+    ref: string;
+    reason: string;
+    factType: string | null;
+    username: string | null;
+    email: string | null;
+  }[];
+  nextCursor: string | null;
+}
+
 interface DoneStatusAnswer {
   cutover: { phase: string };
   criteria: { id: string; value: number | null; threshold: number; met: boolean }[];
@@ -92,6 +158,8 @@ describe('the query API and the dashboard sign-in on real Keycloak', () => {
   let realm: KeycloakRealm;
   let server: { url: string; close: () => Promise<void> };
   let browser: Browser;
+  /** Two users with a skipped reset, then one with a refused (dead-lettered) import. */
+  const stuckSubs: string[] = [];
   const tokens: Record<'viewer' | 'operator' | 'nobody' | 'otherClient', string> = {
     viewer: '',
     operator: '',
@@ -116,8 +184,13 @@ describe('the query API and the dashboard sign-in on real Keycloak', () => {
     realm = new KeycloakRealm(keycloakConfig(env), await keycloakAdminLogin(env));
     await realm.call('realm creation', (c) => c.realms.create({ realm: realmName, enabled: true }));
     await fixture.setUp();
-    await fixture.publish(syntheticLedger({ users }));
+    const ledger = [...syntheticLedger({ users })];
+    await fixture.publish(ledger);
     await fixture.publish([cutoverDecisions(realmName), cutoverDecisions('another-realm').slice(0, 1)]);
+    // The third user must have been imported for a second import to conflict.
+    const imported = ledger.filter((facts) => facts.some((e) => e.type === 'UserImported')).map((f) => f[0]!.subject);
+    stuckSubs.push(ledger[0]![0]!.subject, ledger[1]![0]!.subject, imported[0]!);
+    await fixture.publish([stuckAndSkipped(stuckSubs)]);
     await projectUntilCaughtUp(fixture.config());
     server = await serveProjector(fixture.serveConfig({ DASHBOARD_ACCESS: 'keycloak', KEYCLOAK_REALM: realmName }));
     const settings = {
@@ -294,6 +367,130 @@ describe('the query API and the dashboard sign-in on real Keycloak', () => {
     }
   });
 
+  it("serves the burn-down by route: its totals are the burn-down's and the completion's, with the projection's basis", async () => {
+    assert.equal((await get('/api/metrics/burn-down/by-route')).status, 401);
+    assert.equal((await get('/api/metrics/burn-down/by-route', tokens.nobody)).status, 403);
+    const refused = await get('/api/metrics/burn-down/by-route?days=7', tokens.viewer);
+    assert.equal(refused.status, 400);
+    assert.equal(((await refused.json()) as { parameter: string }).parameter, 'days');
+    const byRoute = (await (await get('/api/metrics/burn-down/by-route', tokens.viewer)).json()) as RouteBurnDownAnswer;
+    const burnDown = (await (await get('/api/metrics/burn-down', tokens.viewer)).json()) as {
+      day: string;
+      migratedTotal: number;
+      exportedTotal: number;
+      remaining: number;
+    }[];
+    const completion = (await (await get('/api/metrics/completion', tokens.viewer)).json()) as {
+      migrated: number;
+      passwordVia: { jit: number; reset: number };
+      resets: { sent: number; users: number };
+    };
+    // Every day of the burn-down, split three ways, and the same users not migrated yet (the split
+    // lists the days someone was exported or migrated; on the others its last totals stand).
+    assert.ok(byRoute.days.length > 0);
+    for (const day of burnDown) {
+      const split = byRoute.days.filter((d) => d.day <= day.day).pop();
+      assert.ok(split, day.day);
+      assert.equal(split.jitTotal + split.resetTotal + split.federationTotal, day.migratedTotal, day.day);
+      assert.equal(split.exportedTotal, day.exportedTotal, day.day);
+      assert.equal(split.notYetMigrated, day.remaining, day.day);
+    }
+    const burnDays = new Set(burnDown.map((d) => d.day));
+    assert.ok(byRoute.days.every((d) => burnDays.has(d.day)));
+    const last = byRoute.days[byRoute.days.length - 1]!;
+    assert.equal(last.jitTotal, completion.passwordVia.jit);
+    assert.equal(last.resetTotal, completion.passwordVia.reset);
+    assert.equal(last.jitTotal + last.resetTotal + last.federationTotal, completion.migrated);
+    assert.ok(last.jitTotal > 0 && last.resetTotal > 0, 'the synthetic ledger migrates by JIT and by reset');
+    // The projection is the domain's projectDoneDate, as the done status gives it.
+    const status = (await (await get('/api/cutover/status', tokens.viewer)).json()) as DoneStatusAnswer;
+    assert.equal((byRoute.projection.projectedDoneAt ?? '').slice(0, 10), (status.projectedDoneAt ?? '').slice(0, 10));
+    assert.ok(['reached', 'window-rate', 'no-rate'].includes(byRoute.projection.basis));
+  });
+
+  it('serves the long-tail pipeline: sent and completed as the completion counts them, skips by reason, bounces not recorded', async () => {
+    assert.equal((await get('/api/resets/pipeline')).status, 401);
+    const refused = await get('/api/resets/pipeline?bounces=1', tokens.viewer);
+    assert.equal(refused.status, 400);
+    assert.equal(((await refused.json()) as { parameter: string }).parameter, 'bounces');
+    const pipeline = (await (await get('/api/resets/pipeline', tokens.viewer)).json()) as PipelineAnswer;
+    const completion = (await (await get('/api/metrics/completion', tokens.viewer)).json()) as {
+      passwordVia: { reset: number };
+      resets: { sent: number; users: number };
+    };
+    assert.equal(pipeline.sent.attempts, completion.resets.sent);
+    assert.equal(pipeline.sent.users, completion.resets.users);
+    assert.equal(pipeline.completed, completion.passwordVia.reset);
+    assert.ok(pipeline.sent.awaiting <= pipeline.sent.users);
+    assert.deepEqual(pipeline.skipped, [
+      { reason: 'disabled-in-target', attempts: 1, users: 1 },
+      { reason: 'no-email', attempts: 1, users: 1 },
+    ]);
+    // No fact of the ledger says an e-mail bounced: no number is made up.
+    assert.deepEqual(pipeline.bounces, { recorded: false, count: null });
+  });
+
+  it('lists stuck users page by page, filtered and validated, personal columns for the operator only', async () => {
+    assert.equal((await get('/api/stuck-users')).status, 401);
+    assert.equal((await get('/api/stuck-users', tokens.nobody)).status, 403);
+    for (const [query, parameter] of [
+      ['kind=bounced', 'kind'],
+      ['limit=0', 'limit'],
+      ['limit=201', 'limit'],
+      ['after=bm90LWEtY3Vyc29y', 'after'],
+      ['reason=%00', 'reason'],
+      ['fact_type=x', 'fact_type'],
+      ['limit=1&limit=2', 'limit'],
+    ] as const) {
+      const response = await get(`/api/stuck-users?${query}`, tokens.viewer);
+      assert.equal(response.status, 400, query);
+      const body = (await response.json()) as { parameter: string; message: string };
+      assert.equal(body.parameter, parameter, query);
+      assert.ok(body.message.startsWith(parameter), body.message);
+    }
+    const all = (await (await get('/api/stuck-users?limit=200', tokens.viewer)).json()) as StuckAnswer;
+    assert.equal(all.nextCursor, null);
+    // The failed imports are the users of status import-failed, with the target's reason.
+    const failed = (await (await get('/api/users?status=import-failed&limit=1000', tokens.viewer)).json()) as {
+      items: { sub: string; lastImportFailure: string }[];
+    };
+    assert.ok(failed.items.length > 0, 'the synthetic ledger has failed imports');
+    assert.deepEqual(
+      all.items.filter((i) => i.kind === 'import-failed').map((i) => [i.sub, i.reason]),
+      failed.items.map((u) => [u.sub, u.lastImportFailure]),
+    );
+    const dead = all.items.filter((i) => i.kind === 'dead-letter');
+    assert.deepEqual(
+      dead.map((i) => [i.sub, i.factType]),
+      [[stuckSubs[2], 'UserImported']],
+    );
+    assert.match(dead[0]!.reason, /another-target-user/);
+    assert.ok(all.items.every((i) => i.username === null && i.email === null));
+    const filtered = (await (
+      await get(`/api/stuck-users?kind=dead-letter&reason=${encodeURIComponent(`user ${stuckSubs[2]}`)}`, tokens.viewer)
+    ).json()) as StuckAnswer;
+    assert.deepEqual(
+      filtered.items.map((i) => i.sub),
+      [stuckSubs[2]],
+    );
+    // Two at a time, the same list.
+    const paged: StuckAnswer['items'] = [];
+    let after: string | null = null;
+    do {
+      const query: string = after === null ? 'limit=2' : `limit=2&after=${after}`;
+      const page = (await (await get(`/api/stuck-users?${query}`, tokens.viewer)).json()) as StuckAnswer;
+      paged.push(...page.items);
+      after = page.nextCursor;
+    } while (after !== null);
+    assert.deepEqual(paged, all.items);
+    const asOperator = (await (await get('/api/stuck-users?limit=200', tokens.operator)).json()) as StuckAnswer;
+    assert.deepEqual(
+      asOperator.items.map((i) => i.sub),
+      all.items.map((i) => i.sub),
+    );
+    assert.ok(asOperator.items.some((i) => typeof i.email === 'string' && i.email.includes('@')));
+  });
+
   it('keeps health, metrics and the index open on loopback', async () => {
     assert.equal((await get('/health/live')).status, 200);
     assert.equal((await get('/metrics')).status, 200);
@@ -348,11 +545,16 @@ describe('the query API and the dashboard sign-in on real Keycloak', () => {
   }
 
   /** With DASHBOARD_SCREENSHOTS set to a folder (docs/images/dashboard), the page is saved there at 1280×800. */
-  async function screenshot(page: Page, name: string): Promise<void> {
+  async function screenshot(page: Page, name: string, from?: { first: string; last: string }): Promise<void> {
     const dir = process.env.DASHBOARD_SCREENSHOTS;
     if (!dir) return;
     await mkdir(dir, { recursive: true });
-    await page.screenshot({ path: `${dir}/${name}.png` });
+    if (!from) return void (await page.screenshot({ path: `${dir}/${name}.png` }));
+    // The panels from `first` to `last`, further down the page, at the page's width.
+    const top = (await page.locator(from.first).boundingBox())!.y - 8;
+    const last = (await page.locator(from.last).boundingBox())!;
+    const height = Math.min(last.y + last.height + 8 - top, 1100);
+    await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true, clip: { x: 0, y: top, width: 1280, height } });
   }
 
   it('in Chromium: a viewer signs in, sees the numbers of the API without e-mails, live, and signs out', async () => {
@@ -436,6 +638,94 @@ describe('the query API and the dashboard sign-in on real Keycloak', () => {
         (await page.textContent('[data-testid=timeline] li:last-child'))!,
         /operator alice.*override of bridge-error-rate/,
       );
+
+      // The burn-down by route, the long-tail pipeline and the stuck users: the API's answers.
+      const byRoute = (await (
+        await get('/api/metrics/burn-down/by-route', tokens.viewer)
+      ).json()) as RouteBurnDownAnswer;
+      const last = byRoute.days[byRoute.days.length - 1]!;
+      const routeShown = async (route: string) =>
+        Number(
+          (await page.textContent(`[data-testid=routes] tr[data-route="${route}"] td:last-child`))!.replace(/,/g, ''),
+        );
+      assert.equal(await routeShown('jit'), last.jitTotal);
+      assert.equal(await routeShown('reset'), last.resetTotal);
+      assert.equal(await routeShown('federation'), last.federationTotal);
+      assert.equal(await routeShown('not-yet'), last.notYetMigrated);
+      assert.deepEqual(
+        await page.evaluate(
+          () =>
+            (globalThis as unknown as { dashboardCharts: { routeBurnDown: { data: number[][] } } }).dashboardCharts
+              .routeBurnDown.data,
+        ),
+        [
+          byRoute.days.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000),
+          byRoute.days.map((d) => d.notYetMigrated),
+          byRoute.days.map((d) => d.jitTotal),
+          byRoute.days.map((d) => d.resetTotal),
+          byRoute.days.map((d) => d.federationTotal),
+        ],
+      );
+      assert.equal(
+        (await page.getAttribute('[data-testid=route-projection]', 'data-at'))!.slice(0, 10),
+        (byRoute.projection.projectedDoneAt ?? '').slice(0, 10),
+      );
+      assert.equal(await page.getAttribute('[data-testid=route-projection]', 'data-basis'), byRoute.projection.basis);
+      assert.match(
+        (await page.textContent('[data-testid=route-basis]'))!,
+        /^(Basis: [\d,]+ more active users|The active-migrated threshold)/,
+      );
+      const pipeline = (await (await get('/api/resets/pipeline', tokens.viewer)).json()) as PipelineAnswer;
+      const pipelineShown = async (key: string) =>
+        (await page.textContent(`[data-testid=pipeline] tr[data-pipeline="${key}"] td:last-child`))!;
+      const number = (text: string) => Number(text.replace(/,/g, ''));
+      assert.equal(number(await pipelineShown('due.users')), pipeline.due.users);
+      assert.equal(number(await pipelineShown('due.disabledInCognito')), pipeline.due.disabledInCognito);
+      assert.equal(number(await pipelineShown('sent.attempts')), pipeline.sent.attempts);
+      assert.equal(number(await pipelineShown('sent.users')), pipeline.sent.users);
+      assert.equal(number(await pipelineShown('sent.awaiting')), pipeline.sent.awaiting);
+      assert.equal(number(await pipelineShown('completed')), pipeline.completed);
+      for (const skip of pipeline.skipped)
+        assert.equal(await pipelineShown(`skipped.${skip.reason}`), `${skip.attempts} (${skip.users})`);
+      assert.equal(await pipelineShown('bounces'), 'not recorded');
+      const stuck = (await (await get('/api/stuck-users?limit=25', tokens.viewer)).json()) as StuckAnswer;
+      assert.deepEqual(
+        await page.$$eval('[data-testid=stuck] tbody tr', (rows) =>
+          rows.map((r) => [r.getAttribute('data-kind'), r.getAttribute('data-sub')]),
+        ),
+        stuck.items.map((i) => [i.kind, i.sub]),
+      );
+      const stuckHeaders = await page.$$eval('[data-testid=stuck] th', (cells) => cells.map((c) => c.textContent));
+      assert.ok(!stuckHeaders.includes('e-mail'));
+      // Filtered to the dead letters, a click shows that user's history: the API's.
+      await page.selectOption('[data-testid=stuck-filters] select[name=kind]', 'dead-letter');
+      await page.click('[data-testid=stuck-filters] button');
+      await page.waitForSelector(`[data-testid=stuck] tbody tr[data-sub="${stuckSubs[2]}"]`);
+      assert.equal(await page.$$eval('[data-testid=stuck] tbody tr', (rows) => rows.length), 1);
+      await page.click(`[data-testid=stuck] tbody tr[data-sub="${stuckSubs[2]}"]`);
+      await page.waitForFunction(
+        (sub) =>
+          (
+            globalThis as unknown as { document: { querySelector(s: string): { textContent: string } } }
+          ).document.querySelector('[data-testid=history-sub]').textContent === sub,
+        stuckSubs[2]!,
+      );
+      const stuckHistory = (await (await get(`/api/users/${stuckSubs[2]}`, tokens.viewer)).json()) as {
+        history: { eventId: string }[];
+      };
+      assert.deepEqual(
+        await page.$$eval('[data-testid=history] tbody tr td:last-child', (cells) => cells.map((c) => c.textContent)),
+        stuckHistory.history.map((f) => f.eventId),
+      );
+      await page.selectOption('[data-testid=stuck-filters] select[name=kind]', '');
+      await page.click('[data-testid=stuck-filters] button');
+      await page.waitForFunction(
+        (count) =>
+          (
+            globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }
+          ).document.querySelectorAll('[data-testid=stuck] tbody tr').length === count,
+        stuck.items.length,
+      );
       await screenshot(page, 'dashboard-viewer');
 
       // New facts: the page follows without a reload (the marker would not survive one).
@@ -482,7 +772,15 @@ describe('the query API and the dashboard sign-in on real Keycloak', () => {
         cells.map((c) => c.textContent ?? ''),
       );
       assert.ok(emails.some((e) => e.includes('@')));
+      const stuckHeaders = await page.$$eval('[data-testid=stuck] th', (cells) => cells.map((c) => c.textContent));
+      assert.ok(stuckHeaders.includes('e-mail'));
+      await page.waitForSelector('body[data-aggregates-ready="true"]', { timeout: 20_000 });
       await screenshot(page, 'dashboard-operator');
+      await page.waitForSelector('[data-testid=stuck] tbody tr[data-sub]');
+      await screenshot(page, 'dashboard-long-tail', {
+        first: '.row:has([data-testid=route-burn-down])',
+        last: 'section.panel:has([data-testid=stuck])',
+      });
       assert.deepEqual(problems, []);
     });
     await withPage(browser, 'test-output/dashboard', 'nobody', async (page) => {

@@ -120,6 +120,20 @@ describe('projector: exactly once under crashes, redelivery and bad facts', () =
       /targetUserId: imported into keycloak\/migration as another-target-user/,
     );
     assert.match(reasons.get(unstorable.id)!, /cannot store this event: .*SQLSTATE 22/);
+    // Each dead letter is also a row naming its user and the reason (the dashboard's stuck users),
+    // the NUL character replaced so that the row itself can be stored.
+    const rows = await fixture.query<{ event_id: string; sub: string; type: string; reason: string }>(
+      `select event_id, sub, type, reason from $schema.dead_letter order by type collate "C"`,
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.event_id, r.sub, r.type]),
+      [
+        [unstorable.id, nul, 'UserImportFailed'],
+        [conflicting.id, victim, 'UserImported'],
+      ],
+    );
+    assert.equal(rows[0]!.reason, reasons.get(unstorable.id));
+    assert.equal(rows[1]!.reason, reasons.get(conflicting.id));
 
     const [row] = await fixture.query<{ status: string; target_user_id: string | null }>(
       `select status, target_user_id from $schema.migration_user where sub = $1`,

@@ -9,6 +9,9 @@ import { Ledger, type LedgerTopics } from '#ledger';
 import {
   CohortQueries,
   CutoverTimeline,
+  ResetPipelineQueries,
+  RouteBurnDownQueries,
+  StuckUserQueries,
   openProjectionDataSource,
   ProjectionQueries,
   ProjectionStore,
@@ -31,6 +34,9 @@ import {
 import { HealthController, READY_MAX_LAG } from './query-api/health.controller.js';
 import { METRICS_REGISTRY, MetricsController } from './query-api/metrics.controller.js';
 import { ProjectorLagController } from './query-api/projector-lag.controller.js';
+import { ResetPipelineController } from './query-api/reset-pipeline.controller.js';
+import { RouteBurnDownController } from './query-api/route-burn-down.controller.js';
+import { StuckUsersController } from './query-api/stuck-users.controller.js';
 import { UsersController } from './query-api/users.controller.js';
 
 export interface ProjectorSettings {
@@ -80,6 +86,9 @@ export class ProjectorModule {
         CompletionController,
         CutoverStatusController,
         CohortsController,
+        RouteBurnDownController,
+        ResetPipelineController,
+        StuckUsersController,
         HealthController,
         MetricsController,
       ],
@@ -103,6 +112,21 @@ export class ProjectorModule {
         {
           provide: CutoverTimeline,
           useFactory: (ds: DataSource) => new CutoverTimeline(ds, schema),
+          inject: [DataSource],
+        },
+        {
+          provide: RouteBurnDownQueries,
+          useFactory: (ds: DataSource) => new RouteBurnDownQueries(ds, schema),
+          inject: [DataSource],
+        },
+        {
+          provide: ResetPipelineQueries,
+          useFactory: (ds: DataSource) => new ResetPipelineQueries(ds, schema),
+          inject: [DataSource],
+        },
+        {
+          provide: StuckUserQueries,
+          useFactory: (ds: DataSource) => new StuckUserQueries(ds, schema),
           inject: [DataSource],
         },
         { provide: CUTOVER_SETTINGS, useValue: settings.cutover ?? null },

@@ -11,11 +11,13 @@ export {
   BridgeTrafficObservation,
   CutoverChange,
   DailyProgress,
+  DeadLetter,
   ExportRun,
   IdTranslation,
   MigrationUser,
   ProgressCounter,
   ProjectionOffset,
+  ResetSkip,
   UserEvent,
   projectionEntities,
 } from './projection/entities/index.js';
@@ -28,6 +30,8 @@ export {
   type BridgeTrafficRow,
   type ExportRunRow,
   type CutoverChangeRow,
+  type DeadLetterRow,
+  type ResetSkipRow,
   type HistoryRow,
   type OffsetOrigin,
   type TranslationRow,
@@ -53,6 +57,27 @@ export {
 export { replaceProjection } from './projection/projection-swap.js';
 export { MigrationUserLookup, type SignInUser } from './projection/migration-user-lookup.js';
 export { ProjectionReader, type TargetedCandidate } from './projection/projection-reader.js';
+export {
+  RouteBurnDownQueries,
+  doneProjection,
+  migrationRoutes,
+  type DoneProjection,
+  type MigrationRoute,
+  type RouteBurnDown,
+  type RouteBurnDownDay,
+} from './projection/route-burn-down.js';
+export { ResetPipelineQueries, type ResetPipeline, type ResetSkips } from './projection/reset-pipeline.js';
+export {
+  StuckUserQueries,
+  stuckKinds,
+  stuckUserCursor,
+  stuckUserPosition,
+  type StuckKind,
+  type StuckUserFilter,
+  type StuckUserPage,
+  type StuckUserPosition,
+  type StuckUserRow,
+} from './projection/stuck-users.js';
 export { CohortQueries, cohortKinds, type Cohort, type CohortKind } from './projection/cohort-queries.js';
 export {
   CutoverTimeline,

@@ -1,6 +1,13 @@
 import { BadRequestException } from '@nestjs/common';
 import { z } from 'zod';
-import { queryInteger, queryText, userListCursorSub, userListFilter } from '#projections';
+import {
+  queryInteger,
+  queryText,
+  stuckKinds,
+  stuckUserPosition,
+  userListCursorSub,
+  userListFilter,
+} from '#projections';
 
 /** The body of every 400 the query API answers: which parameter, and what is wrong with it. */
 export interface BadParameter {
@@ -26,6 +33,26 @@ export const userListQuery = userListFilter
       .optional(),
     limit: queryInteger(1, 1000).default(100),
     format: z.enum(['json', 'csv']).default('json'),
+  })
+  .strict();
+
+/** The query of `GET /api/stuck-users`: why they are stuck, a reason's beginning, the page. */
+export const stuckUserQuery = z
+  .object({
+    kind: z.enum(stuckKinds).optional(),
+    reason: queryText(256).optional(),
+    after: z
+      .string()
+      .transform((cursor, context) => {
+        const position = stuckUserPosition(cursor);
+        if (position === null) {
+          context.addIssue({ code: 'custom', message: 'is not a cursor this API handed out (`nextCursor`)' });
+          return z.NEVER;
+        }
+        return position;
+      })
+      .optional(),
+    limit: queryInteger(1, 200).default(25),
   })
   .strict();
 

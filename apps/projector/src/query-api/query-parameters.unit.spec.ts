@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from '@jest/globals';
-import { userListCursor } from '#projections';
-import { checkParameters, noQuery, subParameter, userListQuery } from './query-parameters.js';
+import { stuckUserCursor, userListCursor } from '#projections';
+import { checkParameters, noQuery, stuckUserQuery, subParameter, userListQuery } from './query-parameters.js';
 
 /** The parameter a query is refused for, and the message, or null when it is accepted. */
 function refusal(raw: Record<string, unknown>, schema = userListQuery): { parameter: string; message: string } | null {
@@ -129,5 +129,48 @@ describe('routes without query parameters, and the sub of a user', () => {
     assert.equal(refusal({ sub: 'abc' }, subParameter as never), null);
     assert.equal(refusal({ sub: 'a\u0000' }, subParameter as never)?.parameter, 'sub');
     assert.equal(refusal({ sub: 'a'.repeat(129) }, subParameter as never)?.parameter, 'sub');
+  });
+});
+
+describe('query parameters of the stuck users', () => {
+  const refused = (raw: Record<string, unknown>) => refusal(raw, stuckUserQuery as never);
+
+  it('accepts the kind, a reason prefix and a page, in camelCase, with the default page size', () => {
+    const checked = checkParameters(stuckUserQuery, { kind: 'dead-letter', reason: 'User exists' });
+    assert.ok(checked.ok);
+    assert.deepEqual(checked.value, { kind: 'dead-letter', reason: 'User exists', limit: 25 });
+  });
+
+  it('refuses each bad parameter by name', () => {
+    assert.deepEqual(refused({ kind: 'bounced' }), {
+      parameter: 'kind',
+      message: 'kind must be one of import-failed, dead-letter',
+    });
+    assert.deepEqual(refused({ limit: '201' }), {
+      parameter: 'limit',
+      message: 'limit must be a whole number from 1 to 200',
+    });
+    assert.equal(refused({ limit: '0' })?.parameter, 'limit');
+    assert.equal(refused({ reason: 'a\u0000' })?.parameter, 'reason');
+    assert.equal(refused({ reason: 'x'.repeat(257) })?.parameter, 'reason');
+    assert.equal(refused({ fact_type: 'UserImported' })?.message, 'fact_type is not a parameter of this route');
+    assert.equal(refused({ kind: ['import-failed', 'dead-letter'] })?.message, 'kind must be given once');
+  });
+
+  it('takes only the cursors it hands out, and gives back their position', () => {
+    const position = { kind: 'dead-letter' as const, sub: 'a-sub', ref: 'ledger.user-events/0/199' };
+    const checked = checkParameters(stuckUserQuery, { after: stuckUserCursor(position) });
+    assert.ok(checked.ok);
+    assert.deepEqual(checked.value.after, position);
+    for (const after of [
+      userListCursor('a-sub'), // a cursor of the user list
+      stuckUserCursor(position).slice(0, -2),
+      Buffer.from('{"kind":"bounced","sub":"a","ref":""}').toString('base64url'),
+      Buffer.from('{"kind":"import-failed","sub":"a","ref":"","more":1}').toString('base64url'),
+      Buffer.from('{"kind":"import-failed","sub":"a\\u0000","ref":""}').toString('base64url'),
+      "' or 1=1 --",
+    ]) {
+      assert.equal(refused({ after })?.parameter, 'after', `after=${after}`);
+    }
   });
 });

@@ -16,6 +16,8 @@ const stateTables = [
   { table: 'export_run', key: `run_id::text` },
   { table: 'bridge_traffic', key: `event_id::text` },
   { table: 'cutover_change', key: `target_kind || '/' || target_realm || '/' || sequence` },
+  { table: 'reset_skip', key: `sub || '/' || target || '/' || attempt` },
+  { table: 'dead_letter', key: `topic || '/' || partition || '/' || "offset"` },
 ] as const;
 
 export interface TableDigest {

@@ -6,9 +6,11 @@ import { quoteIdentifier } from '../schema-name.js';
 import {
   BridgeTrafficObservation,
   CutoverChange,
+  DeadLetter,
   ExportRun,
   IdTranslation,
   MigrationUser,
+  ResetSkip,
   UserEvent,
 } from './entities/index.js';
 import type { MigrationUserRow } from './migration-user-row.js';
@@ -28,6 +30,10 @@ export type ExportRunRow = StoredRow<ExportRun>;
 export type BridgeTrafficRow = StoredRow<BridgeTrafficObservation>;
 /** One `CutoverPhaseChanged`. */
 export type CutoverChangeRow = StoredRow<CutoverChange>;
+/** One `ResetSkipped`. */
+export type ResetSkipRow = StoredRow<ResetSkip>;
+/** One fact sent to the dead-letter topic, with the reason. */
+export type DeadLetterRow = StoredRow<DeadLetter>;
 
 /**
  * The parts of a set-based upsert from a JSON array of rows keyed like the entity:
@@ -54,6 +60,8 @@ const history = recordset(UserEvent);
 const exportRuns = recordset(ExportRun);
 const bridgeTraffic = recordset(BridgeTrafficObservation);
 const cutoverChanges = recordset(CutoverChange);
+const resetSkips = recordset(ResetSkip);
+const deadLetters = recordset(DeadLetter);
 
 /**
  * The only code that writes the projections. Each batch is one transaction; every write is one
@@ -224,6 +232,28 @@ export class ProjectionTransaction {
       `insert into ${this.store.table('cutover_change')} (${cutoverChanges.columns})
        select ${cutoverChanges.values} from jsonb_to_recordset($1::jsonb) as x(${cutoverChanges.definition})
        on conflict (target_kind, target_realm, sequence) do nothing`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  /** One skip per user, target and attempt: a fact seen again stays one row. */
+  async insertResetSkips(rows: readonly ResetSkipRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.runner.query(
+      `insert into ${this.store.table('reset_skip')} (${resetSkips.columns})
+       select ${resetSkips.values} from jsonb_to_recordset($1::jsonb) as x(${resetSkips.definition})
+       on conflict (sub, target, attempt) do nothing`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  /** Keyed by the record's place in the ledger: a batch projected again records its dead letters once. */
+  async insertDeadLetters(rows: readonly DeadLetterRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.runner.query(
+      `insert into ${this.store.table('dead_letter')} (${deadLetters.columns})
+       select ${deadLetters.values} from jsonb_to_recordset($1::jsonb) as x(${deadLetters.definition})
+       on conflict (topic, partition, "offset") do nothing`,
       [JSON.stringify(rows)],
     );
   }
