@@ -9,6 +9,7 @@ export { entityColumns, selectColumns, type EntityColumn, type StoredRow } from 
 // The projection schema (PROJECTION_SCHEMA), written by apps/projector.
 export {
   BridgeTrafficObservation,
+  CriteriaDaily,
   CutoverChange,
   DailyProgress,
   ExportRun,
@@ -22,6 +23,8 @@ export {
 export { openProjectionDataSource } from './projection/projection-data-source.js';
 export { userRowOf, type MigrationUserRow } from './projection/migration-user-row.js';
 export { addCounterContribution, addDailyContribution, type Tally } from './projection/progress-contributions.js';
+export { addCohortContribution } from './projection/cohort-contributions.js';
+export { addCriteriaContribution } from './projection/criteria-contributions.js';
 export {
   ProjectionStore,
   ProjectionTransaction,
@@ -54,6 +57,7 @@ export { replaceProjection } from './projection/projection-swap.js';
 export { MigrationUserLookup, type SignInUser } from './projection/migration-user-lookup.js';
 export { ProjectionReader, type TargetedCandidate } from './projection/projection-reader.js';
 export { CohortQueries, cohortKinds, type Cohort, type CohortKind } from './projection/cohort-queries.js';
+export { CriteriaCounters } from './projection/criteria-counters.js';
 export {
   CutoverTimeline,
   type CutoverTarget,

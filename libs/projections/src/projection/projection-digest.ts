@@ -16,6 +16,7 @@ const stateTables = [
   { table: 'export_run', key: `run_id::text` },
   { table: 'bridge_traffic', key: `event_id::text` },
   { table: 'cutover_change', key: `target_kind || '/' || target_realm || '/' || sequence` },
+  { table: 'criteria_daily', key: `day::text || '/' || measure` },
 ] as const;
 
 export interface TableDigest {

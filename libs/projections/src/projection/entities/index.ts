@@ -1,4 +1,5 @@
 import { BridgeTrafficObservation } from './bridge-traffic-observation.entity.js';
+import { CriteriaDaily } from './criteria-daily.entity.js';
 import { CutoverChange } from './cutover-change.entity.js';
 import { DailyProgress } from './daily-progress.entity.js';
 import { ExportRun } from './export-run.entity.js';
@@ -10,6 +11,7 @@ import { UserEvent } from './user-event.entity.js';
 
 export {
   BridgeTrafficObservation,
+  CriteriaDaily,
   CutoverChange,
   DailyProgress,
   ExportRun,
@@ -30,4 +32,5 @@ export const projectionEntities = [
   ExportRun,
   BridgeTrafficObservation,
   CutoverChange,
+  CriteriaDaily,
 ];

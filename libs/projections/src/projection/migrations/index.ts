@@ -5,6 +5,7 @@ import { ImportRequiredActions1764480000000 } from './1764480000000-import-requi
 import { TargetDisagreements1764490000000 } from './1764490000000-target-disagreements.js';
 import { BridgeTraffic1764510000000 } from './1764510000000-bridge-traffic.js';
 import { CutoverChanges1764520000000 } from './1764520000000-cutover-changes.js';
+import { DashboardCounters1764530000000 } from './1764530000000-dashboard-counters.js';
 
 /** In order; TypeORM applies the ones its `migrations` table in the schema does not list yet. */
 export const projectionMigrations = [
@@ -15,4 +16,5 @@ export const projectionMigrations = [
   TargetDisagreements1764490000000,
   BridgeTraffic1764510000000,
   CutoverChanges1764520000000,
+  DashboardCounters1764530000000,
 ];
