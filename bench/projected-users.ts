@@ -2,8 +2,8 @@
  * The benchmarks' projected population: BENCH_USERS users 80 days into a migration, built by the
  * domain's own fold (`summarizeUserMigration` + libs/projections' `userRowOf`, realistic `state`
  * jsonb included) and written with COPY into a schema made by the projection's migrations, with
- * the completion counters and daily progress the projector would keep for them
- * (`addCounterContribution`, `addDailyContribution`). COPY, on the data source's own connection,
+ * the counters and daily progress the projector would keep for them
+ * (`addCounterContribution`, `addDailyContribution`, `addCohortContribution`, `addCriteriaContribution`). COPY, on the data source's own connection,
  * because it is the fastest way to load 300,000 rows and the load is not what is measured.
  */
 import { randomUUID } from 'node:crypto';
@@ -14,7 +14,9 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
 import { initialUserMigration, parseReconcilerPolicy, summarizeUserMigration, type UserMigrationState } from '#domain';
 import {
+  addCohortContribution,
   addCounterContribution,
+  addCriteriaContribution,
   addDailyContribution,
   entityColumns,
   MigrationUser,
@@ -139,7 +141,7 @@ function csvField(value: unknown): string {
   return `"${text.replaceAll('"', '""')}"`;
 }
 
-function* csvChunks(users: number, tallies: { counters: Tally; daily: Tally }): Generator<string> {
+function* csvChunks(users: number, tallies: { counters: Tally; daily: Tally; criteriaDays: Tally }): Generator<string> {
   const rnd = random(20250601);
   let chunk = '';
   for (let i = 0; i < users; i++) {
@@ -148,6 +150,8 @@ function* csvChunks(users: number, tallies: { counters: Tally; daily: Tally }): 
     addCounterContribution(tallies.counters, summary, 1);
     addDailyContribution(tallies.daily, state, summary, 1);
     const row = userRowOf(state, summary);
+    addCohortContribution(tallies.counters, row, 1);
+    addCriteriaContribution(tallies.counters, tallies.criteriaDays, row, 1);
     chunk += `${userColumns.map((c) => csvField(row[c.property as keyof typeof row])).join(',')}\n`;
     if (i % 2000 === 1999) {
       yield chunk;
@@ -159,7 +163,7 @@ function* csvChunks(users: number, tallies: { counters: Tally; daily: Tally }): 
 
 /** Writes `users` projected users, their counters and daily progress into `schema`; then vacuums and analyses. */
 export async function loadProjectedUsers(db: DataSource, schema: string, users: number): Promise<void> {
-  const tallies = { counters: new Map() as Tally, daily: new Map() as Tally };
+  const tallies = { counters: new Map() as Tally, daily: new Map() as Tally, criteriaDays: new Map() as Tally };
   const runner = db.createQueryRunner();
   try {
     const client = (await runner.connect()) as PoolClient;
@@ -188,6 +192,11 @@ export async function loadProjectedUsers(db: DataSource, schema: string, users: 
     `insert into "${schema}".daily_progress (day, measure, count)
      select * from unnest($1::date[], $2::text[], $3::bigint[])`,
     columns(tallies.daily),
+  );
+  await db.query(
+    `insert into "${schema}".criteria_daily (day, measure, count)
+     select * from unnest($1::date[], $2::text[], $3::bigint[])`,
+    columns(tallies.criteriaDays),
   );
   await db.query(`vacuum analyze "${schema}".migration_user`);
 }

@@ -24,16 +24,16 @@ import {
 } from '#domain';
 import { createEvent, type LedgerEventOf } from '#events';
 import { Ledger } from '#ledger';
-import type { CompletionMetrics } from '#projections';
+import { CriteriaCounters, openProjectionDataSource, type CompletionMetrics } from '#projections';
 import { projectorSections, projectUntilCaughtUp } from '#projector';
 import { openStatusReader, statusSections } from '#reconciler';
 import { generatedLedger, type GeneratedLedger } from './support/generated-ledger.js';
 
 /*
- * "Done" is defined once, in libs/domain (done-definition.ts, done-criteria.ts). Three other
+ * "Done" is defined once, in libs/domain (done-definition.ts, done-criteria.ts). Four other
  * places count the same things in their own way: the projector's maintained counters, the
- * analysts' SQL views over the user rows, and the reconciler's aggregate queries behind the cutover
- * criteria (the users', and the bridge's traffic facts'). This property test generates ledgers
+ * analysts' SQL views over the user rows, the reconciler's aggregate queries behind the cutover
+ * criteria (the users', and the bridge's traffic facts'), and the dashboard's criteria counters. This property test generates ledgers
  * (random user histories and bridge traffic, fast-check), computes
  * the figures with the domain's functions, then projects each ledger with the real projector
  * into a real PostgreSQL schema and reads every other place back: all must equal the domain's. A
@@ -229,6 +229,16 @@ async function checkLedger(
     );
   } finally {
     await status.close();
+  }
+
+  // 4. The dashboard's counters behind the cutover status (maintained by the projector, no scan).
+  const dataSource = await openProjectionDataSource(databaseConfig(env).url, env.PROJECTION_SCHEMA!);
+  try {
+    const counters = new CriteriaCounters(dataSource, env.PROJECTION_SCHEMA!);
+    assert.deepEqual(await counters.measurements(policy, now), measured, 'dashboard counters');
+    assert.equal(await counters.jitPasswordMigrations(jitSince, now), jitInWindow, 'dashboard JIT counters');
+  } finally {
+    await dataSource.destroy();
   }
 }
 

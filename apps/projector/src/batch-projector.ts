@@ -94,6 +94,7 @@ export class BatchProjector {
     await tx.insertHistory(projection.history);
     await tx.addCounters(projection.counters);
     await tx.addDaily(projection.daily);
+    await tx.addCriteriaDaily(projection.criteriaDays);
     const controlFacts = fresh.map((e) => e.event).filter((e) => !isUserFact(e));
     await tx.upsertExportRuns(exportRunsOf(controlFacts));
     await tx.insertBridgeTraffic(bridgeTrafficOf(controlFacts));

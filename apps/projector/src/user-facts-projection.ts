@@ -7,7 +7,9 @@ import {
 } from '#domain';
 import type { ConsumedEvent } from '#ledger';
 import {
+  addCohortContribution,
   addCounterContribution,
+  addCriteriaContribution,
   addDailyContribution,
   userRowOf,
   type HistoryRow,
@@ -23,6 +25,8 @@ export interface UserFactsProjection {
   readonly history: HistoryRow[];
   readonly counters: Tally;
   readonly daily: Tally;
+  /** The done criteria's per-day counts (`criteria_daily`). */
+  readonly criteriaDays: Tally;
   /** Facts the domain refused (e.g. a conflicting import), with the reason: for the dead-letter topic. */
   readonly rejected: { readonly consumed: ConsumedEvent; readonly reason: string }[];
 }
@@ -69,17 +73,20 @@ export function projectUserFacts(
   const translations: TranslationRow[] = [];
   const counters: Tally = new Map();
   const daily: Tally = new Map();
+  const criteriaDays: Tally = new Map();
+  const contribute = (state: UserMigrationState, sign: 1 | -1) => {
+    const summary = summarizeUserMigration(state);
+    const row = userRowOf(state, summary);
+    addCounterContribution(counters, summary, sign);
+    addDailyContribution(daily, state, summary, sign);
+    addCohortContribution(counters, row, sign);
+    addCriteriaContribution(counters, criteriaDays, row, sign);
+    return row;
+  };
   for (const [sub, state] of current) {
     const previous = stored.get(sub);
-    if (previous) {
-      const summary = summarizeUserMigration(previous);
-      addCounterContribution(counters, summary, -1);
-      addDailyContribution(daily, previous, summary, -1);
-    }
-    const summary = summarizeUserMigration(state);
-    addCounterContribution(counters, summary, 1);
-    addDailyContribution(daily, state, summary, 1);
-    users.push(userRowOf(state, summary));
+    if (previous) contribute(previous, -1);
+    users.push(contribute(state, 1));
     for (const imported of Object.values(state.imports)) {
       const known = previous?.imports[imported.target];
       if (known && known.targetUserId === imported.targetUserId && known.at === imported.at) continue;
@@ -91,5 +98,5 @@ export function projectUserFacts(
       });
     }
   }
-  return { users, translations, history, counters, daily, rejected };
+  return { users, translations, history, counters, daily, criteriaDays, rejected };
 }

@@ -4,7 +4,13 @@ import { createEvent, type LedgerEvent } from '#events';
 import { summarizeUserMigration, type UserMigrationState } from '#domain';
 import type { ConsumedEvent } from '#ledger';
 import { syntheticLedger } from '../../../test/support/synthetic-ledger.js';
-import { addCounterContribution, type Tally } from '#projections';
+import {
+  addCohortContribution,
+  addCounterContribution,
+  addCriteriaContribution,
+  userRowOf,
+  type Tally,
+} from '#projections';
 import { projectUserFacts } from './user-facts-projection.js';
 
 const facts: ConsumedEvent[] = [...syntheticLedger({ users: 150, seed: 5 })].flat().map(consumed);
@@ -20,16 +26,21 @@ function consumed(event: LedgerEvent, offset = 0): ConsumedEvent {
 function projectInBatches(size: number) {
   const states = new Map<string, UserMigrationState>();
   const counters: Tally = new Map();
+  const criteriaDays: Tally = new Map();
+  const add = (into: Tally, deltas: Tally) => {
+    for (const [key, amount] of deltas) {
+      const next = (into.get(key) ?? 0) + amount;
+      if (next === 0) into.delete(key);
+      else into.set(key, next);
+    }
+  };
   for (let start = 0; start < facts.length; start += size) {
     const projection = projectUserFacts(states, facts.slice(start, start + size));
     for (const row of projection.users) states.set(String(row.sub), row.state as UserMigrationState);
-    for (const [key, amount] of projection.counters) {
-      const next = (counters.get(key) ?? 0) + amount;
-      if (next === 0) counters.delete(key);
-      else counters.set(key, next);
-    }
+    add(counters, projection.counters);
+    add(criteriaDays, projection.criteriaDays);
   }
-  return { states, counters };
+  return { states, counters, criteriaDays };
 }
 
 describe('projecting a batch of user facts', () => {
@@ -39,14 +50,23 @@ describe('projecting a batch of user facts', () => {
       const batched = projectInBatches(size);
       assert.deepEqual(batched.states, whole.states, `batches of ${size}`);
       assert.deepEqual(batched.counters, whole.counters, `batches of ${size}`);
+      assert.deepEqual(batched.criteriaDays, whole.criteriaDays, `batches of ${size}`);
     }
   });
 
   it('keeps counters equal to a count over the final states', () => {
-    const { states, counters } = projectInBatches(50);
+    const { states, counters, criteriaDays } = projectInBatches(50);
     const recount: Tally = new Map();
-    for (const state of states.values()) addCounterContribution(recount, summarizeUserMigration(state), 1);
+    const recountDays: Tally = new Map();
+    for (const state of states.values()) {
+      const summary = summarizeUserMigration(state);
+      const row = userRowOf(state, summary);
+      addCounterContribution(recount, summary, 1);
+      addCohortContribution(recount, row, 1);
+      addCriteriaContribution(recount, recountDays, row, 1);
+    }
     assert.deepEqual(counters, recount);
+    assert.deepEqual(criteriaDays, recountDays);
     assert.equal(counters.get('users\t'), 150);
   });
 
@@ -55,6 +75,7 @@ describe('projecting a batch of user facts', () => {
     const again = projectUserFacts(states, facts);
     assert.equal(again.counters.size, 0);
     assert.equal(again.daily.size, 0);
+    assert.equal(again.criteriaDays.size, 0);
     for (const row of again.users) assert.deepEqual(row.state, states.get(String(row.sub)));
   });
 

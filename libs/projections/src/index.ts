@@ -9,6 +9,7 @@ export { entityColumns, selectColumns, type EntityColumn, type StoredRow } from 
 // The projection schema (PROJECTION_SCHEMA), written by apps/projector.
 export {
   BridgeTrafficObservation,
+  CriteriaDaily,
   CutoverChange,
   DailyProgress,
   DeadLetter,
@@ -24,6 +25,8 @@ export {
 export { openProjectionDataSource } from './projection/projection-data-source.js';
 export { userRowOf, type MigrationUserRow } from './projection/migration-user-row.js';
 export { addCounterContribution, addDailyContribution, type Tally } from './projection/progress-contributions.js';
+export { addCohortContribution } from './projection/cohort-contributions.js';
+export { addCriteriaContribution } from './projection/criteria-contributions.js';
 export {
   ProjectionStore,
   ProjectionTransaction,
@@ -79,6 +82,7 @@ export {
   type StuckUserRow,
 } from './projection/stuck-users.js';
 export { CohortQueries, cohortKinds, type Cohort, type CohortKind } from './projection/cohort-queries.js';
+export { CriteriaCounters } from './projection/criteria-counters.js';
 export {
   CutoverTimeline,
   type CutoverTarget,

@@ -116,6 +116,7 @@ describe('migrateSchema: one runner for every schema the product creates', () =>
       '1764510000000 BridgeTraffic1764510000000',
       '1764520000000 CutoverChanges1764520000000',
       '1764530000000 ResetSkipsAndDeadLetters1764530000000',
+      '1764530000001 DashboardCounters1764530000001',
     ]);
     const views = (await db.query(`select table_name from information_schema.views where table_schema = $1`, [
       schema,

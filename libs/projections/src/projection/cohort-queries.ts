@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { doneStatuses } from '#domain';
 import { quoteIdentifier } from '../schema-name.js';
+import { cohortMigratedMeasure, cohortUsersMeasure } from './cohort-contributions.js';
 
 /** The ways the dashboard splits the users. */
 export const cohortKinds = ['cognito-status', 'mfa', 'provider', 'import'] as const;
@@ -16,9 +17,9 @@ export interface Cohort {
 }
 
 /**
- * Cohorts over `migration_user` in two scans (one for the scalar splits, one for the providers, a
- * user expecting several): unlike the completion counters they aggregate every row, so the page
- * reads them less often.
+ * The cohorts from the counters the projector keeps (`addCohortContribution`): a few dozen rows,
+ * whatever the number of users. `recount` is the same split grouped over every user's row, the
+ * reference the counters are held equal to.
  */
 export class CohortQueries {
   constructor(
@@ -27,6 +28,21 @@ export class CohortQueries {
   ) {}
 
   async cohorts(): Promise<Cohort[]> {
+    const counters = `${quoteIdentifier(this.schema)}.progress_counter`;
+    const rows: { kind: CohortKind; value: string; users: string; migrated: string }[] = await this.db.query(
+      `select substr(u.measure, length($1) + 1) as kind, u.dimension as value, u.count as users,
+              coalesce(m.count, 0) as migrated
+         from ${counters} u
+         left join ${counters} m on m.measure = $2 || substr(u.measure, length($1) + 1) and m.dimension = u.dimension
+        where starts_with(u.measure, $1)
+        order by 1, 3 desc, 2`,
+      [cohortUsersMeasure, cohortMigratedMeasure],
+    );
+    return rows.map(cohortOf);
+  }
+
+  /** The cohorts grouped over every user's row, in two scans (one for the scalar splits, one for the providers). */
+  async recount(): Promise<Cohort[]> {
     const users = `${quoteIdentifier(this.schema)}.migration_user`;
     const rows: { kind: CohortKind; value: string; users: string; migrated: string }[] = await this.db.query(
       `select c.kind, c.value, count(*) as users, count(*) filter (where u.status = any($1::text[])) as migrated
@@ -46,6 +62,10 @@ export class CohortQueries {
        order by 1, 3 desc, 2`,
       [doneStatuses],
     );
-    return rows.map((r) => ({ kind: r.kind, value: r.value, users: Number(r.users), migrated: Number(r.migrated) }));
+    return rows.map(cohortOf);
   }
+}
+
+function cohortOf(r: { kind: CohortKind; value: string; users: string; migrated: string }): Cohort {
+  return { kind: r.kind, value: r.value, users: Number(r.users), migrated: Number(r.migrated) };
 }

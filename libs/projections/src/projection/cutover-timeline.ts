@@ -10,6 +10,7 @@ import {
 import { selectColumns } from '../entity-columns.js';
 import { quoteIdentifier } from '../schema-name.js';
 import { CutoverChange } from './entities/index.js';
+import { CriteriaCounters } from './criteria-counters.js';
 import { ProjectionReader } from './projection-reader.js';
 
 /** The target whose cutover is asked for, as `CutoverPhaseChanged` names it. */
@@ -42,17 +43,21 @@ export interface DashboardDoneStatus extends DoneStatus {
 
 /**
  * The cutover as the projection holds it, and the "done" criteria evaluated by the domain's
- * `doneStatus` from `ProjectionReader.measurements`: the same evaluation `ledger status` makes
- * (there from the control topic directly; here from its projection, folded with `evolveCutover`).
+ * `doneStatus`: the same evaluation `ledger status` makes (there from the control topic directly;
+ * here from its projection, folded with `evolveCutover`). The counts come from the projector's
+ * counters (`CriteriaCounters`), equal to `ProjectionReader.measurements` without its scan of
+ * every user.
  */
 export class CutoverTimeline {
   private readonly reader: ProjectionReader;
+  private readonly counters: CriteriaCounters;
 
   constructor(
     private readonly db: DataSource,
     private readonly schema: string,
   ) {
     this.reader = new ProjectionReader(db, schema);
+    this.counters = new CriteriaCounters(db, schema);
   }
 
   /** Every phase change of the target, in decision order. */
@@ -67,8 +72,8 @@ export class CutoverTimeline {
   async status(target: CutoverTarget, policy: ReconcilerPolicy, now: Date): Promise<DashboardDoneStatus> {
     const [timeline, measured, traffic] = await Promise.all([
       this.changes(target),
-      this.reader.measurements(policy, now),
-      this.reader.bridgeTraffic(policy, now),
+      this.counters.measurements(policy, now),
+      this.reader.bridgeTraffic(policy, now, (since, until) => this.counters.jitPasswordMigrations(since, until)),
     ]);
     const cutover = timeline.reduce<CutoverState>(
       (state, c) =>

@@ -50,7 +50,8 @@ export function addDailyContribution(
   for (const reset of Object.values(state.resets)) add(reset.at, 'resets-sent');
 }
 
-function bump(tally: Tally, key: string, amount: number): void {
+/** Adds `amount` under `key`; a key whose amount reaches zero is removed (no row of zero is written). */
+export function bump(tally: Tally, key: string, amount: number): void {
   const next = (tally.get(key) ?? 0) + amount;
   if (next === 0) tally.delete(key);
   else tally.set(key, next);

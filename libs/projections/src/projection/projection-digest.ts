@@ -18,6 +18,7 @@ const stateTables = [
   { table: 'cutover_change', key: `target_kind || '/' || target_realm || '/' || sequence` },
   { table: 'reset_skip', key: `sub || '/' || target || '/' || attempt` },
   { table: 'dead_letter', key: `topic || '/' || partition || '/' || "offset"` },
+  { table: 'criteria_daily', key: `day::text || '/' || measure` },
 ] as const;
 
 export interface TableDigest {

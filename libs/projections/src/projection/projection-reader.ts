@@ -147,9 +147,15 @@ export class ProjectionReader {
    * (`bridge_traffic`): `measureBridgeTraffic` (libs/domain) in one query, with the same window
    * (`bridgeTrafficWindow`). Without any traffic fact, the JIT `PasswordMigrated` of the window as
    * the lower bound of the calls and an unmeasured error rate, as the domain says.
-   * test/done-definition.int.spec.ts holds the two equal over generated ledgers.
+   * test/done-definition.int.spec.ts holds the two equal over generated ledgers. `jitMigrations`
+   * counts the JIT password migrations of a span: by default over the user rows, or from the
+   * projector's counters (`CriteriaCounters.jitPasswordMigrations`).
    */
-  async bridgeTraffic(policy: ReconcilerPolicy, now: Date): Promise<BridgeTraffic> {
+  async bridgeTraffic(
+    policy: ReconcilerPolicy,
+    now: Date,
+    jitMigrations: (since: Date, until: Date) => Promise<number> = (since, until) => this.jitMigrations(since, until),
+  ): Promise<BridgeTraffic> {
     const { after, days, jitSince } = bridgeTrafficWindow(policy, now);
     const traffic = `${quoteIdentifier(this.schema)}.bridge_traffic`;
     // A schema the projector has not migrated since these facts exist has no table: no facts yet.
@@ -167,13 +173,17 @@ export class ProjectionReader {
         return { cognitoAuthCallsPerDay: calls / days, errorRate: calls === 0 ? 0 : Number(r.unavailable) / calls };
       }
     }
-    // Only without any traffic fact: a scan of the users (no index serves it), so not on every call.
+    return { cognitoAuthCallsPerDay: (await jitMigrations(jitSince, now)) / days, errorRate: null };
+  }
+
+  /** Users whose password moved by JIT within [since, until], counted over their rows. */
+  async jitMigrations(since: Date, until: Date): Promise<number> {
     const rows: { jit: string }[] = await this.db.query(
       `select count(*) as jit from ${this.table}
         where password_migrated_via = 'jit' and password_migrated_at >= $1 and password_migrated_at <= $2`,
-      [jitSince, now],
+      [since, until],
     );
-    return { cognitoAuthCallsPerDay: Number(rows[0]!.jit) / days, errorRate: null };
+    return Number(rows[0]!.jit);
   }
 
   /**

@@ -200,6 +200,11 @@ export class ProjectionTransaction {
     await this.addTally(deltas, 'daily_progress', 'day', 'measure', 'date');
   }
 
+  /** The done criteria's per-day counts (`addCriteriaContribution`), like `addDaily`. */
+  async addCriteriaDaily(deltas: Tally): Promise<void> {
+    await this.addTally(deltas, 'criteria_daily', 'day', 'measure', 'date');
+  }
+
   async upsertExportRuns(rows: readonly ExportRunRow[]): Promise<void> {
     if (rows.length === 0) return;
     await this.runner.query(
@@ -262,8 +267,9 @@ export class ProjectionTransaction {
     if (deltas.size === 0) return;
     // Sorted keys: concurrent writers (one per partition set) lock the counter rows in the same order.
     const entries = [...deltas].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const firsts = entries.map(([key]) => key.split('\t')[0]);
-    const seconds = entries.map(([key]) => key.split('\t')[1]);
+    // Split at the first tab only: a second part may hold one (a cohort's import failure reason).
+    const firsts = entries.map(([key]) => key.slice(0, key.indexOf('\t')));
+    const seconds = entries.map(([key]) => key.slice(key.indexOf('\t') + 1));
     const amounts = entries.map(([, amount]) => amount);
     const name = this.store.table(table);
     await this.runner.query(

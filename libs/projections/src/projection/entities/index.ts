@@ -1,4 +1,5 @@
 import { BridgeTrafficObservation } from './bridge-traffic-observation.entity.js';
+import { CriteriaDaily } from './criteria-daily.entity.js';
 import { CutoverChange } from './cutover-change.entity.js';
 import { DailyProgress } from './daily-progress.entity.js';
 import { DeadLetter } from './dead-letter.entity.js';
@@ -12,6 +13,7 @@ import { UserEvent } from './user-event.entity.js';
 
 export {
   BridgeTrafficObservation,
+  CriteriaDaily,
   CutoverChange,
   DailyProgress,
   DeadLetter,
@@ -36,4 +38,5 @@ export const projectionEntities = [
   CutoverChange,
   ResetSkip,
   DeadLetter,
+  CriteriaDaily,
 ];
