@@ -106,6 +106,16 @@ export class KeycloakServer implements StackComponent {
         },
       });
     } else {
+      // Another checkout's settings (KEYCLOAK_PORT changed while it ran) would never answer where
+      // this configuration looks: say so at once instead of waiting out the ready timeout.
+      const running = (await this.server.runningCommandLine()) ?? '';
+      const expected = this.startArgs().filter((arg) => arg.startsWith('--http-'));
+      if (!expected.every((arg) => running.split(' ').includes(arg))) {
+        throw new StackError(
+          this.name,
+          `Keycloak (pid ${pid}) runs with other settings than configured (KEYCLOAK_PORT, KEYCLOAK_MANAGEMENT_PORT); run \`ledger stack down\` with the settings it was started with first`,
+        );
+      }
       report(`waiting for Keycloak already starting (pid ${pid})`);
     }
     try {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -19,11 +20,12 @@ import {
   type ListUsersCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import pg from 'pg';
-import { databaseConfig, type Env } from '#config';
+import { databaseConfig, stackConfig, type Env } from '#config';
 import {
   CognitoComponent,
   freeLoopbackPorts,
   KafkaComponent,
+  KeycloakServer,
   LocalStack,
   loopbackPortFree,
   PostgresComponent,
@@ -31,7 +33,7 @@ import {
 
 // A stack of its own (ports, folder, database), so the test neither disturbs nor depends on a
 // developer's running stack. The folder is kept between runs: the broker jars are fetched once.
-const [kafkaPort, controllerPort, cognitoPort, cognitoLocalPort, otherPort] = await freeLoopbackPorts(5);
+const [kafkaPort, controllerPort, cognitoPort, cognitoLocalPort, otherPort, anotherPort] = await freeLoopbackPorts(6);
 const ports = {
   kafka: kafkaPort!,
   controller: controllerPort!,
@@ -206,6 +208,34 @@ describe('local stack', () => {
       /runs with other settings than configured \(ports, or topic auto-creation\); run `ledger stack down` first/,
     );
     assert.equal((await stack.status())[1]!.state, 'up', 'the running broker is left alone');
+  });
+
+  it('refuses to wait for a running Keycloak that was started with other ports', async () => {
+    // A process that looks like this stack's Keycloak (its command line names the distribution)
+    // but listens elsewhere: as when KEYCLOAK_PORT changed while the stack ran.
+    const dir = resolve('.stack', `stack-test-${randomUUID()}`);
+    const keycloakEnv: Env = {
+      ...env,
+      STACK_DIR: dir,
+      KEYCLOAK_PORT: String(otherPort),
+      KEYCLOAK_MANAGEMENT_PORT: String(anotherPort),
+    };
+    const dist = join(dir, 'keycloak', `keycloak-${stackConfig(keycloakEnv).keycloakDistVersion}`);
+    const impostor = spawn('/bin/sh', ['-c', 'sleep 60', join(dist, 'bin', 'kc.sh'), 'start-dev', '--http-port=1'], {
+      stdio: 'ignore',
+    });
+    try {
+      await mkdir(join(dir, 'keycloak'), { recursive: true });
+      await writeFile(join(dir, 'keycloak', 'keycloak.pid'), String(impostor.pid));
+      const started = performance.now();
+      await assert.rejects(
+        new KeycloakServer(keycloakEnv).up(quiet),
+        new RegExp(`Keycloak \\(pid ${impostor.pid}\\) runs with other settings than configured`),
+      );
+      assert.ok(performance.now() - started < 10_000, 'refused at once, not after the ready timeout');
+    } finally {
+      impostor.kill('SIGKILL');
+    }
   });
 
   it('down stops every process and frees every port', async () => {

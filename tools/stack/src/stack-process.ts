@@ -55,6 +55,12 @@ export class StackProcess {
   }
 
   /** The pid of the running process, or undefined; a stale pid file is removed. */
+  /** The running process's command line (to tell the settings it was started with); undefined when it is not running. */
+  async runningCommandLine(): Promise<string | undefined> {
+    const pid = await this.runningPid();
+    return pid === undefined ? undefined : liveCommandLine(pid);
+  }
+
   async runningPid(): Promise<number | undefined> {
     const recorded = Number.parseInt(await readFile(this.pidFile, 'utf8').catch(() => ''), 10);
     if (!Number.isInteger(recorded) || recorded <= 0) return undefined;
@@ -144,14 +150,19 @@ export class StackProcess {
 }
 
 async function isOurProcess(pid: number, marker: string): Promise<boolean> {
-  if (!alive(pid)) return false;
+  return (await liveCommandLine(pid))?.includes(marker) ?? false;
+}
+
+/** The command line of a live (not zombie) process; undefined when there is none. */
+async function liveCommandLine(pid: number): Promise<string | undefined> {
+  if (!alive(pid)) return undefined;
   try {
     // -ww: never truncate the command line; works with procps (Linux) and BSD ps (macOS).
     const { stdout } = await execFileAsync('ps', ['-ww', '-o', 'stat=,args=', '-p', String(pid)]);
     const [stat = '', ...args] = stdout.trim().split(/\s+/);
-    return !stat.startsWith('Z') && args.join(' ').includes(marker);
+    return stat.startsWith('Z') ? undefined : args.join(' ');
   } catch {
-    return false;
+    return undefined;
   }
 }
 
