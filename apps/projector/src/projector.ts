@@ -120,10 +120,16 @@ export class Projector {
     if (!this.reached(until)) {
       const done = new Promise<void>((resolve) => (this.waiting = { until, resolve }));
       const consumer = await this.start(options.bounded ? until : undefined);
+      // Other instances of the group (`project --follow`) may own some partitions: they store
+      // their offsets in the same schema, and this run is done when the schema has reached
+      // `until`, whoever projected it. Without this, a run beside a following instance would
+      // wait for batches of partitions it is never given.
+      const others = setInterval(() => void this.catchUpFromStore().catch(() => undefined), 1000);
       try {
         // A consumer that stopped for good would otherwise leave this run waiting forever.
         await Promise.race([done, consumer.failed]);
       } finally {
+        clearInterval(others);
         await this.stop();
       }
     }
@@ -171,6 +177,14 @@ export class Projector {
     const position = reached !== undefined && reached < next ? reached : next;
     if (position > (this.positions.get(key) ?? -1n)) this.positions.set(key, position);
     if (outcome.deadLettered > 0) this.logger.warn({ key, deadLettered: outcome.deadLettered }, 'dead-lettered facts');
+    if (this.waiting && this.reached(this.waiting.until)) this.waiting.resolve();
+  }
+
+  /** Takes the offsets stored by any instance, and ends a waiting run that they complete. */
+  private async catchUpFromStore(): Promise<void> {
+    for (const [key, offset] of await this.store.offsets()) {
+      if (offset > (this.positions.get(key) ?? -1n)) this.positions.set(key, offset);
+    }
     if (this.waiting && this.reached(this.waiting.until)) this.waiting.resolve();
   }
 
