@@ -1,9 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { kafkaConfig, type Env } from '#config';
+import pg from 'pg';
+import { databaseConfig, kafkaConfig, type Env } from '#config';
 import { Ledger } from '#ledger';
-import { CognitoComponent, generateSyntheticPool, localProfileEnv, projectRoot, writeCognitoLocalData } from '#stack';
+import {
+  CognitoComponent,
+  freeLoopbackPorts,
+  generateSyntheticPool,
+  localProfileEnv,
+  projectRoot,
+  writeCognitoLocalData,
+} from '#stack';
+import { ProjectorInstance } from './projector-instance.js';
 
 /**
  * The fault suite: each case runs a long-running `ledger` command as an operator would, kills it
@@ -22,6 +32,8 @@ export interface FaultOutcome {
   readonly digestEqual: boolean;
   /** From each kill to the end of the run that completed after it; the slowest of the runs. */
   readonly recoverSeconds: number;
+  /** What else a case found wrong (e.g. a readiness answer that did not match the projection); none when empty. */
+  readonly failures: readonly string[];
 }
 
 export interface FaultCase {
@@ -72,6 +84,8 @@ export class FaultSuite {
       ...localProfileEnv(this.env),
       KAFKA_TOPIC_PREFIX: `fault-${caseName}-${id}`,
       PROJECTION_SCHEMA: `fault_${id}`,
+      // One group per case: the projector instances of a case share partitions with nobody else.
+      PROJECTOR_GROUP_ID: `fault-${caseName}-${id}`,
       COGNITO_ENDPOINT: this.cognito.endpoint,
       COGNITO_USER_POOL_ID: this.poolId,
       LOG_LEVEL: 'error',
@@ -161,7 +175,51 @@ export class Namespace {
     return { lost: Math.max(0, this.reportedUsers - outcomes.size), duplicated };
   }
 
-  /** `ledger replay --compare`: the live projections against a clean replay into an empty schema. */
+  /**
+   * For each partition of the ledger, how many records the projection has not applied yet: its
+   * end now minus the offset stored in the schema (0 for a partition not begun). The truth a
+   * projector's readiness answer is held to.
+   */
+  async projectionLag(): Promise<number> {
+    const topics = [this.ledger.topics.userEvents, this.ledger.topics.controlEvents];
+    const ends = await this.ledger.lag(this.env.PROJECTOR_GROUP_ID!, topics);
+    const db = new pg.Client({ connectionString: databaseConfig(this.env).url });
+    await db.connect();
+    try {
+      const stored = await db
+        .query<{ topic: string; partition: number; next_offset: string }>(
+          `select topic, partition, next_offset from "${this.env.PROJECTION_SCHEMA}".projection_offset`,
+        )
+        .then((r) => r.rows)
+        .catch(() => []);
+      const next = new Map(stored.map((r) => [`${r.topic}/${r.partition}`, BigInt(r.next_offset)]));
+      return ends.reduce((sum, p) => {
+        const done = next.get(`${p.topic}/${p.partition}`) ?? 0n;
+        return sum + Number(p.end > done ? p.end - done : 0n);
+      }, 0);
+    } finally {
+      await db.end();
+    }
+  }
+
+  /** Whether the projector process `pid` is inside a batch transaction right now. */
+  async inBatch(pid: number): Promise<boolean> {
+    const ports = await localTcpPorts(pid);
+    if (ports.length === 0) return false;
+    const db = new pg.Client({ connectionString: databaseConfig(this.env).url });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ open: number }>(
+        `select count(*)::int as open from pg_stat_activity
+          where application_name = $1 and xact_start is not null and state <> 'idle' and client_port = any($2::int[])`,
+        [`projector:${this.env.PROJECTION_SCHEMA}`, ports],
+      );
+      return rows[0]!.open > 0;
+    } finally {
+      await db.end();
+    }
+  }
+
   /** The case's row after its last run: the ledger's facts checked (plus `more`, a case's own check) and the digest. */
   async outcome(
     caseName: string,
@@ -176,6 +234,7 @@ export class Namespace {
       factsDuplicated: facts.duplicated + more.duplicated,
       digestEqual: await this.digestEqual(),
       recoverSeconds,
+      failures: [],
     };
   }
 
@@ -247,7 +306,124 @@ export const importKilled: FaultCase = {
   },
 };
 
-export const faultCases: readonly FaultCase[] = [exportKilled, projectFollowKilled, importKilled];
+/**
+ * Two `ledger project --follow` instances of one group on one schema share the partitions; one is
+ * killed with SIGKILL inside a batch transaction while an export streams facts in. The survivor
+ * must take the dead one's partitions over (after the group's session timeout) and project them
+ * from the offsets stored in the schema: no fact counted twice (the digest equals a clean
+ * replay). Its readiness answers (PROJECTOR_READY_MAX_LAG=0) are held to the truth measured
+ * around each: not ready while the dead instance's partitions wait, with the lag there is, and
+ * ready only once nothing is left.
+ */
+export const twoProjectorsOneKilled: FaultCase = {
+  name: 'two projectors, kill -9 one mid-batch',
+  async run(suite, seed) {
+    const random = seededRandom(seed);
+    const ns = suite.namespace('instances');
+    const failures: string[] = [];
+    await ns.ledger.ensureTopics();
+    const [portA, portB] = await freeLoopbackPorts(2);
+    const instance = (port: number) =>
+      new ProjectorInstance(
+        ns.start(['project', '--follow'], { PROJECTOR_PORT: String(port), PROJECTOR_READY_MAX_LAG: '0' }),
+        port,
+      );
+    const killed = instance(portA!);
+    const survivor = instance(portB!);
+    try {
+      for (const projector of [killed, survivor]) {
+        const answer = await projector.untilReady(60_000);
+        if (answer.lag !== 0) failures.push(`an instance answered ready with lag ${answer.lag} before any fact`);
+      }
+      const exporting = ns.export({ COGNITO_RPS_USER_LIST: '5' });
+      // Both project (each was given partitions of its own) before the kill.
+      await until(
+        async () => (await killed.eventsProjected()) > 0 && (await survivor.eventsProjected()) > 0,
+        60_000,
+        'both instances projecting',
+      );
+      await sleep(random() * 1500);
+      // Mid-batch: a transaction of the instance is open right now (within a few seconds; else the kill lands between batches).
+      let midBatch = false;
+      for (let tries = 0; tries < 1000 && !midBatch; tries++) {
+        midBatch = await ns.inBatch(killed.pid);
+        if (!midBatch) await sleep(5);
+      }
+      process.stderr.write(`  killing one instance ${midBatch ? 'inside a batch transaction' : 'between batches'}\n`);
+      const killedAt = performance.now();
+      await killed.kill();
+      await exporting;
+      // The survivor, until it answers ready; each answer compared with the lag measured just before and just after.
+      let notReady = 0;
+      for (;;) {
+        if (performance.now() - killedAt > 180_000) throw new Error('the survivor never answered ready after the kill');
+        const before = await ns.projectionLag();
+        const answer = await survivor.readiness();
+        const after = await ns.projectionLag();
+        // The export has ended: ends no longer move, stored offsets only grow, so the truth at the answer lies in [after, before].
+        if (answer.lag < after || answer.lag > before) {
+          failures.push(
+            `the survivor answered lag ${answer.lag} while the projection's lag went from ${before} to ${after}`,
+          );
+        }
+        if (answer.ready !== (answer.lag === 0))
+          failures.push(`the survivor answered ready=${answer.ready} with lag ${answer.lag}`);
+        if (answer.ready) break;
+        notReady++;
+        await sleep(500);
+      }
+      const recover = (performance.now() - killedAt) / 1000;
+      if (notReady === 0)
+        failures.push('the survivor answered ready at once although the killed instance left partitions behind');
+      await survivor.stop();
+      const outcome = await ns.outcome(this.name, recover);
+      return { ...outcome, failures: [...outcome.failures, ...failures] };
+    } finally {
+      await Promise.all([killed.kill(), survivor.kill()]);
+    }
+  },
+};
+
+export const faultCases: readonly FaultCase[] = [
+  exportKilled,
+  projectFollowKilled,
+  importKilled,
+  twoProjectorsOneKilled,
+];
+/** The cases of the short suite in `npm test`. */
+export const shortFaultCases: readonly FaultCase[] = [
+  exportKilled,
+  projectFollowKilled,
+  importKilled,
+  twoProjectorsOneKilled,
+];
+
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** The local ports of the process's TCP sockets (Linux /proc): which PostgreSQL sessions are its. */
+async function localTcpPorts(pid: number): Promise<number[]> {
+  const inodes = new Set<string>();
+  for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [])) {
+    const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
+    if (inode) inodes.add(inode);
+  }
+  const ports: number[] = [];
+  for (const table of ['tcp', 'tcp6']) {
+    const text = await readFile(`/proc/${pid}/net/${table}`, 'utf8').catch(() => '');
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length > 9 && inodes.has(fields[9]!)) ports.push(parseInt(fields[1]!.split(':')[1]!, 16));
+    }
+  }
+  return ports;
+}
 
 /** Several runs of a case (seeds seed, seed+1, …), summed into one row. */
 export async function runCase(suite: FaultSuite, fault: FaultCase, runs: number, seed: number): Promise<FaultOutcome> {
@@ -260,6 +436,7 @@ export async function runCase(suite: FaultSuite, fault: FaultCase, runs: number,
     factsDuplicated: outcomes.reduce((sum, o) => sum + o.factsDuplicated, 0),
     digestEqual: outcomes.every((o) => o.digestEqual),
     recoverSeconds: Math.max(...outcomes.map((o) => o.recoverSeconds)),
+    failures: outcomes.flatMap((o) => o.failures),
   };
 }
 
@@ -275,5 +452,8 @@ export function faultTable(rows: readonly FaultOutcome[]): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: readonly string[]) => `| ${c.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n');
+  const failures = rows.flatMap((r) => r.failures.map((failure) => `- ${r.case}: ${failure}`));
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line), ...failures].join(
+    '\n',
+  );
 }
