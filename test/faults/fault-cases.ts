@@ -2,14 +2,21 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
-import { databaseConfig, kafkaConfig, type Env } from '#config';
+import { databaseConfig, kafkaConfig, keycloakConfig, type Env } from '#config';
+import { createEvent, type LedgerEvent } from '#events';
+import { KeycloakRealm } from '#keycloak';
 import { Ledger } from '#ledger';
 import {
   CognitoComponent,
   freeLoopbackPorts,
   generateSyntheticPool,
+  keycloakAdminLogin,
   localProfileEnv,
+  MailCatcher,
   projectRoot,
   writeCognitoLocalData,
 } from '#stack';
@@ -78,7 +85,7 @@ export class FaultSuite {
     );
   }
 
-  namespace(caseName: string): Namespace {
+  namespace(caseName: string, extra: Env = {}): Namespace {
     const id = randomUUID().slice(0, 8);
     return new Namespace(this, {
       ...localProfileEnv(this.env),
@@ -89,6 +96,7 @@ export class FaultSuite {
       COGNITO_ENDPOINT: this.cognito.endpoint,
       COGNITO_USER_POOL_ID: this.poolId,
       LOG_LEVEL: 'error',
+      ...extra,
     });
   }
 }
@@ -384,11 +392,168 @@ export const twoProjectorsOneKilled: FaultCase = {
   },
 };
 
+/**
+ * kill -9 of `ledger reconcile` at seeded points while it e-mails long-tail users their password
+ * reset (through Keycloak, caught by the stack's maildev), then passes to completion. Each user
+ * due a reset ends with exactly one `ResetSent` fact and exactly one e-mail: a kill between
+ * Keycloak's send and the fact must neither lose the user nor mail them twice (the send journal,
+ * docs/reconciler.md).
+ */
+export const reconcileKilled: FaultCase = {
+  name: 'kill -9 reconcile',
+  async run(suite, seed) {
+    const random = seededRandom(seed);
+    const id = randomUUID().slice(0, 8);
+    const realmName = `fault-reconcile-${id}`;
+    const policyFile = join(tmpdir(), `fault-reconcile-${id}.yaml`);
+    // 10 e-mails a second: a pass takes seconds, so the kills land among the sends.
+    await writeFile(policyFile, 'longTail:\n  afterDays: 45\nresets:\n  sendRatePerHour: 36000\n');
+    const ns = suite.namespace('reconcile', {
+      KEYCLOAK_REALM: realmName,
+      RECONCILER_SCHEMA: `fault_journal_${id}`,
+      RECONCILER_POLICY_FILE: policyFile,
+    });
+    const catcher = new MailCatcher(ns.env);
+    await catcher.up(() => undefined);
+    const realm = new KeycloakRealm(keycloakConfig(ns.env), await keycloakAdminLogin(ns.env));
+    await realm.call('create realm', (c) => c.realms.create({ realm: realmName, enabled: true }));
+    try {
+      const users = await longTailUsers(realm, realmName, id, 40);
+      await ns.ledger.ensureTopics();
+      const publisher = await ns.ledger.publisher();
+      await publisher.publish(users.flatMap((u) => u.facts));
+      await publisher.close();
+      await ns.run(['project']);
+      // 46 days after the import: every user is due the first reset.
+      const at = ['reconcile', '--at', new Date(Date.parse(importedAt) + 46 * 86_400_000).toISOString()];
+      let kills = 0;
+      for (let kill = 0; kill < 2; kill++) {
+        if (await ns.killAfter(at, 2500 + random() * 4000)) kills++;
+        // What a killed pass recorded reaches the projection, as it would between two passes.
+        await ns.run(['project']);
+      }
+      if (kills === 0) throw new Error('every reconcile pass ended before its kill');
+      const started = performance.now();
+      const completing = await ns.run(at);
+      const recover = (performance.now() - started) / 1000;
+      process.stderr.write(
+        completing.stdout
+          .split('\n')
+          .slice(0, 2)
+          .map((line) => `  ${line}\n`)
+          .join(''),
+      );
+      await ns.run(['project']);
+      const after = await ns.run(at);
+      const failures = /resets\s+0 due/.test(after.stdout)
+        ? []
+        : [`a pass after completion still found resets due: ${after.stdout.split('\n')[1]}`];
+      const sent = new Map<string, number>();
+      await ns.ledger.scan([ns.ledger.topics.userEvents], (record) => {
+        if (record.headers.ce_type !== 'ResetSent') return;
+        const subject = record.headers.ce_subject ?? '';
+        sent.set(subject, (sent.get(subject) ?? 0) + 1);
+      });
+      const mails = new Map<string, number>();
+      for (const mail of await catcher.messages()) {
+        for (const to of mail.to) mails.set(to.address.toLowerCase(), (mails.get(to.address.toLowerCase()) ?? 0) + 1);
+      }
+      let lost = 0;
+      let duplicated = 0;
+      for (const user of users) {
+        for (const count of [sent.get(user.sub) ?? 0, mails.get(user.email) ?? 0]) {
+          if (count === 0) lost++;
+          duplicated += Math.max(0, count - 1);
+        }
+      }
+      process.stderr.write(`  ${kills} kills landed; ${sent.size} users with ResetSent, ${mails.size} mailed\n`);
+      const outcome = await ns.outcome(this.name, recover, { lost, duplicated });
+      return { ...outcome, failures: [...outcome.failures, ...failures] };
+    } finally {
+      await realm.call('delete realm', (c) => c.realms.del({ realm: realmName })).catch(() => undefined);
+    }
+  },
+};
+
+const importedAt = '2025-01-01T00:00:00.000Z';
+
+interface LongTailUser {
+  readonly sub: string;
+  readonly email: string;
+  readonly facts: LedgerEvent[];
+}
+
+/** `count` users of a fresh realm, exported and imported on `importedAt` and never migrated since: the long tail. */
+async function longTailUsers(
+  realm: KeycloakRealm,
+  realmName: string,
+  id: string,
+  count: number,
+): Promise<LongTailUser[]> {
+  const target = { kind: 'keycloak' as const, realm: realmName };
+  const context = { source: '/fault-suite', correlationId: id, time: new Date(importedAt) };
+  const users: LongTailUser[] = [];
+  for (let n = 0; n < count; n++) {
+    const username = `tail-${n}`;
+    const email = `tail-${n}-${id}@example.com`;
+    const sub = randomUUID();
+    const created = await realm.call('create user', (c) =>
+      c.users.create({
+        realm: realmName,
+        username,
+        email,
+        emailVerified: true,
+        enabled: true,
+        firstName: 'Tail',
+        lastName: String(n),
+      }),
+    );
+    const exported = createEvent(
+      'UserExported',
+      {
+        poolId: 'us-east-1_FaultTail',
+        sub,
+        username,
+        status: 'CONFIRMED',
+        enabled: true,
+        createdAt: '2024-01-01T00:00:00.000Z',
+        updatedAt: '2024-12-01T00:00:00.000Z',
+        attributes: { email },
+        customAttributes: {},
+        groups: [],
+        mfa: { sms: false, totp: null, preferred: null },
+        identities: [],
+        anomalies: [],
+      },
+      { ...context, time: new Date('2024-12-31T00:00:00.000Z') },
+    );
+    const imported = createEvent(
+      'UserImported',
+      {
+        sub,
+        target,
+        targetUserId: created.id,
+        outcome: 'created',
+        matchedBy: null,
+        requiredActions: [],
+        needsPasswordMigration: true,
+        loginName: username,
+        treatment: 'password-via-bridge',
+        adjustments: [],
+      },
+      context,
+    );
+    users.push({ sub, email, facts: [exported, imported] });
+  }
+  return users;
+}
+
 export const faultCases: readonly FaultCase[] = [
   exportKilled,
   projectFollowKilled,
   importKilled,
   twoProjectorsOneKilled,
+  reconcileKilled,
 ];
 /** The cases of the short suite in `npm test`. */
 export const shortFaultCases: readonly FaultCase[] = [
