@@ -475,6 +475,59 @@ export const reconcileKilled: FaultCase = {
   },
 };
 
+/**
+ * kill -9 of `ledger watch --follow` at seeded points while its reconciliation pass reads the
+ * pending users of a realm and records what it finds, then `ledger watch` to completion. Every
+ * imported user holds a password in Keycloak that the ledger has no `PasswordMigrated` for (the
+ * bridge stored it, its confirmation was lost): each ends with exactly one `PasswordMigrated`.
+ */
+export const watchFollowKilled: FaultCase = {
+  name: 'kill -9 watch --follow',
+  async run(suite, seed) {
+    const random = seededRandom(seed);
+    const id = randomUUID().slice(0, 8);
+    const realmName = `fault-watch-${id}`;
+    const ns = suite.namespace('watch', { KEYCLOAK_REALM: realmName, WATCHER_SCHEMA: `fault_watcher_${id}` });
+    const realm = new KeycloakRealm(keycloakConfig(ns.env), await keycloakAdminLogin(ns.env));
+    await realm.call('create realm', (c) => c.realms.create({ realm: realmName, enabled: true }));
+    try {
+      const users = await longTailUsers(realm, realmName, id, 150, randomUUID());
+      await ns.ledger.ensureTopics();
+      const publisher = await ns.ledger.publisher();
+      await publisher.publish(users.flatMap((u) => u.facts));
+      await publisher.close();
+      let kills = 0;
+      // Later and later: in the middle of the reading, around the one publish at its end, after it.
+      for (let kill = 0; kill < 3; kill++) {
+        if (await ns.killAfter(['watch', '--follow'], 2000 + kill * 10_000 + random() * 8000)) kills++;
+      }
+      if (kills === 0) throw new Error('every watch --follow ended before its kill');
+      const started = performance.now();
+      const completing = await ns.run(['watch']);
+      const recover = (performance.now() - started) / 1000;
+      process.stderr.write(
+        completing.stdout
+          .split('\n')
+          .slice(0, 4)
+          .map((line) => `  ${line}\n`)
+          .join(''),
+      );
+      await ns.run(['project']);
+      const migrated = new Map<string, number>();
+      await ns.ledger.scan([ns.ledger.topics.userEvents], (record) => {
+        if (record.headers.ce_type !== 'PasswordMigrated') return;
+        const subject = record.headers.ce_subject ?? '';
+        migrated.set(subject, (migrated.get(subject) ?? 0) + 1);
+      });
+      const lost = users.filter((u) => !migrated.has(u.sub)).length;
+      const duplicated = [...migrated.values()].reduce((sum, count) => sum + Math.max(0, count - 1), 0);
+      return await ns.outcome(this.name, recover, { lost, duplicated });
+    } finally {
+      await realm.call('delete realm', (c) => c.realms.del({ realm: realmName })).catch(() => undefined);
+    }
+  },
+};
+
 const importedAt = '2025-01-01T00:00:00.000Z';
 
 interface LongTailUser {
@@ -483,12 +536,17 @@ interface LongTailUser {
   readonly facts: LedgerEvent[];
 }
 
-/** `count` users of a fresh realm, exported and imported on `importedAt` and never migrated since: the long tail. */
+/**
+ * `count` users of a fresh realm, exported and imported on `importedAt` for the JIT bridge and never
+ * migrated since: the long tail. With `password`, Keycloak holds one for each (as when the bridge
+ * stored it and its confirmation was lost).
+ */
 async function longTailUsers(
   realm: KeycloakRealm,
   realmName: string,
   id: string,
   count: number,
+  password?: string,
 ): Promise<LongTailUser[]> {
   const target = { kind: 'keycloak' as const, realm: realmName };
   const context = { source: '/fault-suite', correlationId: id, time: new Date(importedAt) };
@@ -506,6 +564,7 @@ async function longTailUsers(
         enabled: true,
         firstName: 'Tail',
         lastName: String(n),
+        ...(password ? { credentials: [{ type: 'password', value: password, temporary: false }] } : {}),
       }),
     );
     const exported = createEvent(
@@ -554,6 +613,7 @@ export const faultCases: readonly FaultCase[] = [
   importKilled,
   twoProjectorsOneKilled,
   reconcileKilled,
+  watchFollowKilled,
 ];
 /** The cases of the short suite in `npm test`. */
 export const shortFaultCases: readonly FaultCase[] = [
