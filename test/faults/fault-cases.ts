@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { databaseConfig, kafkaConfig, keycloakConfig, type Env } from '#config';
 import { createEvent, type LedgerEvent } from '#events';
@@ -17,6 +16,7 @@ import {
   keycloakAdminLogin,
   localProfileEnv,
   MailCatcher,
+  PostgresComponent,
   projectRoot,
   writeCognitoLocalData,
 } from '#stack';
@@ -73,7 +73,7 @@ export class FaultSuite {
   readonly poolId = 'us-east-1_FaultSuite';
 
   constructor(
-    private readonly env: Env,
+    readonly env: Env,
     readonly users: number,
   ) {
     this.cognito = new CognitoComponent(env);
@@ -528,6 +528,84 @@ export const watchFollowKilled: FaultCase = {
   },
 };
 
+/**
+ * PostgreSQL stopped and started again while `ledger project --follow` projects an export as it
+ * streams in. The machine's shared server is never touched: the case starts a private embedded
+ * PostgreSQL (tools/stack) for its projection and stops it (fast shutdown: sessions cut) at a
+ * seeded point, for a seeded while. The projector must either ride the outage out (its failed
+ * batches retried, never skipped) or exit non-zero with an error that says what failed, and then
+ * resume on the next run; either way the projection ends equal to a clean replay.
+ */
+export const postgresRestarted: FaultCase = {
+  name: 'PostgreSQL restarted during project --follow',
+  async run(suite, seed) {
+    const random = seededRandom(seed);
+    const id = randomUUID().slice(0, 8);
+    const [postgresPort, projectorPort] = await freeLoopbackPorts(2);
+    const stackDir = resolve(projectRoot, '.stack', `fault-postgres-${id}`);
+    const serverEnv: Env = {
+      ...suite.env,
+      LEDGER_PROFILE: 'local',
+      POSTGRES_PORT: String(postgresPort),
+      STACK_DIR: stackDir,
+    };
+    delete (serverEnv as Record<string, string | undefined>).DATABASE_URL;
+    const postgres = new PostgresComponent(serverEnv);
+    const failures: string[] = [];
+    try {
+      await postgres.up(() => undefined);
+      const ns = suite.namespace('postgres', { DATABASE_URL: databaseConfig(localProfileEnv(serverEnv)).url });
+      await ns.ledger.ensureTopics();
+      const projector = new ProjectorInstance(
+        ns.start(['project', '--follow'], { PROJECTOR_PORT: String(projectorPort), PROJECTOR_READY_MAX_LAG: '0' }),
+        projectorPort!,
+      );
+      try {
+        await projector.untilReady(60_000);
+        const exporting = ns.export({ COGNITO_RPS_USER_LIST: '5' });
+        await until(async () => (await projector.eventsProjected()) > 0, 60_000, 'the projector projecting');
+        await sleep(random() * 2000);
+        await postgres.down();
+        await sleep(2000 + random() * 6000);
+        await postgres.up(() => undefined);
+        const restartedAt = performance.now();
+        await exporting;
+        // Rode it out: answers ready with nothing left. Or exited: then it must have said why, and the next run resumes.
+        let caughtUp = false;
+        while (!caughtUp && !projector.exited) {
+          if (performance.now() - restartedAt > 180_000)
+            throw new Error('the projector never caught up after the restart');
+          caughtUp = (await projector.readiness().catch(() => undefined))?.ready === true;
+          if (!caughtUp) await sleep(500);
+        }
+        if (projector.exited) {
+          const { code, stderr } = await projector.whenEnded;
+          process.stderr.write(`  the projector exited (${code}) on the outage: ${lastLine(stderr)}\n`);
+          if (code === 0) failures.push('the projector exited 0 on a PostgreSQL outage');
+          if (!/postgres|database|ECONNREFUSED|terminat|connect/i.test(stderr))
+            failures.push(`the projector exited without saying the database failed: ${lastLine(stderr)}`);
+          await ns.run(['project']);
+        } else {
+          process.stderr.write('  the projector rode the restart out\n');
+          await projector.stop();
+        }
+        const recover = (performance.now() - restartedAt) / 1000;
+        const outcome = await ns.outcome(this.name, recover);
+        return { ...outcome, failures: [...outcome.failures, ...failures] };
+      } finally {
+        await projector.kill();
+      }
+    } finally {
+      await postgres.down();
+      await rm(stackDir, { recursive: true, force: true });
+    }
+  },
+};
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1)?.slice(0, 400) ?? '';
+}
+
 const importedAt = '2025-01-01T00:00:00.000Z';
 
 interface LongTailUser {
@@ -614,6 +692,7 @@ export const faultCases: readonly FaultCase[] = [
   twoProjectorsOneKilled,
   reconcileKilled,
   watchFollowKilled,
+  postgresRestarted,
 ];
 /** The cases of the short suite in `npm test`. */
 export const shortFaultCases: readonly FaultCase[] = [

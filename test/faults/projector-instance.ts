@@ -12,10 +12,20 @@ export class ProjectorInstance {
   private ended = false;
 
   constructor(
-    private readonly process: { child: ChildProcess; done: Promise<{ stderr: string }> },
+    private readonly process: { child: ChildProcess; done: Promise<{ code: number | null; stderr: string }> },
     private readonly port: number,
   ) {
     void process.done.then(() => (this.ended = true));
+  }
+
+  /** Whether the process has ended (killed, stopped, or by itself). */
+  get exited(): boolean {
+    return this.ended;
+  }
+
+  /** Resolves with its exit code and what it wrote to stderr once the process has ended. */
+  get whenEnded(): Promise<{ code: number | null; stderr: string }> {
+    return this.process.done;
   }
 
   get pid(): number {
