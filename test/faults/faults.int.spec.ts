@@ -3,8 +3,9 @@ import { beforeAll, describe, it } from '@jest/globals';
 import { faultTable, shortFaultCases, FaultSuite, runCase, type FaultOutcome } from './fault-cases.js';
 
 /**
- * The short fault suite (`npm test`): one run of each case with a fixed seed; `npm run faults`
- * runs more and prints the same table. Every case must end with nothing lost, nothing written
+ * The short fault suite (`npm test`): one run with a fixed seed of the cheaper cases
+ * (`shortFaultCases`: the two-projector case adds about 40 s); `npm run faults` runs every case,
+ * more often, and prints the same table. Every case must end with nothing lost, nothing written
  * twice, and projections equal to a clean replay.
  */
 const suite = new FaultSuite(process.env, 1500);
