@@ -333,7 +333,12 @@ export const twoProjectorsOneKilled: FaultCase = {
     const [portA, portB] = await freeLoopbackPorts(2);
     const instance = (port: number) =>
       new ProjectorInstance(
-        ns.start(['project', '--follow'], { PROJECTOR_PORT: String(port), PROJECTOR_READY_MAX_LAG: '0' }),
+        ns.start(['project', '--follow'], {
+          PROJECTOR_PORT: String(port),
+          PROJECTOR_READY_MAX_LAG: '0',
+          // The dead instance's partitions move after 10 s rather than the default 30 s.
+          PROJECTOR_SESSION_TIMEOUT_MS: '10000',
+        }),
         port,
       );
     const killed = instance(portA!);

@@ -19,6 +19,12 @@ export interface ProjectorObserver {
   lagMeasured(lags: readonly PartitionLagView[]): void;
 }
 
+/** The Kafka consumer group the projector's instances share the partitions through. */
+export interface ProjectorGroup {
+  readonly id: string;
+  readonly sessionTimeoutMs: number;
+}
+
 export interface ProjectionRunSummary {
   readonly events: number;
   readonly skipped: number;
@@ -53,7 +59,7 @@ export class Projector {
     private readonly ledger: Ledger,
     private readonly store: ProjectionStore,
     private readonly batches: BatchProjector,
-    private readonly groupId: string,
+    private readonly group: ProjectorGroup,
     private readonly observer: ProjectorObserver,
     private readonly logger: Logger,
   ) {}
@@ -64,7 +70,7 @@ export class Projector {
 
   /** Where each partition of the ledger ends now. */
   async partitionEnds(): Promise<Map<string, bigint>> {
-    const lags = await this.ledger.lag(this.groupId, this.topics);
+    const lags = await this.ledger.lag(this.group.id, this.topics);
     return new Map(lags.map((l) => [`${l.topic}/${l.partition}`, l.end]));
   }
 
@@ -149,7 +155,8 @@ export class Projector {
 
   private async start(bound: PartitionOffsets | undefined): Promise<LedgerConsumer> {
     this.consumer = await this.ledger.consume({
-      groupId: this.groupId,
+      groupId: this.group.id,
+      sessionTimeoutMs: this.group.sessionTimeoutMs,
       topics: this.topics,
       startOffsets: async (topic, partition) => (await this.store.offsets()).get(`${topic}/${partition}`)?.toString(),
       handleBatch: (batch) => this.handle(batch, bound),
