@@ -1,9 +1,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { kafkaConfig, type Env } from '#config';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { databaseConfig, kafkaConfig, keycloakConfig, type Env } from '#config';
+import { createEvent, type LedgerEvent } from '#events';
+import { KeycloakRealm } from '#keycloak';
 import { Ledger } from '#ledger';
-import { CognitoComponent, generateSyntheticPool, localProfileEnv, projectRoot, writeCognitoLocalData } from '#stack';
+import {
+  CognitoComponent,
+  freeLoopbackPorts,
+  generateSyntheticPool,
+  keycloakAdminLogin,
+  localProfileEnv,
+  MailCatcher,
+  PostgresComponent,
+  projectRoot,
+  writeCognitoLocalData,
+} from '#stack';
+import { ProjectorInstance } from './projector-instance.js';
 
 /**
  * The fault suite: each case runs a long-running `ledger` command as an operator would, kills it
@@ -22,6 +39,8 @@ export interface FaultOutcome {
   readonly digestEqual: boolean;
   /** From each kill to the end of the run that completed after it; the slowest of the runs. */
   readonly recoverSeconds: number;
+  /** What else a case found wrong (e.g. a readiness answer that did not match the projection); none when empty. */
+  readonly failures: readonly string[];
 }
 
 export interface FaultCase {
@@ -66,15 +85,18 @@ export class FaultSuite {
     );
   }
 
-  namespace(caseName: string): Namespace {
+  namespace(caseName: string, extra: Env = {}): Namespace {
     const id = randomUUID().slice(0, 8);
     return new Namespace(this, {
       ...localProfileEnv(this.env),
       KAFKA_TOPIC_PREFIX: `fault-${caseName}-${id}`,
       PROJECTION_SCHEMA: `fault_${id}`,
+      // One group per case: the projector instances of a case share partitions with nobody else.
+      PROJECTOR_GROUP_ID: `fault-${caseName}-${id}`,
       COGNITO_ENDPOINT: this.cognito.endpoint,
       COGNITO_USER_POOL_ID: this.poolId,
       LOG_LEVEL: 'error',
+      ...extra,
     });
   }
 }
@@ -161,7 +183,51 @@ export class Namespace {
     return { lost: Math.max(0, this.reportedUsers - outcomes.size), duplicated };
   }
 
-  /** `ledger replay --compare`: the live projections against a clean replay into an empty schema. */
+  /**
+   * For each partition of the ledger, how many records the projection has not applied yet: its
+   * end now minus the offset stored in the schema (0 for a partition not begun). The truth a
+   * projector's readiness answer is held to.
+   */
+  async projectionLag(): Promise<number> {
+    const topics = [this.ledger.topics.userEvents, this.ledger.topics.controlEvents];
+    const ends = await this.ledger.lag(this.env.PROJECTOR_GROUP_ID!, topics);
+    const db = new pg.Client({ connectionString: databaseConfig(this.env).url });
+    await db.connect();
+    try {
+      const stored = await db
+        .query<{ topic: string; partition: number; next_offset: string }>(
+          `select topic, partition, next_offset from "${this.env.PROJECTION_SCHEMA}".projection_offset`,
+        )
+        .then((r) => r.rows)
+        .catch(() => []);
+      const next = new Map(stored.map((r) => [`${r.topic}/${r.partition}`, BigInt(r.next_offset)]));
+      return ends.reduce((sum, p) => {
+        const done = next.get(`${p.topic}/${p.partition}`) ?? 0n;
+        return sum + Number(p.end > done ? p.end - done : 0n);
+      }, 0);
+    } finally {
+      await db.end();
+    }
+  }
+
+  /** Whether the projector process `pid` is inside a batch transaction right now. */
+  async inBatch(pid: number): Promise<boolean> {
+    const ports = await localTcpPorts(pid);
+    if (ports.length === 0) return false;
+    const db = new pg.Client({ connectionString: databaseConfig(this.env).url });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ open: number }>(
+        `select count(*)::int as open from pg_stat_activity
+          where application_name = $1 and xact_start is not null and state <> 'idle' and client_port = any($2::int[])`,
+        [`projector:${this.env.PROJECTION_SCHEMA}`, ports],
+      );
+      return rows[0]!.open > 0;
+    } finally {
+      await db.end();
+    }
+  }
+
   /** The case's row after its last run: the ledger's facts checked (plus `more`, a case's own check) and the digest. */
   async outcome(
     caseName: string,
@@ -176,6 +242,7 @@ export class Namespace {
       factsDuplicated: facts.duplicated + more.duplicated,
       digestEqual: await this.digestEqual(),
       recoverSeconds,
+      failures: [],
     };
   }
 
@@ -247,7 +314,429 @@ export const importKilled: FaultCase = {
   },
 };
 
-export const faultCases: readonly FaultCase[] = [exportKilled, projectFollowKilled, importKilled];
+/**
+ * Two `ledger project --follow` instances of one group on one schema share the partitions; one is
+ * killed with SIGKILL inside a batch transaction while an export streams facts in. The survivor
+ * must take the dead one's partitions over (after the group's session timeout) and project them
+ * from the offsets stored in the schema: no fact counted twice (the digest equals a clean
+ * replay). Its readiness answers (PROJECTOR_READY_MAX_LAG=0) are held to the truth measured
+ * around each: not ready while the dead instance's partitions wait, with the lag there is, and
+ * ready only once nothing is left.
+ */
+export const twoProjectorsOneKilled: FaultCase = {
+  name: 'two projectors, kill -9 one mid-batch',
+  async run(suite, seed) {
+    const random = seededRandom(seed);
+    const ns = suite.namespace('instances');
+    const failures: string[] = [];
+    await ns.ledger.ensureTopics();
+    const [portA, portB] = await freeLoopbackPorts(2);
+    const instance = (port: number) =>
+      new ProjectorInstance(
+        ns.start(['project', '--follow'], {
+          PROJECTOR_PORT: String(port),
+          PROJECTOR_READY_MAX_LAG: '0',
+          // The dead instance's partitions move after 10 s rather than the default 30 s.
+          PROJECTOR_SESSION_TIMEOUT_MS: '10000',
+        }),
+        port,
+      );
+    const killed = instance(portA!);
+    const survivor = instance(portB!);
+    try {
+      for (const projector of [killed, survivor]) {
+        const answer = await projector.untilReady(60_000);
+        if (answer.lag !== 0) failures.push(`an instance answered ready with lag ${answer.lag} before any fact`);
+      }
+      const exporting = ns.export({ COGNITO_RPS_USER_LIST: '5' });
+      // Both project (each was given partitions of its own) before the kill.
+      await until(
+        async () => (await killed.eventsProjected()) > 0 && (await survivor.eventsProjected()) > 0,
+        60_000,
+        'both instances projecting',
+      );
+      await sleep(random() * 1500);
+      // Mid-batch: a transaction of the instance is open right now (within a few seconds; else the kill lands between batches).
+      let midBatch = false;
+      for (let tries = 0; tries < 1000 && !midBatch; tries++) {
+        midBatch = await ns.inBatch(killed.pid);
+        if (!midBatch) await sleep(5);
+      }
+      process.stderr.write(`  killing one instance ${midBatch ? 'inside a batch transaction' : 'between batches'}\n`);
+      const killedAt = performance.now();
+      await killed.kill();
+      await exporting;
+      // The survivor, until it answers ready; each answer compared with the lag measured just before and just after.
+      let notReady = 0;
+      for (;;) {
+        if (performance.now() - killedAt > 180_000) throw new Error('the survivor never answered ready after the kill');
+        const before = await ns.projectionLag();
+        const answer = await survivor.readiness();
+        const after = await ns.projectionLag();
+        // The export has ended: ends no longer move, stored offsets only grow, so the truth at the answer lies in [after, before].
+        if (answer.lag < after || answer.lag > before) {
+          failures.push(
+            `the survivor answered lag ${answer.lag} while the projection's lag went from ${before} to ${after}`,
+          );
+        }
+        if (answer.ready !== (answer.lag === 0))
+          failures.push(`the survivor answered ready=${answer.ready} with lag ${answer.lag}`);
+        if (answer.ready) break;
+        notReady++;
+        await sleep(500);
+      }
+      const recover = (performance.now() - killedAt) / 1000;
+      if (notReady === 0)
+        failures.push('the survivor answered ready at once although the killed instance left partitions behind');
+      await survivor.stop();
+      const outcome = await ns.outcome(this.name, recover);
+      return { ...outcome, failures: [...outcome.failures, ...failures] };
+    } finally {
+      await Promise.all([killed.kill(), survivor.kill()]);
+    }
+  },
+};
+
+/**
+ * kill -9 of `ledger reconcile` at seeded points while it e-mails long-tail users their password
+ * reset (through Keycloak, caught by the stack's maildev), then passes to completion. Each user
+ * due a reset ends with exactly one `ResetSent` fact and exactly one e-mail: a kill between
+ * Keycloak's send and the fact must neither lose the user nor mail them twice (the send journal,
+ * docs/reconciler.md).
+ */
+export const reconcileKilled: FaultCase = {
+  name: 'kill -9 reconcile',
+  async run(suite, seed) {
+    const random = seededRandom(seed);
+    const id = randomUUID().slice(0, 8);
+    const realmName = `fault-reconcile-${id}`;
+    const policyFile = join(tmpdir(), `fault-reconcile-${id}.yaml`);
+    // 10 e-mails a second: a pass takes seconds, so the kills land among the sends.
+    await writeFile(policyFile, 'longTail:\n  afterDays: 45\nresets:\n  sendRatePerHour: 36000\n');
+    const ns = suite.namespace('reconcile', {
+      KEYCLOAK_REALM: realmName,
+      RECONCILER_SCHEMA: `fault_journal_${id}`,
+      RECONCILER_POLICY_FILE: policyFile,
+    });
+    const catcher = new MailCatcher(ns.env);
+    await catcher.up(() => undefined);
+    const realm = new KeycloakRealm(keycloakConfig(ns.env), await keycloakAdminLogin(ns.env));
+    await realm.call('create realm', (c) => c.realms.create({ realm: realmName, enabled: true }));
+    try {
+      const users = await longTailUsers(realm, realmName, id, 40);
+      await ns.ledger.ensureTopics();
+      const publisher = await ns.ledger.publisher();
+      await publisher.publish(users.flatMap((u) => u.facts));
+      await publisher.close();
+      await ns.run(['project']);
+      // 46 days after the import: every user is due the first reset.
+      const at = ['reconcile', '--at', new Date(Date.parse(importedAt) + 46 * 86_400_000).toISOString()];
+      let kills = 0;
+      for (let kill = 0; kill < 2; kill++) {
+        if (await ns.killAfter(at, 2500 + random() * 4000)) kills++;
+        // What a killed pass recorded reaches the projection, as it would between two passes.
+        await ns.run(['project']);
+      }
+      if (kills === 0) throw new Error('every reconcile pass ended before its kill');
+      const started = performance.now();
+      const completing = await ns.run(at);
+      const recover = (performance.now() - started) / 1000;
+      process.stderr.write(
+        completing.stdout
+          .split('\n')
+          .slice(0, 2)
+          .map((line) => `  ${line}\n`)
+          .join(''),
+      );
+      await ns.run(['project']);
+      const after = await ns.run(at);
+      const failures = /resets\s+0 due/.test(after.stdout)
+        ? []
+        : [`a pass after completion still found resets due: ${after.stdout.split('\n')[1]}`];
+      const sent = new Map<string, number>();
+      await ns.ledger.scan([ns.ledger.topics.userEvents], (record) => {
+        if (record.headers.ce_type !== 'ResetSent') return;
+        const subject = record.headers.ce_subject ?? '';
+        sent.set(subject, (sent.get(subject) ?? 0) + 1);
+      });
+      const mails = new Map<string, number>();
+      for (const mail of await catcher.messages()) {
+        for (const to of mail.to) mails.set(to.address.toLowerCase(), (mails.get(to.address.toLowerCase()) ?? 0) + 1);
+      }
+      let lost = 0;
+      let duplicated = 0;
+      for (const user of users) {
+        for (const count of [sent.get(user.sub) ?? 0, mails.get(user.email) ?? 0]) {
+          if (count === 0) lost++;
+          duplicated += Math.max(0, count - 1);
+        }
+      }
+      const mailed = users.filter((user) => mails.has(user.email)).length;
+      process.stderr.write(`  ${kills} kills landed; ${sent.size} users with ResetSent, ${mailed} mailed\n`);
+      const outcome = await ns.outcome(this.name, recover, { lost, duplicated });
+      return { ...outcome, failures: [...outcome.failures, ...failures] };
+    } finally {
+      await realm.call('delete realm', (c) => c.realms.del({ realm: realmName })).catch(() => undefined);
+    }
+  },
+};
+
+/**
+ * kill -9 of `ledger watch --follow` at seeded points while its reconciliation pass reads the
+ * pending users of a realm and records what it finds, then `ledger watch` to completion. Every
+ * imported user holds a password in Keycloak that the ledger has no `PasswordMigrated` for (the
+ * bridge stored it, its confirmation was lost): each ends with exactly one `PasswordMigrated`.
+ */
+export const watchFollowKilled: FaultCase = {
+  name: 'kill -9 watch --follow',
+  async run(suite, seed) {
+    const random = seededRandom(seed);
+    const id = randomUUID().slice(0, 8);
+    const realmName = `fault-watch-${id}`;
+    const ns = suite.namespace('watch', { KEYCLOAK_REALM: realmName, WATCHER_SCHEMA: `fault_watcher_${id}` });
+    const realm = new KeycloakRealm(keycloakConfig(ns.env), await keycloakAdminLogin(ns.env));
+    await realm.call('create realm', (c) => c.realms.create({ realm: realmName, enabled: true }));
+    try {
+      const users = await longTailUsers(realm, realmName, id, 150, randomUUID());
+      await ns.ledger.ensureTopics();
+      const publisher = await ns.ledger.publisher();
+      await publisher.publish(users.flatMap((u) => u.facts));
+      await publisher.close();
+      let kills = 0;
+      // Later and later: in the middle of the reading, around the one publish at its end, after it.
+      for (let kill = 0; kill < 3; kill++) {
+        if (await ns.killAfter(['watch', '--follow'], 2000 + kill * 10_000 + random() * 8000)) kills++;
+      }
+      if (kills === 0) throw new Error('every watch --follow ended before its kill');
+      const started = performance.now();
+      const completing = await ns.run(['watch']);
+      const recover = (performance.now() - started) / 1000;
+      process.stderr.write(
+        completing.stdout
+          .split('\n')
+          .slice(0, 4)
+          .map((line) => `  ${line}\n`)
+          .join(''),
+      );
+      await ns.run(['project']);
+      const migrated = new Map<string, number>();
+      await ns.ledger.scan([ns.ledger.topics.userEvents], (record) => {
+        if (record.headers.ce_type !== 'PasswordMigrated') return;
+        const subject = record.headers.ce_subject ?? '';
+        migrated.set(subject, (migrated.get(subject) ?? 0) + 1);
+      });
+      const lost = users.filter((u) => !migrated.has(u.sub)).length;
+      const duplicated = [...migrated.values()].reduce((sum, count) => sum + Math.max(0, count - 1), 0);
+      return await ns.outcome(this.name, recover, { lost, duplicated });
+    } finally {
+      await realm.call('delete realm', (c) => c.realms.del({ realm: realmName })).catch(() => undefined);
+    }
+  },
+};
+
+/**
+ * PostgreSQL stopped and started again while `ledger project --follow` projects an export as it
+ * streams in. The machine's shared server is never touched: the case starts a private embedded
+ * PostgreSQL (tools/stack) for its projection and stops it (fast shutdown: sessions cut) at a
+ * seeded point, for a seeded while. The projector must either ride the outage out (its failed
+ * batches retried, never skipped) or exit non-zero with an error that says what failed, and then
+ * resume on the next run; either way the projection ends equal to a clean replay.
+ */
+export const postgresRestarted: FaultCase = {
+  name: 'PostgreSQL restarted during project --follow',
+  async run(suite, seed) {
+    const random = seededRandom(seed);
+    const id = randomUUID().slice(0, 8);
+    const [postgresPort, projectorPort] = await freeLoopbackPorts(2);
+    const stackDir = resolve(projectRoot, '.stack', `fault-postgres-${id}`);
+    const serverEnv: Env = {
+      ...suite.env,
+      LEDGER_PROFILE: 'local',
+      POSTGRES_PORT: String(postgresPort),
+      STACK_DIR: stackDir,
+    };
+    delete (serverEnv as Record<string, string | undefined>).DATABASE_URL;
+    const postgres = new PostgresComponent(serverEnv);
+    const failures: string[] = [];
+    try {
+      await postgres.up(() => undefined);
+      const ns = suite.namespace('postgres', { DATABASE_URL: databaseConfig(localProfileEnv(serverEnv)).url });
+      await ns.ledger.ensureTopics();
+      const projector = new ProjectorInstance(
+        ns.start(['project', '--follow'], { PROJECTOR_PORT: String(projectorPort), PROJECTOR_READY_MAX_LAG: '0' }),
+        projectorPort!,
+      );
+      try {
+        await projector.untilReady(60_000);
+        const exporting = ns.export({ COGNITO_RPS_USER_LIST: '5' });
+        await until(async () => (await projector.eventsProjected()) > 0, 60_000, 'the projector projecting');
+        await sleep(random() * 2000);
+        await postgres.down();
+        await sleep(2000 + random() * 6000);
+        await postgres.up(() => undefined);
+        const restartedAt = performance.now();
+        await exporting;
+        // Rode it out: answers ready with nothing left. Or exited: then it must have said why, and the next run resumes.
+        let caughtUp = false;
+        while (!caughtUp && !projector.exited) {
+          if (performance.now() - restartedAt > 180_000)
+            throw new Error('the projector never caught up after the restart');
+          caughtUp = (await projector.readiness().catch(() => undefined))?.ready === true;
+          if (!caughtUp) await sleep(500);
+        }
+        if (projector.exited) {
+          const { code, stderr } = await projector.whenEnded;
+          process.stderr.write(`  the projector exited (${code}) on the outage: ${lastLine(stderr)}\n`);
+          if (code === 0) failures.push('the projector exited 0 on a PostgreSQL outage');
+          if (!/postgres|database|ECONNREFUSED|terminat|connect/i.test(stderr))
+            failures.push(`the projector exited without saying the database failed: ${lastLine(stderr)}`);
+          await ns.run(['project']);
+        } else {
+          process.stderr.write('  the projector rode the restart out\n');
+          await projector.stop();
+        }
+        const recover = (performance.now() - restartedAt) / 1000;
+        const outcome = await ns.outcome(this.name, recover);
+        return { ...outcome, failures: [...outcome.failures, ...failures] };
+      } finally {
+        await projector.kill();
+      }
+    } finally {
+      await postgres.down();
+      await rm(stackDir, { recursive: true, force: true });
+    }
+  },
+};
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1)?.slice(0, 400) ?? '';
+}
+
+const importedAt = '2025-01-01T00:00:00.000Z';
+
+interface LongTailUser {
+  readonly sub: string;
+  readonly email: string;
+  readonly facts: LedgerEvent[];
+}
+
+/**
+ * `count` users of a fresh realm, exported and imported on `importedAt` for the JIT bridge and never
+ * migrated since: the long tail. With `password`, Keycloak holds one for each (as when the bridge
+ * stored it and its confirmation was lost).
+ */
+async function longTailUsers(
+  realm: KeycloakRealm,
+  realmName: string,
+  id: string,
+  count: number,
+  password?: string,
+): Promise<LongTailUser[]> {
+  const target = { kind: 'keycloak' as const, realm: realmName };
+  const context = { source: '/fault-suite', correlationId: id, time: new Date(importedAt) };
+  const users: LongTailUser[] = [];
+  for (let n = 0; n < count; n++) {
+    const username = `tail-${n}`;
+    const email = `tail-${n}-${id}@example.com`;
+    const sub = randomUUID();
+    const created = await realm.call('create user', (c) =>
+      c.users.create({
+        realm: realmName,
+        username,
+        email,
+        emailVerified: true,
+        enabled: true,
+        firstName: 'Tail',
+        lastName: String(n),
+        ...(password ? { credentials: [{ type: 'password', value: password, temporary: false }] } : {}),
+      }),
+    );
+    const exported = createEvent(
+      'UserExported',
+      {
+        poolId: 'us-east-1_FaultTail',
+        sub,
+        username,
+        status: 'CONFIRMED',
+        enabled: true,
+        createdAt: '2024-01-01T00:00:00.000Z',
+        updatedAt: '2024-12-01T00:00:00.000Z',
+        attributes: { email },
+        customAttributes: {},
+        groups: [],
+        mfa: { sms: false, totp: null, preferred: null },
+        identities: [],
+        anomalies: [],
+      },
+      { ...context, time: new Date('2024-12-31T00:00:00.000Z') },
+    );
+    const imported = createEvent(
+      'UserImported',
+      {
+        sub,
+        target,
+        targetUserId: created.id,
+        outcome: 'created',
+        matchedBy: null,
+        requiredActions: [],
+        needsPasswordMigration: true,
+        loginName: username,
+        treatment: 'password-via-bridge',
+        adjustments: [],
+      },
+      context,
+    );
+    users.push({ sub, email, facts: [exported, imported] });
+  }
+  return users;
+}
+
+export const faultCases: readonly FaultCase[] = [
+  exportKilled,
+  projectFollowKilled,
+  importKilled,
+  twoProjectorsOneKilled,
+  reconcileKilled,
+  watchFollowKilled,
+  postgresRestarted,
+];
+/**
+ * The cases of the short suite in `npm test`: reconcile, watch and the PostgreSQL restart set up a
+ * realm or a server of their own and run only in `npm run faults`.
+ */
+export const shortFaultCases: readonly FaultCase[] = [
+  exportKilled,
+  projectFollowKilled,
+  importKilled,
+  twoProjectorsOneKilled,
+];
+
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** The local ports of the process's TCP sockets (Linux /proc): which PostgreSQL sessions are its. */
+async function localTcpPorts(pid: number): Promise<number[]> {
+  const inodes = new Set<string>();
+  for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [])) {
+    const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
+    if (inode) inodes.add(inode);
+  }
+  const ports: number[] = [];
+  for (const table of ['tcp', 'tcp6']) {
+    const text = await readFile(`/proc/${pid}/net/${table}`, 'utf8').catch(() => '');
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length > 9 && inodes.has(fields[9]!)) ports.push(parseInt(fields[1]!.split(':')[1]!, 16));
+    }
+  }
+  return ports;
+}
 
 /** Several runs of a case (seeds seed, seed+1, …), summed into one row. */
 export async function runCase(suite: FaultSuite, fault: FaultCase, runs: number, seed: number): Promise<FaultOutcome> {
@@ -260,6 +749,7 @@ export async function runCase(suite: FaultSuite, fault: FaultCase, runs: number,
     factsDuplicated: outcomes.reduce((sum, o) => sum + o.factsDuplicated, 0),
     digestEqual: outcomes.every((o) => o.digestEqual),
     recoverSeconds: Math.max(...outcomes.map((o) => o.recoverSeconds)),
+    failures: outcomes.flatMap((o) => o.failures),
   };
 }
 
@@ -275,5 +765,8 @@ export function faultTable(rows: readonly FaultOutcome[]): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: readonly string[]) => `| ${c.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n');
+  const failures = rows.flatMap((r) => r.failures.map((failure) => `- ${r.case}: ${failure}`));
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line), ...failures].join(
+    '\n',
+  );
 }

@@ -6,7 +6,8 @@ import { localStack } from '#stack';
 /**
  * `npm run faults [-- --runs N --seed S --users U --case NAME]`: every fault case (or those whose
  * name contains NAME) N times (seeds S, S+1, …) on the local stack, then the table and, on the last line, one JSON object. Exits 1 when any case
- * lost or duplicated a fact or left projections unequal to a clean replay.
+ * lost or duplicated a fact, left projections unequal to a clean replay, or found something else
+ * wrong (listed under the table).
  */
 const { values } = parseArgs({
   options: {
@@ -37,4 +38,6 @@ process.stdout.write(`${faultTable(rows)}\n`);
 process.stdout.write(
   `${JSON.stringify({ bench: 'faults', users: suite.users, seed: Number(values.seed), cases: rows })}\n`,
 );
-if (rows.some((row) => row.factsLost > 0 || row.factsDuplicated > 0 || !row.digestEqual)) process.exitCode = 1;
+if (rows.some((row) => row.factsLost > 0 || row.factsDuplicated > 0 || !row.digestEqual || row.failures.length > 0)) {
+  process.exitCode = 1;
+}

@@ -148,7 +148,7 @@ export class ProjectorModule {
               new Ledger({ kafka: settings.kafka, logger, ...(settings.topics ? { topics: settings.topics } : {}) }),
               store,
               new BatchProjector(store),
-              settings.projector.groupId,
+              { id: settings.projector.groupId, sessionTimeoutMs: settings.projector.sessionTimeoutMs },
               observer,
               logger,
             ),

@@ -19,6 +19,12 @@ export interface ProjectorObserver {
   lagMeasured(lags: readonly PartitionLagView[]): void;
 }
 
+/** The Kafka consumer group the projector's instances share the partitions through. */
+export interface ProjectorGroup {
+  readonly id: string;
+  readonly sessionTimeoutMs: number;
+}
+
 export interface ProjectionRunSummary {
   readonly events: number;
   readonly skipped: number;
@@ -53,7 +59,7 @@ export class Projector {
     private readonly ledger: Ledger,
     private readonly store: ProjectionStore,
     private readonly batches: BatchProjector,
-    private readonly groupId: string,
+    private readonly group: ProjectorGroup,
     private readonly observer: ProjectorObserver,
     private readonly logger: Logger,
   ) {}
@@ -64,7 +70,7 @@ export class Projector {
 
   /** Where each partition of the ledger ends now. */
   async partitionEnds(): Promise<Map<string, bigint>> {
-    const lags = await this.ledger.lag(this.groupId, this.topics);
+    const lags = await this.ledger.lag(this.group.id, this.topics);
     return new Map(lags.map((l) => [`${l.topic}/${l.partition}`, l.end]));
   }
 
@@ -120,10 +126,16 @@ export class Projector {
     if (!this.reached(until)) {
       const done = new Promise<void>((resolve) => (this.waiting = { until, resolve }));
       const consumer = await this.start(options.bounded ? until : undefined);
+      // Other instances of the group (`project --follow`) may own some partitions: they store
+      // their offsets in the same schema, and this run is done when the schema has reached
+      // `until`, whoever projected it. Without this, a run beside a following instance would
+      // wait for batches of partitions it is never given.
+      const others = setInterval(() => void this.catchUpFromStore().catch(() => undefined), 1000);
       try {
         // A consumer that stopped for good would otherwise leave this run waiting forever.
         await Promise.race([done, consumer.failed]);
       } finally {
+        clearInterval(others);
         await this.stop();
       }
     }
@@ -143,7 +155,8 @@ export class Projector {
 
   private async start(bound: PartitionOffsets | undefined): Promise<LedgerConsumer> {
     this.consumer = await this.ledger.consume({
-      groupId: this.groupId,
+      groupId: this.group.id,
+      sessionTimeoutMs: this.group.sessionTimeoutMs,
       topics: this.topics,
       startOffsets: async (topic, partition) => (await this.store.offsets()).get(`${topic}/${partition}`)?.toString(),
       handleBatch: (batch) => this.handle(batch, bound),
@@ -171,6 +184,14 @@ export class Projector {
     const position = reached !== undefined && reached < next ? reached : next;
     if (position > (this.positions.get(key) ?? -1n)) this.positions.set(key, position);
     if (outcome.deadLettered > 0) this.logger.warn({ key, deadLettered: outcome.deadLettered }, 'dead-lettered facts');
+    if (this.waiting && this.reached(this.waiting.until)) this.waiting.resolve();
+  }
+
+  /** Takes the offsets stored by any instance, and ends a waiting run that they complete. */
+  private async catchUpFromStore(): Promise<void> {
+    for (const [key, offset] of await this.store.offsets()) {
+      if (offset > (this.positions.get(key) ?? -1n)) this.positions.set(key, offset);
+    }
     if (this.waiting && this.reached(this.waiting.until)) this.waiting.resolve();
   }
 

@@ -36,6 +36,11 @@ export interface ConsumeOptions {
    * its database decode the next partition's batch meanwhile; batches of one partition stay in order.
    */
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * Kafka's session timeout (default 30 s): a member silent that long is dropped from the group
+   * and its partitions go to the others. Heartbeats go every third of it, at most every 3 s.
+   */
+  readonly sessionTimeoutMs?: number;
 }
 
 /**

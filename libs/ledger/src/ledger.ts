@@ -262,6 +262,8 @@ export class Ledger {
         groupId: options.groupId,
         allowAutoTopicCreation: false,
         maxWaitTimeInMs: 250,
+        sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+        heartbeatInterval: Math.min(3000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
         // A failing handler must never skip its batch: restart from the last resolved offset, forever.
         retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 30000, restartOnFailure: async () => true },
       }),

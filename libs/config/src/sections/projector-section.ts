@@ -12,6 +12,11 @@ export interface ProjectorConfig {
   readonly groupId: string;
   /** Readiness fails while more facts than this wait to be projected: reads would be that stale. */
   readonly readyMaxLag: number;
+  /**
+   * Kafka's session timeout for the group: how long the partitions of an instance that died
+   * without leaving (SIGKILL, a lost machine) wait before the other instances take them over.
+   */
+  readonly sessionTimeoutMs: number;
 }
 
 export const projectorSection = section(
@@ -21,6 +26,8 @@ export const projectorSection = section(
     PROJECTOR_PORT: port.default(18070),
     PROJECTOR_GROUP_ID: nonEmpty.default('projector'),
     PROJECTOR_READY_MAX_LAG: integer(0).default(10_000),
+    // The broker refuses less than its group.min.session.timeout.ms (6 s by default).
+    PROJECTOR_SESSION_TIMEOUT_MS: integer(6000, 300_000).default(30_000),
   },
   (v): ProjectorConfig => ({
     schema: v.PROJECTION_SCHEMA,
@@ -28,5 +35,6 @@ export const projectorSection = section(
     port: v.PROJECTOR_PORT,
     groupId: v.PROJECTOR_GROUP_ID,
     readyMaxLag: v.PROJECTOR_READY_MAX_LAG,
+    sessionTimeoutMs: v.PROJECTOR_SESSION_TIMEOUT_MS,
   }),
 );

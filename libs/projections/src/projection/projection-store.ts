@@ -129,10 +129,20 @@ export class ProjectionTransaction {
     private readonly store: ProjectionStore,
   ) {}
 
-  /** The partition's stored offset, locked until commit so that two writers cannot both apply a batch. */
+  /**
+   * The partition's stored offset, locked until commit so that two writers cannot both apply a
+   * batch. The lock is a transaction-scoped advisory lock on (schema, topic, partition) rather than
+   * the offset row's lock: before a partition's first batch commits there is no row to lock, and
+   * two projectors given that partition at once (a rebalance handing it over while the old owner
+   * still writes, two instances of one group) would both count the batch.
+   */
   async lockOffset(topic: string, partition: number): Promise<bigint | undefined> {
+    await this.runner.query('select pg_advisory_xact_lock(hashtext($1), $2)', [
+      `${this.store.schema}/${topic}`,
+      partition,
+    ]);
     const rows: { next_offset: string }[] = await this.runner.query(
-      `select next_offset from ${this.store.table('projection_offset')} where topic = $1 and partition = $2 for update`,
+      `select next_offset from ${this.store.table('projection_offset')} where topic = $1 and partition = $2`,
       [topic, partition],
     );
     return rows[0] ? BigInt(rows[0].next_offset) : undefined;
