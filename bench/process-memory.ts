@@ -61,14 +61,21 @@ export class ProcessMemory {
     const processes = await listProcesses();
     const children = new Map<number, number[]>();
     for (const p of processes.values()) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
-    for (const component of this.components()) {
+    const components = this.components();
+    const rootsOf = new Map(
+      components.map((component) => [component, [...processes.values()].filter(component.matches).map((p) => p.pid)]),
+    );
+    for (const component of components) {
+      // A server a command starts (\`ledger seed\` restarts cognito-local) is its child until the
+      // command exits: it is counted as the component it is, never in the command's tree.
+      const elsewhere = new Set([...rootsOf].filter(([other]) => other !== component).flatMap(([, pids]) => pids));
       const tree = new Set<number>();
       const visit = (pid: number) => {
-        if (tree.has(pid)) return;
+        if (tree.has(pid) || elsewhere.has(pid)) return;
         tree.add(pid);
         for (const child of children.get(pid) ?? []) visit(child);
       };
-      for (const p of processes.values()) if (component.matches(p)) visit(p.pid);
+      for (const pid of rootsOf.get(component)!) visit(pid);
       if (tree.size === 0) continue;
       let privateKb = 0;
       let sharedKb = 0;

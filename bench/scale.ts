@@ -20,6 +20,7 @@ import './local-profile.js';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,6 +145,11 @@ interface StageResult {
   readonly seconds: number;
   readonly deciles: StageDeciles | undefined;
   readonly stdout: string;
+  /**
+   * The machine's 1-minute load average in each tenth (mean of the readings in it): the machine
+   * is shared, and a tenth that ran beside other work is slower for that alone.
+   */
+  readonly loadByTenth: readonly number[] | undefined;
 }
 
 /**
@@ -169,6 +175,7 @@ async function stage(
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   const samples: ProgressSample[] = [];
+  const loads: { seconds: number; load: number }[] = [];
   let done = false;
   void exited.then(() => (done = true));
   let lastLog = 0;
@@ -176,6 +183,7 @@ async function stage(
     const count = await progress.read().catch(() => 0);
     const seconds = (performance.now() - started) / 1000;
     samples.push({ seconds, done: count });
+    loads.push({ seconds, load: loadavg()[0]! });
     if (seconds - lastLog >= 30) {
       lastLog = seconds;
       log(`${name}: ${count} after ${seconds.toFixed(0)} s`);
@@ -193,7 +201,14 @@ async function stage(
     samples.push({ seconds, done: total });
     deciles = progressDeciles(samples, total, users);
   }
-  const result = { name, seconds, deciles, stdout };
+  const loadByTenth = deciles?.at.map((end, k) => {
+    const from = deciles.startupSeconds + (k === 0 ? 0 : deciles.at[k - 1]!);
+    const inside = loads.filter((l) => l.seconds >= from && l.seconds <= deciles.startupSeconds + end);
+    const readings =
+      inside.length > 0 ? inside : loads.filter((l) => l.seconds <= deciles.startupSeconds + end).slice(-1);
+    return readings.reduce((sum, l) => sum + l.load, 0) / Math.max(1, readings.length);
+  });
+  const result = { name, seconds, deciles, stdout, loadByTenth };
   log(describeStage(result, memory.peak(name)));
   return result;
 }
@@ -324,6 +339,8 @@ function describeStage(result: StageResult, peak: ComponentPeak | undefined): st
       `  last tenth / first tenth  ${round((perSecond[9]! / perSecond[0]!) * 100)} %  (${round(perSecond[0]!)} → ${round(perSecond[9]!)})`,
     );
   }
+  if (result.loadByTenth !== undefined)
+    lines.push(`  load average by tenth  ${result.loadByTenth.map((l) => l.toFixed(1)).join('  ')}`);
   if (peak !== undefined) lines.push(`  peak RSS ${peak.processMb} MB (process high-water mark)`);
   return lines.join('\n');
 }
@@ -331,19 +348,19 @@ function describeStage(result: StageResult, peak: ComponentPeak | undefined): st
 async function main(): Promise<void> {
   const wallStarted = performance.now();
   log(`bench:scale with ${users} users, run ${run}, stack in ${stack.dir}`);
-  // Left over by a run that was killed: a fresh cluster and projection database for every run.
-  await rm(join(stack.dir, 'kafka', 'cluster-3'), { recursive: true, force: true });
+  // Left over by a run that was killed: a fresh cluster and an empty emulator (cognito-local
+  // would load the last run's pool at start, 250 MB at 200,000 users) for every run.
+  await removeRunData();
   memory.start();
-  const upStarted = performance.now();
-  await localStack.up(log);
-  const stackSeconds = (performance.now() - upStarted) / 1000;
-  log(`stack up in ${stackSeconds.toFixed(1)} s`);
-
   const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
   const results: StageResult[] = [];
   let probe: ProbeResult | undefined;
   try {
+    const upStarted = performance.now();
+    await localStack.up(log);
+    const stackSeconds = (performance.now() - upStarted) / 1000;
+    log(`stack up in ${stackSeconds.toFixed(1)} s`);
+    await client.connect();
     results.push(await stage('seed', ['seed', '--users', String(users), '--pool-id', poolId, '--seed', '17']));
     results.push(await stage('export', ['export'], { read: userEventRecords, total: userEventRecords }));
     const exported = await userEventRecords();
@@ -404,6 +421,12 @@ async function main(): Promise<void> {
       export_deciles_per_s: results.find((r) => r.name === 'export')!.deciles!.perSecond.map((r) => round(r)),
       import_deciles_per_s: results.find((r) => r.name === 'import')!.deciles!.perSecond.map((r) => round(r)),
       project_deciles_per_s: results.find((r) => r.name === 'project')!.deciles!.perSecond.map((r) => round(r)),
+      load_first_last_decile: Object.fromEntries(
+        ['export', 'import', 'project'].map((name) => {
+          const loads = results.find((r) => r.name === name)!.loadByTenth!;
+          return [name, [round(loads[0]!, 1), round(loads[9]!, 1)]];
+        }),
+      ),
       keycloak_probe_users: probeUsers,
       keycloak_full_realm_per_s: round(probe.fullPerSecond),
       keycloak_empty_realm_per_s: round(probe.emptyPerSecond),
@@ -434,7 +457,12 @@ async function teardown(): Promise<void> {
   for (const name of [realm, probeRealm]) await deleteRealm(name).catch(() => undefined);
   await dropSchema().catch(() => undefined);
   await localStack.down();
+  await removeRunData();
+}
+
+async function removeRunData(): Promise<void> {
   await rm(join(stack.dir, 'kafka', 'cluster-3'), { recursive: true, force: true });
+  await rm(join(cognito.dir, '.cognito', 'db', `${poolId}.json`), { force: true });
 }
 
 async function dropSchema(): Promise<void> {
