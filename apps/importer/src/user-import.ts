@@ -28,7 +28,14 @@ import {
   type CutoverPhase,
   type DeletionPolicy,
 } from '#domain';
-import { createEvent, type EventContext, type LedgerEvent, type LedgerEventOf, type PoolSettings } from '#events';
+import {
+  createEvent,
+  type EventContext,
+  type LedgerEvent,
+  type LedgerEventOf,
+  type PoolSettings,
+  type UserExportedData,
+} from '#events';
 import {
   bootstrapRealm,
   ensurePasswordMigrationStorage,
@@ -126,6 +133,18 @@ type Settled =
 type Imported = Extract<Settled, { kind: 'imported' }>;
 type UserExportedEvent = LedgerEventOf<'UserExported'>;
 
+/**
+ * A user's export ids in ledger order, and the data of the last two as JSON text: all a later
+ * export is compared against. Text rather than the decoded objects, because this is held for every
+ * user of the pool for the whole run, and a decoded export takes several times its JSON's size
+ * on the heap (200,000 users took the import over 1 GB).
+ */
+interface ExportHistory {
+  readonly ids: string[];
+  latest: string;
+  previous?: string;
+}
+
 /** Reasons that must read the same on every run: a re-delivered user re-emits an identical fact. */
 const emailHeld =
   'another user of the realm holds this e-mail and the realm keeps e-mails unique: kept unverified in attribute cognito_email';
@@ -149,8 +168,8 @@ export class UserImport {
   private readonly recorded = new Map<string, UserMigrationState>();
   /** Cognito usernames in the ledger, lower-cased -> sub -> username: who claims which target name. */
   private readonly usernames = new Map<string, Map<string, string>>();
-  /** Each user's exports in ledger order: the one before a later export is what Cognito changed from. */
-  private readonly exports = new Map<string, LedgerEventOf<'UserExported'>[]>();
+  /** Each user's exports: the one before a later export is what Cognito changed from. */
+  private readonly exports = new Map<string, ExportHistory>();
   private readonly sync: SourceChangeSync;
   /** The cutover phase of this realm, as the ledger last said (ImportRun keeps it current). */
   phase: CutoverPhase = 'parallel-run';
@@ -199,9 +218,14 @@ export class UserImport {
         const subs = this.usernames.get(name) ?? new Map<string, string>();
         subs.set(event.data.sub, event.data.username);
         this.usernames.set(name, subs);
-        const exports = this.exports.get(event.subject) ?? [];
-        if (!exports.some((e) => e.id === event.id)) exports.push(event as LedgerEventOf<'UserExported'>);
-        this.exports.set(event.subject, exports);
+        const history = this.exports.get(event.subject);
+        if (history === undefined) {
+          this.exports.set(event.subject, { ids: [event.id], latest: JSON.stringify(event.data) });
+        } else if (!history.ids.includes(event.id)) {
+          history.ids.push(event.id);
+          history.previous = history.latest;
+          history.latest = JSON.stringify(event.data);
+        }
       } else if (
         (event.type === 'UserImported' || event.type === 'UserImportRevised') &&
         event.data.target.realm === this.target.realm.name
@@ -324,12 +348,11 @@ export class UserImport {
     context: Parameters<typeof mapUser>[1],
   ): Promise<{ result: SyncResult; events: LedgerEvent[] }> {
     if (this.sync.isHandled(fact.id)) return { result: 'unchanged', events: [] };
-    const exports = this.exports.get(fact.subject) ?? [];
-    const at = exports.findIndex((e) => e.id === fact.id);
+    const history = this.exports.get(fact.subject);
     // An older export read again (a replay under a new group) must not take the target back: the latest one decides.
-    if (at !== exports.length - 1) return { result: 'unchanged', events: [] };
-    const before = at > 0 ? exports[at - 1]! : undefined;
-    const previous = before === undefined ? null : mapUser(before.data, context);
+    if (history !== undefined && history.ids.at(-1) !== fact.id) return { result: 'unchanged', events: [] };
+    const before = history?.previous;
+    const previous = before === undefined ? null : mapUser(JSON.parse(before) as UserExportedData, context);
     return this.sync.ofExport(fact, user, previous, record.targetUserId, this.phase);
   }
 
