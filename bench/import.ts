@@ -26,6 +26,7 @@ import {
   writeCognitoLocalData,
   type KeycloakAdminLogin,
 } from '#stack';
+import { keycloakAdminToken } from './keycloak-admin-token.js';
 
 const users = Number(process.env.BENCH_USERS ?? 10_000);
 const poolId = 'us-east-1_BenchImport';
@@ -186,17 +187,8 @@ async function importNaively(keycloak: KeycloakConfig, admin: KeycloakAdminLogin
   return { users: imported, requests, seconds: (performance.now() - started) / 1000 };
 }
 
-async function adminToken(keycloak: KeycloakConfig, admin: KeycloakAdminLogin): Promise<string> {
-  const response = await fetch(`${keycloak.url}/realms/master/protocol/openid-connect/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: 'admin-cli',
-      username: admin.username,
-      password: admin.password,
-    }),
-  });
-  return ((await response.json()) as { access_token: string }).access_token;
+function adminToken(keycloak: KeycloakConfig, admin: KeycloakAdminLogin): Promise<string> {
+  return keycloakAdminToken(keycloak.url, admin);
 }
 
 async function deleteRealm(keycloak: KeycloakConfig, admin: KeycloakAdminLogin, realm: string): Promise<void> {

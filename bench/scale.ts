@@ -39,6 +39,7 @@ import {
 } from '#stack';
 import { ProcessMemory, type ComponentPeak, type ProcessRoots } from './process-memory.js';
 import { progressDeciles, type ProgressSample, type StageDeciles } from './progress-deciles.js';
+import { keycloakAdminToken } from './keycloak-admin-token.js';
 
 const users = usersOption(process.argv.slice(2));
 const run = randomUUID().slice(0, 8);
@@ -276,17 +277,7 @@ async function keycloakProbe(): Promise<ProbeResult> {
 }
 
 async function adminToken(): Promise<string> {
-  const admin = await keycloakAdminLogin(env);
-  const response = await fetch(`${keycloakUrl}/realms/master/protocol/openid-connect/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: 'admin-cli',
-      username: admin.username,
-      password: admin.password,
-    }),
-  });
-  return ((await response.json()) as { access_token: string }).access_token;
+  return keycloakAdminToken(keycloakUrl, await keycloakAdminLogin(env));
 }
 
 async function adminCall(method: string, path: string, body?: unknown): Promise<unknown> {
