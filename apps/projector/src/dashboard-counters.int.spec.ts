@@ -11,6 +11,7 @@ import {
   openProjectionDataSource,
   ProjectionReader,
   projectionSnapshot,
+  RouteBurnDownQueries,
 } from '#projections';
 import { generatedLedger } from '../../../test/support/generated-ledger.js';
 import { ProjectorFixture } from '../../../test/support/projector-fixture.js';
@@ -92,7 +93,27 @@ describe('projector: the dashboard counters equal a recount of the user rows', (
       await db.query(`drop index ${s}.migration_user_${index}`);
     }
     await db.query(`delete from ${s}.typeorm_migrations where name = 'DashboardCounters1764530000001'`);
+    // The later migration is applied already: only this one runs again.
     assert.deepEqual(await migrateSchema(db, 'projection', fixture.schema), ['DashboardCounters1764530000001']);
+    assert.deepEqual((await projectionSnapshot(db, fixture.schema)).tables, maintained.tables);
+    await assertCountersEqualRecount(db, fixture.schema);
+  });
+
+  it('the migration builds the route days and the failed-import index of a projection made before them', async () => {
+    const maintained = await projectionSnapshot(db, fixture.schema);
+    const s = `"${fixture.schema}"`;
+    assert.ok(
+      (
+        (await db.query(`select count(*)::int as n from ${s}.daily_progress where measure like 'migrated-via:%'`)) as {
+          n: number;
+        }[]
+      )[0]!.n > 0,
+      'no route days to rebuild',
+    );
+    await db.query(`delete from ${s}.daily_progress where measure like 'migrated-via:%'`);
+    await db.query(`drop index ${s}.migration_user_import_failed`);
+    await db.query(`delete from ${s}.typeorm_migrations where name = 'LongTailCounters1764530000002'`);
+    assert.deepEqual(await migrateSchema(db, 'projection', fixture.schema), ['LongTailCounters1764530000002']);
     assert.deepEqual((await projectionSnapshot(db, fixture.schema)).tables, maintained.tables);
     await assertCountersEqualRecount(db, fixture.schema);
   });
@@ -107,6 +128,10 @@ describe('projector: the dashboard counters equal a recount of the user rows', (
 async function assertCountersEqualRecount(db: DataSource, schema: string): Promise<void> {
   const cohorts = new CohortQueries(db, schema);
   assert.deepEqual(await cohorts.cohorts(), await cohorts.recount(), 'cohorts');
+  const routes = new RouteBurnDownQueries(db, schema);
+  const routeDays = await routes.days();
+  assert.ok(routeDays.some((d) => d.jit > 0) && routeDays.some((d) => d.federation + d.reset > 0), 'routes');
+  assert.deepEqual(routeDays, await routes.recount(), 'burn-down by route');
 
   const counters = new CriteriaCounters(db, schema);
   const reader = new ProjectionReader(db, schema);
