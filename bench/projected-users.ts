@@ -3,7 +3,8 @@
  * domain's own fold (`summarizeUserMigration` + libs/projections' `userRowOf`, realistic `state`
  * jsonb included) and written with COPY into a schema made by the projection's migrations, with
  * the counters and daily progress the projector would keep for them
- * (`addCounterContribution`, `addDailyContribution`, `addCohortContribution`, `addCriteriaContribution`). COPY, on the data source's own connection,
+ * (`addCounterContribution`, `addDailyContribution`, `addCohortContribution`, `addCriteriaContribution`,
+ * `addResetPipelineContribution`). COPY, on the data source's own connection,
  * because it is the fastest way to load 300,000 rows and the load is not what is measured.
  */
 import { randomUUID } from 'node:crypto';
@@ -17,6 +18,7 @@ import {
   addCohortContribution,
   addCounterContribution,
   addCriteriaContribution,
+  addResetPipelineContribution,
   addDailyContribution,
   entityColumns,
   MigrationUser,
@@ -152,6 +154,7 @@ function* csvChunks(users: number, tallies: { counters: Tally; daily: Tally; cri
     const row = userRowOf(state, summary);
     addCohortContribution(tallies.counters, row, 1);
     addCriteriaContribution(tallies.counters, tallies.criteriaDays, row, 1);
+    addResetPipelineContribution(tallies.counters, tallies.criteriaDays, row, 1);
     chunk += `${userColumns.map((c) => csvField(row[c.property as keyof typeof row])).join(',')}\n`;
     if (i % 2000 === 1999) {
       yield chunk;

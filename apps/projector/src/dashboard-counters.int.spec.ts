@@ -11,6 +11,8 @@ import {
   openProjectionDataSource,
   ProjectionReader,
   projectionSnapshot,
+  ResetPipelineQueries,
+  RouteBurnDownQueries,
 } from '#projections';
 import { generatedLedger } from '../../../test/support/generated-ledger.js';
 import { ProjectorFixture } from '../../../test/support/projector-fixture.js';
@@ -91,8 +93,38 @@ describe('projector: the dashboard counters equal a recount of the user rows', (
     for (const index of ['last_reset_at', 'migrated_at', 'jit_password_at', 'imported_at']) {
       await db.query(`drop index ${s}.migration_user_${index}`);
     }
-    await db.query(`delete from ${s}.typeorm_migrations where name = 'DashboardCounters1764530000001'`);
-    assert.deepEqual(await migrateSchema(db, 'projection', fixture.schema), ['DashboardCounters1764530000001']);
+    // Nor what the next migration adds (its counters live in criteria_daily too).
+    await db.query(`drop index ${s}.migration_user_import_failed`);
+    await db.query(`delete from ${s}.daily_progress where measure like 'migrated-via:%'`);
+    await db.query(`delete from ${s}.progress_counter where measure like 'pipeline:%'`);
+    await db.query(
+      `delete from ${s}.typeorm_migrations where name in ('DashboardCounters1764530000001', 'LongTailCounters1764530000002')`,
+    );
+    assert.deepEqual(await migrateSchema(db, 'projection', fixture.schema), [
+      'DashboardCounters1764530000001',
+      'LongTailCounters1764530000002',
+    ]);
+    assert.deepEqual((await projectionSnapshot(db, fixture.schema)).tables, maintained.tables);
+    await assertCountersEqualRecount(db, fixture.schema);
+  });
+
+  it('the migration builds the route days, the pipeline counters and the failed-import index of a projection made before them', async () => {
+    const maintained = await projectionSnapshot(db, fixture.schema);
+    const s = `"${fixture.schema}"`;
+    assert.ok(
+      (
+        (await db.query(`select count(*)::int as n from ${s}.daily_progress where measure like 'migrated-via:%'`)) as {
+          n: number;
+        }[]
+      )[0]!.n > 0,
+      'no route days to rebuild',
+    );
+    await db.query(`delete from ${s}.daily_progress where measure like 'migrated-via:%'`);
+    await db.query(`delete from ${s}.progress_counter where measure like 'pipeline:%'`);
+    await db.query(`delete from ${s}.criteria_daily where measure like 'reset-basis:%'`);
+    await db.query(`drop index ${s}.migration_user_import_failed`);
+    await db.query(`delete from ${s}.typeorm_migrations where name = 'LongTailCounters1764530000002'`);
+    assert.deepEqual(await migrateSchema(db, 'projection', fixture.schema), ['LongTailCounters1764530000002']);
     assert.deepEqual((await projectionSnapshot(db, fixture.schema)).tables, maintained.tables);
     await assertCountersEqualRecount(db, fixture.schema);
   });
@@ -107,6 +139,11 @@ describe('projector: the dashboard counters equal a recount of the user rows', (
 async function assertCountersEqualRecount(db: DataSource, schema: string): Promise<void> {
   const cohorts = new CohortQueries(db, schema);
   assert.deepEqual(await cohorts.cohorts(), await cohorts.recount(), 'cohorts');
+  const routes = new RouteBurnDownQueries(db, schema);
+  const routeDays = await routes.days();
+  assert.ok(routeDays.some((d) => d.jit > 0) && routeDays.some((d) => d.federation + d.reset > 0), 'routes');
+  assert.deepEqual(routeDays, await routes.recount(), 'burn-down by route');
+  await assertPipelineEqualsPlan(db, schema);
 
   const counters = new CriteriaCounters(db, schema);
   const reader = new ProjectionReader(db, schema);
@@ -144,4 +181,38 @@ async function assertCountersEqualRecount(db: DataSource, schema: string): Promi
       assert.equal(await counters.jitPasswordMigrations(cutoff, cutoff), await reader.jitMigrations(cutoff, cutoff));
     }
   }
+}
+
+/**
+ * The pipeline from its counters against the reconciler's plan over every candidate, at `now`s
+ * that put each rule's cutoff on, just before and just after instants the rows hold (imports,
+ * last resets) and on the midnights of their days.
+ */
+async function assertPipelineEqualsPlan(db: DataSource, schema: string): Promise<void> {
+  const pipeline = new ResetPipelineQueries(db, schema);
+  const policy = parseReconcilerPolicy(
+    { longTail: { afterDays: 30 }, resets: { reminderAfterDays: [5, 9], maxPerUser: 4 } },
+    'test',
+  );
+  const rows: { at: Date }[] = await db.query(
+    `select at from (
+       select imported_at as at from "${schema}".migration_user where status in ('imported', 'disabled')
+       union select last_reset_at from "${schema}".migration_user where status in ('imported', 'disabled')
+     ) t where at is not null order by md5(at::text) limit 8`,
+  );
+  assert.ok(rows.length > 0, 'no candidate instants to cut at');
+  let due = 0;
+  for (const { at } of rows) {
+    const t = at.getTime();
+    const midnight = Math.floor(t / DAY) * DAY;
+    for (const days of [policy.longTail.afterDays, ...policy.resets.reminderAfterDays]) {
+      for (const ms of [t, t - 1, t + 1, midnight, midnight - 1, midnight + DAY]) {
+        const now = new Date(ms + days * DAY);
+        const expected = await pipeline.recount(policy, now);
+        due += expected.due.users + expected.due.disabledInCognito;
+        assert.deepEqual(await pipeline.pipeline(policy, now), expected, `pipeline at ${now.toISOString()}`);
+      }
+    }
+  }
+  assert.ok(due > 0, 'nobody was due at any cutoff');
 }

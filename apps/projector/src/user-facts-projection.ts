@@ -10,6 +10,7 @@ import {
   addCohortContribution,
   addCounterContribution,
   addCriteriaContribution,
+  addResetPipelineContribution,
   addDailyContribution,
   userRowOf,
   type HistoryRow,
@@ -81,6 +82,7 @@ export function projectUserFacts(
     addDailyContribution(daily, state, summary, sign);
     addCohortContribution(counters, row, sign);
     addCriteriaContribution(counters, criteriaDays, row, sign);
+    addResetPipelineContribution(counters, criteriaDays, row, sign);
     return row;
   };
   for (const [sub, state] of current) {

@@ -8,6 +8,7 @@ import {
   addCohortContribution,
   addCounterContribution,
   addCriteriaContribution,
+  addResetPipelineContribution,
   userRowOf,
   type Tally,
 } from '#projections';
@@ -64,6 +65,7 @@ describe('projecting a batch of user facts', () => {
       addCounterContribution(recount, summary, 1);
       addCohortContribution(recount, row, 1);
       addCriteriaContribution(recount, recountDays, row, 1);
+      addResetPipelineContribution(recount, recountDays, row, 1);
     }
     assert.deepEqual(counters, recount);
     assert.deepEqual(criteriaDays, recountDays);

@@ -27,6 +27,7 @@ export { userRowOf, type MigrationUserRow } from './projection/migration-user-ro
 export { addCounterContribution, addDailyContribution, type Tally } from './projection/progress-contributions.js';
 export { addCohortContribution } from './projection/cohort-contributions.js';
 export { addCriteriaContribution } from './projection/criteria-contributions.js';
+export { addResetPipelineContribution } from './projection/reset-pipeline-contributions.js';
 export {
   ProjectionStore,
   ProjectionTransaction,

@@ -117,6 +117,7 @@ describe('migrateSchema: one runner for every schema the product creates', () =>
       '1764520000000 CutoverChanges1764520000000',
       '1764530000000 ResetSkipsAndDeadLetters1764530000000',
       '1764530000001 DashboardCounters1764530000001',
+      '1764530000002 LongTailCounters1764530000002',
     ]);
     const views = (await db.query(`select table_name from information_schema.views where table_schema = $1`, [
       schema,

@@ -46,8 +46,19 @@ export function addDailyContribution(
   add(summary.exportedAt, 'exported');
   add(summary.importedAt, 'imported');
   add(summary.migratedAt, 'migrated');
+  // The same day split by route, for the burn-down by route (`RouteBurnDownQueries`): the route
+  // is not a column of the daily counters, and counting it from the user rows reads all of them.
+  add(summary.migratedAt, migratedViaMeasure(summary.passwordMigratedVia));
   add(summary.mfaReenrolledAt, 'mfa-reenrolled');
   for (const reset of Object.values(state.resets)) add(reset.at, 'resets-sent');
+}
+
+/**
+ * The daily measure of a user migrated by `via` (their password's route, or none: every provider
+ * re-bound). Its days add up to `migrated`'s: `migratedAt` is set exactly when the user is done.
+ */
+export function migratedViaMeasure(via: 'jit' | 'reset' | null): string {
+  return `migrated-via:${via ?? 'federation'}`;
 }
 
 /** Adds `amount` under `key`; a key whose amount reaches zero is removed (no row of zero is written). */

@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { doneStatuses, projectDoneDate, type MigrationMeasurements, type ReconcilerPolicy } from '#domain';
 import { quoteIdentifier } from '../schema-name.js';
-import { ProjectionReader } from './projection-reader.js';
+import { CriteriaCounters } from './criteria-counters.js';
+import { migratedViaMeasure } from './progress-contributions.js';
 
 /**
  * How a user migrated: their password by JIT (`PasswordMigrated` via the bridge) or by a forced
@@ -52,27 +53,54 @@ export interface RouteBurnDown {
 }
 
 /**
- * The burn-down split by how users migrated, from the user rows (one scan: the daily counters do
- * not know the route), with the projected done date and its basis. The migrated totals add up to
- * the burn-down's (`GET /api/metrics/burn-down`): both count each user once, on the UTC day of
- * their `migratedAt`.
+ * The burn-down split by how users migrated, from the daily counters (`daily_progress`'s
+ * `exported` and `migrated-via:…`, kept by the projector with the user rows), with the projected
+ * done date and its basis from the criteria counters (`CriteriaCounters`): a few rows per day,
+ * whatever the number of users. The migrated totals add up to the burn-down's
+ * (`GET /api/metrics/burn-down`): both count each user once, on the UTC day of their `migratedAt`.
  */
 export class RouteBurnDownQueries {
-  private readonly reader: ProjectionReader;
+  private readonly criteria: CriteriaCounters;
 
   constructor(
     private readonly db: DataSource,
     private readonly schema: string,
   ) {
-    this.reader = new ProjectionReader(db, schema);
+    this.criteria = new CriteriaCounters(db, schema);
   }
 
   async burnDown(policy: ReconcilerPolicy, now: Date): Promise<RouteBurnDown> {
-    const [days, measured] = await Promise.all([this.days(), this.reader.measurements(policy, now)]);
+    const [days, measured] = await Promise.all([this.days(), this.criteria.measurements(policy, now)]);
     return { days, projection: doneProjection(measured, policy, now) };
   }
 
   async days(): Promise<RouteBurnDownDay[]> {
+    const measure = (route: MigrationRoute) => migratedViaMeasure(route === 'federation' ? null : route);
+    const rows: Record<string, string>[] = await this.db.query(
+      `with daily as (
+         select day,
+           coalesce(sum(count) filter (where measure = 'exported'), 0) as exported,
+           coalesce(sum(count) filter (where measure = $1), 0) as jit,
+           coalesce(sum(count) filter (where measure = $2), 0) as reset,
+           coalesce(sum(count) filter (where measure = $3), 0) as federation
+         from ${quoteIdentifier(this.schema)}.daily_progress
+        where measure = any($4::text[])
+        group by day
+       )
+       select to_char(day, 'YYYY-MM-DD') as day, exported, jit, reset, federation,
+         sum(exported) over w as exported_total, sum(jit) over w as jit_total,
+         sum(reset) over w as reset_total, sum(federation) over w as federation_total
+       from daily window w as (order by day) order by day`,
+      [measure('jit'), measure('reset'), measure('federation'), ['exported', ...migrationRoutes.map(measure)]],
+    );
+    return rows.map(routeDayOf);
+  }
+
+  /**
+   * The same days counted from the user rows (one scan of all of them): the reference the
+   * counters are held equal to (apps/projector's dashboard-counters spec).
+   */
+  async recount(): Promise<RouteBurnDownDay[]> {
     const users = `${quoteIdentifier(this.schema)}.migration_user`;
     const rows: Record<string, string>[] = await this.db.query(
       `with happened as (
@@ -98,21 +126,23 @@ export class RouteBurnDownQueries {
        from daily window w as (order by day) order by day`,
       [doneStatuses],
     );
-    return rows.map((r) => {
-      const day = {
-        day: r.day!,
-        exported: Number(r.exported),
-        jit: Number(r.jit),
-        reset: Number(r.reset),
-        federation: Number(r.federation),
-        exportedTotal: Number(r.exported_total),
-        jitTotal: Number(r.jit_total),
-        resetTotal: Number(r.reset_total),
-        federationTotal: Number(r.federation_total),
-      };
-      return { ...day, notYetMigrated: day.exportedTotal - day.jitTotal - day.resetTotal - day.federationTotal };
-    });
+    return rows.map(routeDayOf);
   }
+}
+
+function routeDayOf(r: Record<string, string>): RouteBurnDownDay {
+  const day = {
+    day: r.day!,
+    exported: Number(r.exported),
+    jit: Number(r.jit),
+    reset: Number(r.reset),
+    federation: Number(r.federation),
+    exportedTotal: Number(r.exported_total),
+    jitTotal: Number(r.jit_total),
+    resetTotal: Number(r.reset_total),
+    federationTotal: Number(r.federation_total),
+  };
+  return { ...day, notYetMigrated: day.exportedTotal - day.jitTotal - day.resetTotal - day.federationTotal };
 }
 
 /** `projectDoneDate` and the figures it is computed from, so the page can say what the date rests on. */

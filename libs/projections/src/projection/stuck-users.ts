@@ -43,7 +43,8 @@ export interface StuckUserPage {
 
 /**
  * The stuck and failed users, one page at a time in (kind, sub, ref) order: keyset pagination
- * over the failed imports of `migration_user` and the rows of `dead_letter`.
+ * over the failed imports of `migration_user` (a partial index holds them) and the rows of
+ * `dead_letter`.
  */
 export class StuckUserQueries {
   constructor(
@@ -63,15 +64,19 @@ export class StuckUserQueries {
          union all
          select 'dead-letter', sub, topic || '/' || partition || '/' || "offset", reason, time, type, event_id::text
            from ${s}.dead_letter
+       ), page as (
+         select * from stuck t
+          where ($1::text is null or t.kind = $1)
+            and ($2::text is null or t.reason like $2)
+            and ($3::text is null or (t.kind, t.sub, t.ref) > ($3, $4::text, $5::text))
+          order by t.kind, t.sub, t.ref
+          limit $6
        )
+       -- The users' columns for the page's rows only, not for every stuck row before the limit.
        select t.kind, t.sub, t.ref, t.reason, t.since, t.fact_type as "factType", t.event_id as "eventId",
               u.status, u.username, u.email
-         from stuck t left join ${s}.migration_user u on u.sub = t.sub
-        where ($1::text is null or t.kind = $1)
-          and ($2::text is null or t.reason like $2)
-          and ($3::text is null or (t.kind, t.sub, t.ref) > ($3, $4::text, $5::text))
-        order by t.kind, t.sub, t.ref
-        limit $6`,
+         from page t left join ${s}.migration_user u on u.sub = t.sub
+        order by t.kind, t.sub, t.ref`,
       [filter.kind ?? null, reasonPrefix, after?.kind ?? null, after?.sub ?? null, after?.ref ?? null, limit + 1],
     );
     const more = items.length > limit;

@@ -7,6 +7,7 @@ import { BridgeTraffic1764510000000 } from './1764510000000-bridge-traffic.js';
 import { CutoverChanges1764520000000 } from './1764520000000-cutover-changes.js';
 import { ResetSkipsAndDeadLetters1764530000000 } from './1764530000000-reset-skips-and-dead-letters.js';
 import { DashboardCounters1764530000001 } from './1764530000001-dashboard-counters.js';
+import { LongTailCounters1764530000002 } from './1764530000002-long-tail-counters.js';
 
 /** In order; TypeORM applies the ones its `migrations` table in the schema does not list yet. */
 export const projectionMigrations = [
@@ -19,4 +20,5 @@ export const projectionMigrations = [
   CutoverChanges1764520000000,
   ResetSkipsAndDeadLetters1764530000000,
   DashboardCounters1764530000001,
+  LongTailCounters1764530000002,
 ];
