@@ -23,6 +23,7 @@ import {
 import { projectorServeSections, serveProjector } from '#projector';
 import { localStack } from '#stack';
 import { loadProjectedUsers, policy } from './projected-users.js';
+import { percentile, roundMs, timedRuns } from './read-timings.js';
 
 const users = Number(process.env.BENCH_USERS ?? 300_000);
 const repeats = Number(process.env.BENCH_REPEATS ?? 10);
@@ -33,20 +34,7 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)]!;
-const round = (ms: number) => Number(ms.toFixed(1));
-
-async function timedRuns(work: () => Promise<unknown>): Promise<number[]> {
-  await work();
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const started = performance.now();
-    await work();
-    times.push(performance.now() - started);
-  }
-  return times;
-}
+const round = roundMs;
 
 async function main(): Promise<void> {
   log('bringing the stack up');
@@ -116,8 +104,8 @@ async function main(): Promise<void> {
           const response = await fetch(`${server.url}${path}`);
           if (!response.ok) throw new Error(`${path}: ${response.status}`);
           await response.json();
-        });
-        const straight = await timedRuns(query);
+        }, repeats);
+        const straight = await timedRuns(query, repeats);
         perRead[path.replace(/after=[^&]+/, 'after=<page 1>')] = {
           api_p50_ms: round(percentile(overHttp, 50)),
           api_p95_ms: round(percentile(overHttp, 95)),

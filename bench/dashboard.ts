@@ -30,6 +30,7 @@ import { projectorServeSections, serveProjector } from '#projector';
 import { localStack } from '#stack';
 import { launchChromium } from '#test-support';
 import { loadProjectedUsers } from './projected-users.js';
+import { percentile, roundMs, timedRuns } from './read-timings.js';
 
 const users = Number(process.env.BENCH_USERS ?? 300_000);
 const repeats = Number(process.env.BENCH_REPEATS ?? 40);
@@ -39,21 +40,8 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)]!;
 const median = (values: number[]) => percentile(values, 50);
-const round = (ms: number) => Number(ms.toFixed(1));
-
-async function timedRuns(work: () => Promise<unknown>): Promise<number[]> {
-  await work(); // warm: plans cached, pages in memory, as for a page open all day
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const started = performance.now();
-    await work();
-    times.push(performance.now() - started);
-  }
-  return times;
-}
+const round = roundMs;
 
 async function main(): Promise<void> {
   log('bringing the stack up');
@@ -120,8 +108,8 @@ async function main(): Promise<void> {
           const response = await fetch(`${server.url}${path}`);
           if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
           await response.arrayBuffer();
-        });
-        const straight = await timedRuns(query);
+        }, repeats);
+        const straight = await timedRuns(query, repeats);
         api.push(...overHttp);
         sql.push(...straight);
         perRead[path] = { api_p95_ms: round(percentile(overHttp, 95)), sql_p95_ms: round(percentile(straight, 95)) };
