@@ -14,5 +14,4 @@ export {
 export { loadPolicy } from './policy-file.js';
 export { formatCriteriaReport } from './criteria-report.js';
 export { formatRollbackReport } from './rollback-report-text.js';
-export { serveCutoverStatus } from './status-api.js';
 export { ResetMailer, type TargetAccount } from './reset-mailer.js';

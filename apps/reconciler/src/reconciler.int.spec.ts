@@ -13,7 +13,6 @@ import { projectorSections, projectUntilCaughtUp } from '#projector';
 import { keycloakAdminLogin, localConfig, MailCatcher } from '#stack';
 import { formatCriteriaReport } from './criteria-report.js';
 import { openReconciler, openStatusReader, reconcilerSections, statusSections } from './reconciler-runtime.js';
-import { serveCutoverStatus } from './status-api.js';
 
 /**
  * The reconciler against the real stack: users exported and imported (as facts) into a fresh
@@ -159,25 +158,12 @@ describe('reconciler on the real stack', () => {
     openReconciler(await localConfig(env, reconcilerSections), { policy, bridgeTraffic: quietBridge });
   const now = new Date(Date.parse(importedAt) + 46 * day);
 
-  it('reads the status without changing the realm or creating the journal, also over HTTP', async () => {
+  it('reads the status without changing the realm or creating the journal', async () => {
     const status = await openStatusReader(loadConfig(env, statusSections), { policy, bridgeTraffic: quietBridge });
     try {
       const report = await status.status.criteria(now);
       assert.equal(report.cutover.phase, 'parallel-run');
       assert.equal(report.measured.active, 5);
-      const server = await serveCutoverStatus(status.status, { host: '127.0.0.1', port: 0 });
-      try {
-        const response = await fetch(`${server.url}/api/cutover/status`);
-        assert.equal(response.status, 200);
-        const served = (await response.json()) as { cutover: { phase: string }; criteria: { id: string }[] };
-        assert.equal(served.cutover.phase, 'parallel-run');
-        assert.deepEqual(
-          served.criteria.map((c) => c.id),
-          report.criteria.map((c) => c.id),
-        );
-      } finally {
-        await server.close();
-      }
     } finally {
       await status.close();
     }
