@@ -26,6 +26,8 @@ const selected = [...faultCases, ...restartFaultCases].filter(
   (fault) => values.case === undefined || fault.name.includes(values.case),
 );
 if (selected.length === 0) throw new Error(`no fault case named like --case ${values.case}`);
+if (process.getuid?.() !== 0)
+  process.stderr.write('disk full under project: left out (it mounts a tmpfs: root only)\n');
 try {
   for (const fault of selected) {
     process.stderr.write(`${fault.name}: ${values.runs} runs\n`);

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { beforeAll, describe, it } from '@jest/globals';
-import { faultTable, shortFaultCases, FaultSuite, runCase, type FaultOutcome } from './fault-cases.js';
+import { faultTable, shortFaultCases, FaultSuite, runCase, type FaultCase, type FaultOutcome } from './fault-cases.js';
+import { projectionDiskFull } from './restart-fault-cases.js';
 
 /**
  * The short fault suite (`npm test`): one run with a fixed seed of the cheaper cases
- * (`shortFaultCases`: the two-projector case adds about 40 s); `npm run faults` runs every case,
- * more often, and prints the same table. Every case must end with nothing lost, nothing written
+ * (`shortFaultCases`: the two-projector case adds about 40 s; and, as root, the disk-full case);
+ * `npm run faults` runs every case, more often, and prints the same table. Every case must end with nothing lost, nothing written
  * twice, and projections equal to a clean replay.
  */
 const suite = new FaultSuite(process.env, 1500);
@@ -16,7 +17,9 @@ describe('fault suite (short)', () => {
     await suite.seedPool();
   });
 
-  for (const fault of shortFaultCases) {
+  // The disk-full case mounts a tmpfs for its database: root only.
+  const cases: readonly FaultCase[] = [...shortFaultCases, ...(process.getuid?.() === 0 ? [projectionDiskFull] : [])];
+  for (const fault of cases) {
     it(`${fault.name}: nothing lost, nothing duplicated, projections equal a clean replay`, async () => {
       const row = await runCase(suite, fault, 1, 1);
       rows.push(row);

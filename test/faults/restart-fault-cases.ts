@@ -1,6 +1,19 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm, statfs, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { kafkaConfig, type Env } from '#config';
-import { KafkaComponent, KeycloakServer, localProfileEnv, loopbackPortFree } from '#stack';
+import { promisify } from 'node:util';
+import { databaseConfig, kafkaConfig, type Env } from '#config';
+import {
+  freeLoopbackPort,
+  KafkaComponent,
+  KeycloakServer,
+  localProfileEnv,
+  loopbackPortFree,
+  PostgresComponent,
+  projectRoot,
+} from '#stack';
 import { Namespace, seededRandom, type FaultCase, type FaultOutcome, type FaultSuite } from './fault-cases.js';
 
 /**
@@ -153,10 +166,75 @@ export const keycloakRestartedDuringImport: FaultCase = {
   },
 };
 
+const run = promisify(execFile);
+
+/**
+ * The projection's database runs out of disk: a private embedded PostgreSQL whose data folder is
+ * a small tmpfs (mounted here, hence root only), filled with a ballast file to a few megabytes
+ * short of full once the ledger holds the export. `ledger project` must stop with an error that
+ * says what failed (PostgreSQL may also stop itself when it cannot write its WAL); then the ballast
+ * is removed, the server started again if it stopped, and the next run must resume and end equal to
+ * a clean replay.
+ */
+export const projectionDiskFull: FaultCase = {
+  name: 'disk full under project',
+  async run(suite, seed): Promise<FaultOutcome> {
+    const random = seededRandom(seed);
+    const stackDir = resolve(projectRoot, '.stack', `fault-disk-${randomUUID().slice(0, 8)}`);
+    const mountPoint = join(stackDir, 'postgres');
+    await mkdir(mountPoint, { recursive: true });
+    await run('mount', ['-t', 'tmpfs', '-o', 'size=256m,mode=0755', 'tmpfs', mountPoint]);
+    const serverEnv: Env = {
+      ...suite.env,
+      LEDGER_PROFILE: 'local',
+      POSTGRES_PORT: String(await freeLoopbackPort()),
+      STACK_DIR: stackDir,
+    };
+    delete (serverEnv as Record<string, string | undefined>).DATABASE_URL;
+    const postgres = new PostgresComponent(serverEnv);
+    const ballast = join(mountPoint, 'ballast');
+    const failures: string[] = [];
+    try {
+      await postgres.up(() => undefined);
+      const ns = suite.namespace('disk', { DATABASE_URL: databaseConfig(localProfileEnv(serverEnv)).url });
+      await ns.export();
+      // Leave 2–6 MB: less than one WAL segment (16 MB), so the projection cannot finish.
+      const free = await statfs(mountPoint);
+      const leave = (2 + Math.floor(random() * 4)) * 1024 * 1024;
+      await writeFile(ballast, Buffer.alloc(Math.max(0, free.bavail * free.bsize - leave)));
+      const projecting = ns.start(['project']);
+      // A projector that retried forever on the full disk would never end: two minutes is "never".
+      const killer = setTimeout(() => projecting.child.kill('SIGKILL'), 120_000);
+      const full = await projecting.done;
+      clearTimeout(killer);
+      if (full.signal === 'SIGKILL') failures.push('ledger project did not stop within 2 min with the disk full');
+      else if (full.code === 0) failures.push('ledger project exited 0 with the disk full');
+      else {
+        process.stderr.write(`  ledger project exited ${full.code} on the full disk: ${lastLine(full.stderr)}\n`);
+        // The projector names the full disk; if PostgreSQL stopped itself instead (no room for its WAL), the lost connection.
+        if (!/out of disk space \(SQLSTATE 53100|terminat|ECONNREFUSED|connection/i.test(full.stderr))
+          failures.push(`ledger project did not say the disk is full: ${lastLine(full.stderr)}`);
+      }
+      await rm(ballast, { force: true });
+      const freed = performance.now();
+      await postgres.up(() => undefined);
+      await ns.run(['project']);
+      const outcome = await ns.outcome(this.name, (performance.now() - freed) / 1000);
+      return { ...outcome, failures: [...outcome.failures, ...failures] };
+    } finally {
+      await postgres.down().catch(() => undefined);
+      await run('umount', [mountPoint]).catch(() => undefined);
+      await rm(stackDir, { recursive: true, force: true });
+    }
+  },
+};
+
 export const restartFaultCases: readonly FaultCase[] = [
   brokerKilledDuringImport,
   brokerKilledDuringProjection,
   keycloakRestartedDuringImport,
+  // Mounting a tmpfs needs root; elsewhere the case is left out (faults-main says so).
+  ...(process.getuid?.() === 0 ? [projectionDiskFull] : []),
 ];
 
 export async function stopRestartFaultServers(): Promise<void> {

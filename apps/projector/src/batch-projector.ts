@@ -12,6 +12,7 @@ import type {
   ResetSkipRow,
 } from '#projections';
 import { projectUserFacts } from './user-facts-projection.js';
+import { sqlState } from './sql-state.js';
 
 export interface BatchOutcome {
   /** Facts written (or found already in the state). */
@@ -260,12 +261,6 @@ function bridgeTrafficOf(events: readonly LedgerEvent[]): BridgeTrafficRow[] {
 function isDataRejection(error: unknown): boolean {
   const code = sqlState(error);
   return code !== undefined && (code.startsWith('22') || code.startsWith('54'));
-}
-
-function sqlState(error: unknown): string | undefined {
-  const e = error as { code?: unknown; driverError?: { code?: unknown } };
-  const code = e.driverError?.code ?? e.code;
-  return typeof code === 'string' ? code : undefined;
 }
 
 function describe(error: unknown): string {

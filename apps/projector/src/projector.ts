@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { EventBatch, Ledger, LedgerConsumer, LedgerOrigin, StoredPosition } from '#ledger';
 import type { OffsetOrigin, PartitionOffsets, ProjectionStore } from '#projections';
 import type { BatchOutcome, BatchProjector } from './batch-projector.js';
+import { ProjectionDatabaseFullError } from './projection-database-full-error.js';
 
 export interface PartitionLagView {
   readonly topic: string;
@@ -52,7 +53,7 @@ export class Projector {
   private consumer: LedgerConsumer | undefined;
   private readonly positions = new Map<string, bigint>();
   private totals = { events: 0, skipped: 0, deadLettered: 0, batches: 0 };
-  private waiting: { until: PartitionOffsets; resolve: () => void } | undefined;
+  private waiting: { until: PartitionOffsets; resolve: () => void; reject: (error: Error) => void } | undefined;
   private origin: LedgerOrigin | undefined;
 
   constructor(
@@ -124,7 +125,7 @@ export class Projector {
     const until = options.until ?? endsOf(origin);
     for (const [key, offset] of await this.store.offsets()) this.positions.set(key, offset);
     if (!this.reached(until)) {
-      const done = new Promise<void>((resolve) => (this.waiting = { until, resolve }));
+      const done = new Promise<void>((resolve, reject) => (this.waiting = { until, resolve, reject }));
       const consumer = await this.start(options.bounded ? until : undefined);
       // Other instances of the group (`project --follow`) may own some partitions: they store
       // their offsets in the same schema, and this run is done when the schema has reached
@@ -169,11 +170,17 @@ export class Projector {
   private async handle(batch: EventBatch, bound: PartitionOffsets | undefined): Promise<void> {
     const key = `${batch.topic}/${batch.partition}`;
     const started = performance.now();
-    const outcome = await this.batches.project(
-      batch,
-      this.originOf(batch.topic),
-      bound ? (bound.get(key) ?? 0n) : undefined,
-    );
+    const outcome = await this.batches
+      .project(batch, this.originOf(batch.topic), bound ? (bound.get(key) ?? 0n) : undefined)
+      .catch((error: unknown) => {
+        const full = ProjectionDatabaseFullError.of(error);
+        if (full) {
+          // A run that must end ends here, saying why; a following projector retries the batch.
+          this.logger.error({ key }, full.message);
+          this.waiting?.reject(full);
+        }
+        throw error;
+      });
     this.totals.events += outcome.applied;
     this.totals.skipped += outcome.skipped;
     this.totals.deadLettered += outcome.deadLettered;
