@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { quoteIdentifier } from '../schema-name.js';
+import { opaqueCursor, openedCursor } from './opaque-cursor.js';
 
 /**
  * Why a user is stuck, as the ledger records it: `import-failed` (the target refused the import,
@@ -86,27 +87,15 @@ export class StuckUserQueries {
   }
 }
 
-/** The opaque cursor of a page (base64url of `{"kind","sub","ref"}`), as for the user list. */
+/** The opaque cursor of a page (`opaqueCursor` of `{"kind","sub","ref"}`), as for the user list. */
 export function stuckUserCursor(position: StuckUserPosition): string {
   const { kind, sub, ref } = position;
-  return Buffer.from(JSON.stringify({ kind, sub, ref }), 'utf8').toString('base64url');
+  return opaqueCursor({ kind, sub, ref });
 }
 
 /** The position a cursor continues after, or null when it is not one `stuckUserCursor` made. */
 export function stuckUserPosition(cursor: string): StuckUserPosition | null {
-  if (!/^[A-Za-z0-9_-]{1,2048}$/.test(cursor)) return null;
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
-  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) return null;
-  const { kind, sub, ref, ...rest } = decoded as Record<string, unknown>;
-  if (Object.keys(rest).length > 0) return null;
-  if (!stuckKinds.includes(kind as StuckKind) || typeof sub !== 'string' || sub.length === 0) return null;
-  if (typeof ref !== 'string' || /\p{Cc}/u.test(sub + ref)) return null;
-  const position = { kind: kind as StuckKind, sub, ref };
-  // Only the one spelling this module would have produced.
-  return stuckUserCursor(position) === cursor ? position : null;
+  const fields = openedCursor(cursor, ['kind', 'sub', 'ref'], 2048);
+  if (fields === null || !stuckKinds.includes(fields.kind as StuckKind) || fields.sub.length === 0) return null;
+  return { kind: fields.kind as StuckKind, sub: fields.sub, ref: fields.ref };
 }
