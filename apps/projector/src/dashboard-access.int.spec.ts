@@ -700,8 +700,19 @@ describe('the query API and the dashboard sign-in on real Keycloak', () => {
       // Filtered to the dead letters, a click shows that user's history: the API's.
       await page.selectOption('[data-testid=stuck-filters] select[name=kind]', 'dead-letter');
       await page.click('[data-testid=stuck-filters] button');
-      await page.waitForSelector(`[data-testid=stuck] tbody tr[data-sub="${stuckSubs[2]}"]`);
-      assert.equal(await page.$$eval('[data-testid=stuck] tbody tr', (rows) => rows.length), 1);
+      // The unfiltered table holds that row too: wait until the filtered answer has replaced it.
+      await page.waitForFunction(() => {
+        const rows = (
+          globalThis as unknown as {
+            document: { querySelectorAll(s: string): ArrayLike<{ getAttribute(name: string): string | null }> };
+          }
+        ).document.querySelectorAll('[data-testid=stuck] tbody tr');
+        return rows.length > 0 && Array.from(rows).every((row) => row.getAttribute('data-kind') === 'dead-letter');
+      });
+      assert.deepEqual(
+        await page.$$eval('[data-testid=stuck] tbody tr', (rows) => rows.map((r) => r.getAttribute('data-sub'))),
+        [stuckSubs[2]],
+      );
       await page.click(`[data-testid=stuck] tbody tr[data-sub="${stuckSubs[2]}"]`);
       await page.waitForFunction(
         (sub) =>
