@@ -144,6 +144,38 @@ export class Namespace {
     return true;
   }
 
+  /**
+   * Starts the command and SIGKILLs it once it has appended `records` facts to the user topic (and
+   * then up to `jitterMs` more, so the kill falls anywhere in the next batch); true when the kill
+   * landed, false when the command ended first. Driven by the ledger's progress, not by a clock: a
+   * faster machine ends the command sooner but still meets the kill at the same point of its work.
+   */
+  async killAfterRecords(
+    args: readonly string[],
+    records: number,
+    jitterMs: number,
+    extra: Env = {},
+  ): Promise<boolean> {
+    const before = await this.userTopicEnd();
+    const { child, done } = this.start(args, extra);
+    let ended = false;
+    void done.then(() => (ended = true));
+    while (!ended && (await this.userTopicEnd()) - before < records) await sleep(50);
+    if (ended) return false;
+    await sleep(jitterMs);
+    if (ended) return false;
+    child.kill('SIGKILL');
+    await done;
+    return true;
+  }
+
+  /** Records in the user topic so far (0 before the topics exist). */
+  private async userTopicEnd(): Promise<number> {
+    if (!(await this.ledger.hasTopics([this.ledger.topics.userEvents]))) return 0;
+    const partitions = await this.ledger.lag('fault-suite-progress', [this.ledger.topics.userEvents]);
+    return partitions.reduce((sum, p) => sum + Number(p.end), 0);
+  }
+
   /** The users the last completed `ledger export` reported in the ledger (new or already there). */
   reportedUsers = 0;
 
@@ -258,11 +290,13 @@ export const exportKilled: FaultCase = {
   async run(suite, seed) {
     const random = seededRandom(seed);
     const ns = suite.namespace('export');
-    // Slow enough that a kill lands mid-export (about 300 users/s).
+    // Slow enough that a kill lands between the pages of an export (about 300 users/s).
     const slow = { COGNITO_RPS_USER_LIST: '5' };
-    // Killed twice in a row (the second run resumes what the first left), then run to the end.
+    // Killed twice in a row, each once 5–25 % of the pool more is in the ledger (the second run
+    // resumes what the first left), then run to the end.
     for (let kill = 0; kill < 2; kill++) {
-      const landed = await ns.killAfter(['export'], 1500 + random() * 3000, slow);
+      const records = Math.round(suite.users * (0.05 + random() * 0.2));
+      const landed = await ns.killAfterRecords(['export'], records, random() * 400, slow);
       if (!landed) throw new Error('the export ended before its kill: the pool is too small for this case');
     }
     const started = performance.now();
@@ -301,11 +335,13 @@ export const importKilled: FaultCase = {
     const random = seededRandom(seed);
     const ns = suite.namespace('import');
     await ns.export();
-    let kills = 0;
+    // Killed twice, each once 5–25 % of the pool more has an outcome in the ledger, and then within
+    // the next batches (IMPORT_BATCH_SIZE 25): users written to Keycloak whose facts are not.
     for (let kill = 0; kill < 2; kill++) {
-      if (await ns.killAfter(['import'], 2000 + random() * 6000)) kills++;
+      const records = Math.round(suite.users * (0.05 + random() * 0.2));
+      const landed = await ns.killAfterRecords(['import'], records, random() * 1500);
+      if (!landed) throw new Error('the import ended before its kill: the pool is too small for this case');
     }
-    if (kills === 0) throw new Error('the import ended before every kill: the pool is too small for this case');
     const started = performance.now();
     await ns.run(['import']);
     const recover = (performance.now() - started) / 1000;
