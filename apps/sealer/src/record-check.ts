@@ -1,5 +1,5 @@
-import { HASH_SIZE, parseLedgerLeaf, prefixedLeafHash } from '#audit';
-import { decodeRecord, ledgerRecordOf } from '#ledger';
+import { HASH_SIZE, parseLedgerLeafText, prefixedLeafHash } from '#audit';
+import { eventOfBinaryRecord } from '#events';
 
 /**
  * Records to check, as their leaves: each record's leaf bytes prefixed with 0x00 (the RFC 6962
@@ -42,19 +42,9 @@ export function checkBatch(batch: RecordBatch): CheckedBatch {
 
 function recordProblem(leaf: Uint8Array): string | undefined {
   try {
-    const { offset, key, headers, value } = parseLedgerLeaf(leaf);
-    const event = decodeRecord(
-      ledgerRecordOf({
-        topic: '',
-        partition: 0,
-        offset: String(offset),
-        key: key as Buffer | null,
-        value: value as Buffer | null,
-        headers: headers as (readonly [string, Buffer | null])[],
-      }),
-    );
-    const subject = key === null ? undefined : Buffer.from(key).toString('utf8');
-    if (subject !== event.subject) return `key ${JSON.stringify(subject ?? null)} is not the subject ${event.subject}`;
+    const { key, headers, value } = parseLedgerLeafText(leaf);
+    const event = eventOfBinaryRecord(headers, value);
+    if (key !== event.subject) return `key ${JSON.stringify(key)} is not the subject ${event.subject}`;
     return undefined;
   } catch (error) {
     return (error as Error).message;

@@ -24,8 +24,10 @@ export {
   ledgerLeafHash,
   prefixedLedgerLeafBytes,
   parseLedgerLeaf,
+  parseLedgerLeafText,
   LEDGER_LEAF_VERSION,
   type LedgerLeafRecord,
+  type LedgerLeafText,
 } from './ledger-leaf.js';
 export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint.js';
 export { MalformedCheckpointError } from './malformed-checkpoint-error.js';

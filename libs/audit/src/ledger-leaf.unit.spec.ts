@@ -5,6 +5,7 @@ import {
   ledgerLeafBytes,
   ledgerLeafHash,
   parseLedgerLeaf,
+  parseLedgerLeafText,
   prefixedLedgerLeafBytes,
   type LedgerLeafRecord,
 } from './ledger-leaf.js';
@@ -108,5 +109,51 @@ describe('ledger record leaf', () => {
     const badFlag = Buffer.from(leaf);
     badFlag[9] = 7;
     assert.throws(() => parseLedgerLeaf(badFlag), /key starts with 7/);
+  });
+
+  it('reads a leaf as text exactly as decoding each field of the parsed leaf as UTF-8 would, whatever the bytes', () => {
+    // Text of any script, and raw bytes that are not UTF-8 at all (each read with U+FFFD, as Buffer does).
+    const text = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 8 }).map((t) => Buffer.from(t, 'utf8')),
+      fc.uint8Array({ maxLength: 8 }).map((b) => Buffer.from(b)),
+    );
+    const nullable = fc.option(text, { nil: null });
+    const records = fc.record({
+      offset: fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }),
+      key: nullable,
+      headers: fc.array(
+        fc.tuple(fc.oneof(fc.constantFrom('ce_id', 'ce_type'), fc.string({ maxLength: 4 })), nullable),
+        {
+          maxLength: 5,
+        },
+      ),
+      value: nullable,
+    });
+    fc.assert(
+      fc.property(records, (r) => {
+        const parsed = parseLedgerLeaf(ledgerLeafBytes(r));
+        const utf8 = (b: Uint8Array | null) => (b === null ? null : Buffer.from(b).toString('utf8'));
+        // A repeated name's first value, null values left out.
+        const headers: Record<string, string> = {};
+        for (const [name, value] of parsed.headers) {
+          if (value !== null && !Object.hasOwn(headers, name)) headers[name] = utf8(value)!;
+        }
+        const read = parseLedgerLeafText(ledgerLeafBytes(r));
+        assert.equal(read.offset, parsed.offset);
+        assert.equal(read.key, utf8(parsed.key));
+        assert.deepEqual({ ...read.headers }, headers);
+        assert.deepEqual(
+          read.value === null ? null : [...read.value],
+          parsed.value === null ? null : [...parsed.value],
+        );
+      }),
+    );
+  });
+
+  it('refuses, as text too, bytes that are not one whole leaf, naming the field', () => {
+    const leaf = Buffer.from(ledgerLeafBytes(record));
+    assert.throws(() => parseLedgerLeafText(leaf.subarray(0, leaf.length - 1)), /ends inside its value/);
+    const cut = ledgerLeafBytes({ ...record, headers: [['ce_ü', Buffer.from('abc')]], value: null });
+    assert.throws(() => parseLedgerLeafText(cut.subarray(0, cut.length - 3)), /ends inside its header ce_ü/);
   });
 });

@@ -35,7 +35,8 @@ export function eventOfBinaryRecord(headers: Readonly<Record<string, string>>, v
   }
   if (value === null) throw new InvalidEventError('value', 'record has no value (tombstone)');
   try {
-    envelope.data = JSON.parse(Buffer.from(value).toString('utf8'));
+    // A view of the bytes, not a copy (Buffer.from of a Uint8Array copies it).
+    envelope.data = JSON.parse(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8'));
   } catch (error) {
     throw new InvalidEventError('value', `not JSON: ${(error as Error).message}`);
   }
