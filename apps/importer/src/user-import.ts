@@ -23,7 +23,6 @@ import {
   type LoginNameClaim,
   type LoginPolicy,
   type TargetLookups,
-  type UserMigrationState,
   UserStateConflictError,
   type CutoverPhase,
   type DeletionPolicy,
@@ -53,6 +52,7 @@ import { importCandidateOf, linkOf, targetAccountOf } from './import-candidate.j
 import { importRealmSpec } from './import-realm-spec.js';
 import { mapUser, withLoginName, withoutEmail, withoutLink } from './map-user.js';
 import type { MappedUser } from './mapped-user.js';
+import { PackedExportTexts } from './packed-export-texts.js';
 import { SourceChangeSync, type SyncResult } from './source-change-sync.js';
 
 export const IMPORTER_SOURCE = '/cognito-migration-ledger/importer';
@@ -141,8 +141,9 @@ type UserExportedEvent = LedgerEventOf<'UserExported'>;
  */
 interface ExportHistory {
   readonly ids: string[];
-  latest: string;
-  previous?: string;
+  /** The export's data as JSON, packed (PackedExportTexts). */
+  latest: Uint8Array;
+  previous?: Uint8Array;
 }
 
 /** Reasons that must read the same on every run: a re-delivered user re-emits an identical fact. */
@@ -164,12 +165,17 @@ export class UserImport {
   private realmProviders: ReadonlySet<string> = new Set();
   /** The realm's password-migration component; imported users are linked to it (docs/bridge.md). */
   private passwordStorageId: string | undefined;
-  /** What the ledger records about each user's import into this realm (import facts only). */
-  private readonly recorded = new Map<string, UserMigrationState>();
+  /**
+   * What the ledger records about each user's import into this realm: the import record of the
+   * user's migration state, the only part this class reads (the rest of a state, kept for every
+   * user of a large pool, was most of the importer's memory).
+   */
+  private readonly recorded = new Map<string, ImportRecord>();
   /** Cognito usernames in the ledger, lower-cased -> sub -> username: who claims which target name. */
   private readonly usernames = new Map<string, Map<string, string>>();
   /** Each user's exports: the one before a later export is what Cognito changed from. */
   private readonly exports = new Map<string, ExportHistory>();
+  private readonly exportTexts = new PackedExportTexts();
   private readonly sync: SourceChangeSync;
   /** The cutover phase of this realm, as the ledger last said (ImportRun keeps it current). */
   phase: CutoverPhase = 'parallel-run';
@@ -220,19 +226,26 @@ export class UserImport {
         this.usernames.set(name, subs);
         const history = this.exports.get(event.subject);
         if (history === undefined) {
-          this.exports.set(event.subject, { ids: [event.id], latest: JSON.stringify(event.data) });
+          this.exports.set(event.subject, {
+            ids: [event.id],
+            latest: this.exportTexts.pack(JSON.stringify(event.data)),
+          });
         } else if (!history.ids.includes(event.id)) {
           history.ids.push(event.id);
           history.previous = history.latest;
-          history.latest = JSON.stringify(event.data);
+          history.latest = this.exportTexts.pack(JSON.stringify(event.data));
         }
       } else if (
         (event.type === 'UserImported' || event.type === 'UserImportRevised') &&
         event.data.target.realm === this.target.realm.name
       ) {
-        const before = this.recorded.get(event.subject) ?? initialUserMigration(event.subject);
+        const key = this.targetKey();
+        const recorded = this.recorded.get(event.subject);
+        const initial = initialUserMigration(event.subject);
+        const before = recorded === undefined ? initial : { ...initial, imports: { [key]: recorded } };
         try {
-          this.recorded.set(event.subject, evolveUserMigration(before, event));
+          const record = evolveUserMigration(before, event).imports[key];
+          if (record !== undefined) this.recorded.set(event.subject, record);
         } catch (error) {
           // A second target id for one user is the projector's dead-letter business; the first one stands.
           if (!(error instanceof UserStateConflictError)) throw error;
@@ -352,12 +365,17 @@ export class UserImport {
     // An older export read again (a replay under a new group) must not take the target back: the latest one decides.
     if (history !== undefined && history.ids.at(-1) !== fact.id) return { result: 'unchanged', events: [] };
     const before = history?.previous;
-    const previous = before === undefined ? null : mapUser(JSON.parse(before) as UserExportedData, context);
+    const previous =
+      before === undefined ? null : mapUser(JSON.parse(this.exportTexts.unpack(before)) as UserExportedData, context);
     return this.sync.ofExport(fact, user, previous, record.targetUserId, this.phase);
   }
 
   private recordedImport(sub: string): ImportRecord | undefined {
-    return this.recorded.get(sub)?.imports[targetKey({ kind: 'keycloak', realm: this.target.realm.name })];
+    return this.recorded.get(sub);
+  }
+
+  private targetKey(): ReturnType<typeof targetKey> {
+    return targetKey({ kind: 'keycloak', realm: this.target.realm.name });
   }
 
   /**
