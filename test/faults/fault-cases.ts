@@ -489,26 +489,8 @@ export const reconcileKilled: FaultCase = {
       const failures = /resets\s+0 due/.test(after.stdout)
         ? []
         : [`a pass after completion still found resets due: ${after.stdout.split('\n')[1]}`];
-      const sent = new Map<string, number>();
-      await ns.ledger.scan([ns.ledger.topics.userEvents], (record) => {
-        if (record.headers.ce_type !== 'ResetSent') return;
-        const subject = record.headers.ce_subject ?? '';
-        sent.set(subject, (sent.get(subject) ?? 0) + 1);
-      });
-      const mails = new Map<string, number>();
-      for (const mail of await catcher.messages()) {
-        for (const to of mail.to) mails.set(to.address.toLowerCase(), (mails.get(to.address.toLowerCase()) ?? 0) + 1);
-      }
-      let lost = 0;
-      let duplicated = 0;
-      for (const user of users) {
-        for (const count of [sent.get(user.sub) ?? 0, mails.get(user.email) ?? 0]) {
-          if (count === 0) lost++;
-          duplicated += Math.max(0, count - 1);
-        }
-      }
-      const mailed = users.filter((user) => mails.has(user.email)).length;
-      process.stderr.write(`  ${kills} kills landed; ${sent.size} users with ResetSent, ${mailed} mailed\n`);
+      const { lost, duplicated, recorded, mailed } = await resetsOf(ns, catcher, users);
+      process.stderr.write(`  ${kills} kills landed; ${recorded} users with ResetSent, ${mailed} mailed\n`);
       const outcome = await ns.outcome(this.name, recover, { lost, duplicated });
       return { ...outcome, failures: [...outcome.failures, ...failures] };
     } finally {
@@ -644,6 +626,128 @@ export const postgresRestarted: FaultCase = {
   },
 };
 
+/**
+ * PostgreSQL stopped (fast shutdown: sessions cut) and started again in the middle of a
+ * `ledger reconcile` pass, once its first e-mails have left. The projection the pass reads and
+ * the send journal it claims each attempt in both live in a private embedded PostgreSQL (as in
+ * the case above); Keycloak and the catcher are the stack's. The pass must either finish or exit
+ * non-zero with an error that says the database failed (never 0 with users left unsent, never a
+ * crash trace without that line, never hang); then `ledger project` and the same pass again.
+ * Each user due a reset ends with exactly one `ResetSent` and exactly one e-mail: an outage
+ * between Keycloak's send and the journal's record must neither lose the user nor mail them twice.
+ */
+export const postgresRestartedDuringReconcile: FaultCase = {
+  name: 'PostgreSQL restarted during a reconciler pass',
+  async run(suite, seed) {
+    const random = seededRandom(seed);
+    const id = randomUUID().slice(0, 8);
+    const [postgresPort] = await freeLoopbackPorts(1);
+    const stackDir = resolve(projectRoot, '.stack', `fault-pgreconcile-${id}`);
+    const serverEnv: Env = {
+      ...suite.env,
+      LEDGER_PROFILE: 'local',
+      POSTGRES_PORT: String(postgresPort),
+      STACK_DIR: stackDir,
+    };
+    delete (serverEnv as Record<string, string | undefined>).DATABASE_URL;
+    const postgres = new PostgresComponent(serverEnv);
+    const realmName = `fault-pgreconcile-${id}`;
+    const policyFile = join(tmpdir(), `fault-pgreconcile-${id}.yaml`);
+    // 10 e-mails a second: the pass takes seconds, so the outage lands among the sends.
+    await writeFile(policyFile, 'longTail:\n  afterDays: 45\nresets:\n  sendRatePerHour: 36000\n');
+    const failures: string[] = [];
+    let realm: KeycloakRealm | undefined;
+    let pass: ReturnType<Namespace['start']> | undefined;
+    try {
+      await postgres.up(() => undefined);
+      const ns = suite.namespace('pgreconcile', {
+        DATABASE_URL: databaseConfig(localProfileEnv(serverEnv)).url,
+        KEYCLOAK_REALM: realmName,
+        RECONCILER_SCHEMA: `fault_journal_${id}`,
+        RECONCILER_POLICY_FILE: policyFile,
+      });
+      const catcher = new MailCatcher(ns.env);
+      await catcher.up(() => undefined);
+      realm = new KeycloakRealm(keycloakConfig(ns.env), await keycloakAdminLogin(ns.env));
+      await realm.call('create realm', (c) => c.realms.create({ realm: realmName, enabled: true }));
+      const users = await longTailUsers(realm, realmName, id, 50);
+      const addresses = new Set(users.map((user) => user.email));
+      await ns.ledger.ensureTopics();
+      const publisher = await ns.ledger.publisher();
+      await publisher.publish(users.flatMap((u) => u.facts));
+      await publisher.close();
+      await ns.run(['project']);
+      // 46 days after the import: every user is due the first reset.
+      const at = ['reconcile', '--at', new Date(Date.parse(importedAt) + 46 * 86_400_000).toISOString()];
+
+      pass = ns.start(at);
+      const { child, done } = pass;
+      let ended = false;
+      void done.then(() => (ended = true));
+      const mailedSoFar = async () =>
+        (await catcher.messages()).filter((mail) => mail.to.some((to) => addresses.has(to.address.toLowerCase())))
+          .length;
+      await until(async () => ended || (await mailedSoFar()) > 0, 120_000, 'the pass sending its first e-mail');
+      await sleep(random() * 2000);
+      if (ended) throw new Error('the reconcile pass ended before PostgreSQL was stopped: too few users for this case');
+      await postgres.down();
+      const mailedAtStop = await mailedSoFar();
+      await sleep(2000 + random() * 6000);
+      await postgres.up(() => undefined);
+      const restartedAt = performance.now();
+      // A pass that waits on the dead database forever never ends: two minutes is "never".
+      const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+      const first = await done;
+      clearTimeout(killer);
+      process.stderr.write(
+        `  stopped after ${mailedAtStop} e-mails; the pass ${first.code === 0 ? 'rode the restart out' : `exited ${first.code ?? first.signal}: ${lastLine(first.stderr)}`}\n`,
+      );
+      if (first.signal === 'SIGKILL') failures.push('the reconcile pass hung on the PostgreSQL outage');
+      else if (first.code === 0) {
+        // Riding it out is fine only if nobody was left behind: every due user sent, none failed or deferred.
+        const sent =
+          /resets\s+(\d+) due, (\d+) sent, 0 deferred by the rate, 0 already sent \(not projected yet\), 0 failed/.exec(
+            first.stdout,
+          );
+        if (sent === null || sent[1] !== sent[2])
+          failures.push(`the pass exited 0 over the outage with users not sent: ${first.stdout.split('\n')[1]}`);
+      } else if (
+        !/^ledger: error: PostgreSQL at 127\.0\.0\.1:\d+\/\S+ \(DATABASE_URL\) is unavailable during the reconcile pass/m.test(
+          first.stderr,
+        )
+      )
+        failures.push(`the pass exited ${first.code} without saying the database failed: ${lastLine(first.stderr)}`);
+
+      // What the interrupted pass recorded reaches the projection, as between two passes; then the pass again.
+      await ns.run(['project']);
+      const completing = await ns.run(at);
+      const recover = (performance.now() - restartedAt) / 1000;
+      process.stderr.write(
+        completing.stdout
+          .split('\n')
+          .slice(0, 2)
+          .map((line) => `  ${line}\n`)
+          .join(''),
+      );
+      await ns.run(['project']);
+      const after = await ns.run(at);
+      if (!/resets\s+0 due/.test(after.stdout))
+        failures.push(`a pass after completion still found resets due: ${after.stdout.split('\n')[1]}`);
+      const { lost, duplicated, recorded, mailed } = await resetsOf(ns, catcher, users);
+      process.stderr.write(`  ${recorded} users with ResetSent, ${mailed} mailed\n`);
+      const outcome = await ns.outcome(this.name, recover, { lost, duplicated });
+      return { ...outcome, failures: [...outcome.failures, ...failures] };
+    } finally {
+      // A case that failed half-way leaves no pass running against the stopped server.
+      if (pass && pass.child.exitCode === null && pass.child.signalCode === null) pass.child.kill('SIGKILL');
+      await realm?.call('delete realm', (c) => c.realms.del({ realm: realmName })).catch(() => undefined);
+      await postgres.down().catch(() => undefined);
+      await rm(stackDir, { recursive: true, force: true });
+      await rm(policyFile, { force: true });
+    }
+  },
+};
+
 function lastLine(text: string): string {
   return text.trim().split('\n').at(-1)?.slice(0, 400) ?? '';
 }
@@ -727,6 +831,42 @@ async function longTailUsers(
   return users;
 }
 
+/**
+ * Each long-tail user is due one reset: exactly one `ResetSent` in the ledger and exactly one
+ * e-mail in the catcher (a second e-mail is what a user would notice). Counts what is missing and
+ * what came more than once, over both.
+ */
+async function resetsOf(
+  ns: Namespace,
+  catcher: MailCatcher,
+  users: readonly LongTailUser[],
+): Promise<{ lost: number; duplicated: number; recorded: number; mailed: number }> {
+  const sent = new Map<string, number>();
+  await ns.ledger.scan([ns.ledger.topics.userEvents], (record) => {
+    if (record.headers.ce_type !== 'ResetSent') return;
+    const subject = record.headers.ce_subject ?? '';
+    sent.set(subject, (sent.get(subject) ?? 0) + 1);
+  });
+  const mails = new Map<string, number>();
+  for (const mail of await catcher.messages()) {
+    for (const to of mail.to) mails.set(to.address.toLowerCase(), (mails.get(to.address.toLowerCase()) ?? 0) + 1);
+  }
+  let lost = 0;
+  let duplicated = 0;
+  for (const user of users) {
+    for (const count of [sent.get(user.sub) ?? 0, mails.get(user.email) ?? 0]) {
+      if (count === 0) lost++;
+      duplicated += Math.max(0, count - 1);
+    }
+  }
+  return {
+    lost,
+    duplicated,
+    recorded: users.filter((user) => sent.has(user.sub)).length,
+    mailed: users.filter((user) => mails.has(user.email)).length,
+  };
+}
+
 export const faultCases: readonly FaultCase[] = [
   exportKilled,
   projectFollowKilled,
@@ -735,9 +875,10 @@ export const faultCases: readonly FaultCase[] = [
   reconcileKilled,
   watchFollowKilled,
   postgresRestarted,
+  postgresRestartedDuringReconcile,
 ];
 /**
- * The cases of the short suite in `npm test`: reconcile, watch and the PostgreSQL restart set up a
+ * The cases of the short suite in `npm test`: reconcile, watch and the PostgreSQL restarts set up a
  * realm or a server of their own and run only in `npm run faults`.
  */
 export const shortFaultCases: readonly FaultCase[] = [

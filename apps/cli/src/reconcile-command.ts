@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { Env } from '#config';
+import { DatabaseUnavailableError } from '#projections';
 import { openReconciler, reconcilerSections, type PassReport, type ReconcilerRuntimeConfig } from '#reconciler';
 import type { CommandConfig } from './command-config.js';
 
@@ -22,11 +23,24 @@ export function reconcileCommand(env: Env, commandConfig: CommandConfig): Comman
 }
 
 export async function reconcileOnce(config: ReconcilerRuntimeConfig, now: Date): Promise<PassReport> {
-  const runtime = await openReconciler(config);
   try {
-    return await runtime.reconciler.pass({ now });
-  } finally {
-    await runtime.close();
+    const runtime = await openReconciler(config);
+    try {
+      return await runtime.reconciler.pass({ now });
+    } finally {
+      await runtime.close();
+    }
+  } catch (error) {
+    // A PostgreSQL outage (a restart, a failover) ends the pass at its next statement. The driver's
+    // own words (`connect ECONNREFUSED …`) name neither the server nor the setting; nothing is lost,
+    // as every attempt the pass claimed is in the send journal and the next pass finishes it.
+    throw (
+      DatabaseUnavailableError.of(
+        error,
+        config.database.url,
+        'the reconcile pass (run it again once the server answers: the next pass finishes the attempts this one claimed)',
+      ) ?? error
+    );
   }
 }
 

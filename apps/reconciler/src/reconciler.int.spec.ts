@@ -214,6 +214,21 @@ describe('reconciler on the real stack', () => {
       assert.equal(third.sent, 0);
       assert.equal(third.alreadyClaimed, 0);
       assert.deepEqual(third.skipped, { 'disabled-in-cognito': 1, 'disabled-in-target': 1 });
+
+      // A database outage between the publish and the journal's `recorded` leaves ada's row `sent`
+      // with its fact in the ledger (and projected): the next pass closes the row, publishing nothing.
+      const db = new pg.Client({ connectionString: databaseConfig(env).url });
+      await db.connect();
+      try {
+        await db.query(`update "${env.RECONCILER_SCHEMA}".reset_attempt set state = 'sent' where sub = $1`, [
+          longTail[0]!.sub,
+        ]);
+      } finally {
+        await db.end();
+      }
+      const fourth = await second.reconciler.pass({ now: new Date(now.getTime() + day), pace: async () => undefined });
+      assert.deepEqual(fourth.recovered, { confirmed: 0, resent: 0, recorded: 1 });
+      assert.equal((await second.reconciler.journalCounts()).sent, 0);
     } finally {
       await second.close();
     }

@@ -233,7 +233,8 @@ export class Reconciler {
 
   /**
    * An `intended` attempt may or may not have left: Keycloak's admin event for the user's
-   * execute-actions e-mail decides. A `sent` one only lacks its fact.
+   * execute-actions e-mail decides. A `sent` one lacks at most its fact: the projection says whether
+   * the ledger holds it already.
    */
   private async recover(now: Date, correlationId: string) {
     const recovered = { confirmed: 0, resent: 0, recorded: 0 };
@@ -243,6 +244,16 @@ export class Reconciler {
       if (decision.kind === 'ask-target') {
         facts = { ...facts, sentSince: await this.deps.mailer.sentSince(row.targetUserId!, row.intendedAt) };
         decision = decideOpenAttempt(facts);
+      }
+      if (decision.kind === 'ask-projection') {
+        const fact = this.resetSent(row, now, correlationId);
+        facts = { ...facts, projected: await this.status.projection.holdsFact(row.sub, fact.id) };
+        decision = decideOpenAttempt(facts);
+      }
+      if (decision.kind === 'close') {
+        await this.journal.advance(row, 'recorded');
+        recovered.recorded++;
+        continue;
       }
       if (decision.kind === 'resend') {
         try {
@@ -265,20 +276,23 @@ export class Reconciler {
 
   private async record(row: ResetAttemptRow, now: Date, correlationId: string): Promise<void> {
     await this.journal.advance(row, 'sent');
-    await this.publish([
-      createEvent(
-        'ResetSent',
-        {
-          sub: row.sub,
-          target: this.target,
-          attempt: row.attempt,
-          reason: row.reason,
-          linkLifetimeSeconds: this.lifespanSeconds,
-        },
-        this.context(now, correlationId),
-      ),
-    ]);
+    await this.publish([this.resetSent(row, now, correlationId)]);
     await this.journal.advance(row, 'recorded');
+  }
+
+  /** The attempt's `ResetSent`; its id is derived from (user, target, attempt), whichever pass builds it. */
+  private resetSent(row: ResetAttemptRow, now: Date, correlationId: string) {
+    return createEvent(
+      'ResetSent',
+      {
+        sub: row.sub,
+        target: this.target,
+        attempt: row.attempt,
+        reason: row.reason,
+        linkLifetimeSeconds: this.lifespanSeconds,
+      },
+      this.context(now, correlationId),
+    );
   }
 
   private publish(events: LedgerEvent[]): Promise<void> {

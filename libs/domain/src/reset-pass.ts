@@ -98,27 +98,38 @@ export function decideDueReset(facts: DueResetFacts, pass: ResetPassState): DueR
 
 /** An attempt the send journal holds open from an earlier pass (a crash, or a failed send). */
 export interface OpenAttemptFacts {
-  /** Claimed, and the e-mail may or may not have left; false: it left, only the fact is missing. */
+  /** Claimed, and the e-mail may or may not have left; false: it left, only the fact may be missing. */
   readonly intended: boolean;
   readonly targetUserId: string | null;
   /** Whether the target's admin events show the e-mail sent since the intent, once asked. */
   readonly sentSince?: boolean;
+  /** For an attempt already sent: whether the projection shows its `ResetSent` (it is in the ledger), once asked. */
+  readonly projected?: boolean;
 }
 
 export type OpenAttemptDecision =
   | { readonly kind: 'ask-target' }
+  | { readonly kind: 'ask-projection' }
   /** Record `ResetSent` (and close the attempt); `confirmed`: the target showed it left. */
   | { readonly kind: 'record'; readonly confirmed: boolean }
+  /** The fact is in the ledger already: only the journal is closed, nothing is published again. */
+  | { readonly kind: 'close' }
   /** The e-mail never left: send it now, then record it. */
   | { readonly kind: 'resend' };
 
 /**
  * Closes what a crash left open: an intended e-mail whose send the target's admin events show is
- * recorded, one they do not show is sent again (its user never got it); an attempt already sent,
- * or one without a target account to ask about, only lacks its fact.
+ * recorded, one they do not show is sent again (its user never got it); one without a target
+ * account to ask about only lacks its fact. An attempt already sent may have lost only the
+ * journal's last step (a crash or a database outage between the publish and `recorded`): when the
+ * projection shows its fact, the journal is closed and the fact not published a second time.
  */
 export function decideOpenAttempt(facts: OpenAttemptFacts): OpenAttemptDecision {
-  if (!facts.intended || facts.targetUserId === null) return { kind: 'record', confirmed: false };
+  if (!facts.intended) {
+    if (facts.projected === undefined) return { kind: 'ask-projection' };
+    return facts.projected ? { kind: 'close' } : { kind: 'record', confirmed: false };
+  }
+  if (facts.targetUserId === null) return { kind: 'record', confirmed: false };
   if (facts.sentSince === undefined) return { kind: 'ask-target' };
   return facts.sentSince ? { kind: 'record', confirmed: true } : { kind: 'resend' };
 }

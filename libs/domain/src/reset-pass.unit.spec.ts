@@ -130,8 +130,19 @@ describe('reset pass: attempts a crash left open (decideOpenAttempt)', () => {
   const open = DeciderSpecification.for({
     decide: (_: 'recover', attempt: OpenAttemptFacts) => decideOpenAttempt(attempt),
   });
-  it('given an attempt already sent, then only its fact is recorded', () => {
-    open({ intended: false, targetUserId: 'kc-1' }).when('recover').then({ kind: 'record', confirmed: false });
+  it('given an attempt already sent, then the projection is asked whether its fact is in the ledger', () => {
+    open({ intended: false, targetUserId: 'kc-1' }).when('recover').then({ kind: 'ask-projection' });
+  });
+  it('given an attempt already sent whose fact the projection does not show, then only its fact is recorded', () => {
+    open({ intended: false, targetUserId: 'kc-1', projected: false })
+      .when('recover')
+      .then({ kind: 'record', confirmed: false });
+  });
+  it('given an attempt already sent whose fact the projection shows, then only the journal is closed', () => {
+    open({ intended: false, targetUserId: 'kc-1', projected: true }).when('recover').then({ kind: 'close' });
+  });
+  it('given an intended attempt without a target account, then only its fact is recorded', () => {
+    open({ intended: true, targetUserId: null }).when('recover').then({ kind: 'record', confirmed: false });
   });
   it('given an intended attempt, then the target is asked whether the e-mail left', () => {
     open({ intended: true, targetUserId: 'kc-1' }).when('recover').then({ kind: 'ask-target' });

@@ -1,6 +1,7 @@
 // The one owner of PostgreSQL: every table the product creates, its migrations, its typed row and
 // the queries over it. Apps reach PostgreSQL only through what this file exports.
 export { openPostgres, type PostgresOptions } from './postgres-data-source.js';
+export { DatabaseUnavailableError } from './database-unavailable-error.js';
 export { migrateSchema, schemaKinds, type SchemaKind } from './schema-migrations.js';
 export { dropSchemas, schemaExists } from './drop-schemas.js';
 export { quoteIdentifier } from './schema-name.js';

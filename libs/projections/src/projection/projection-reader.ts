@@ -78,6 +78,18 @@ export class ProjectionReader {
    * already reset stays a candidate whatever the import time (a policy whose `afterDays` grew
    * since must not hold their reminders back).
    */
+  /**
+   * Whether the projection holds the fact `eventId` about `sub` (its per-user history,
+   * `user_event`): the fact is in the ledger. False may only mean it is not projected yet.
+   */
+  async holdsFact(sub: string, eventId: string): Promise<boolean> {
+    const rows: { held: boolean }[] = await this.db.query(
+      `select exists (select 1 from ${quoteIdentifier(this.schema)}.user_event where sub = $1 and event_id = $2) as held`,
+      [sub, eventId],
+    );
+    return rows[0]?.held === true;
+  }
+
   async resetCandidates(policy: ReconcilerPolicy, now: Date): Promise<TargetedCandidate[]> {
     const rows: Pick<MigrationUser, (typeof candidateColumns)[number]>[] = await this.db.query(
       `select ${selectColumns(MigrationUser, candidateColumns)}
