@@ -73,12 +73,6 @@ export class ProjectionReader {
   }
 
   /**
-   * Imported, not migrated users who may be due now; `planLongTailResets` decides. A first reset
-   * waits for the import to be old enough; a reminder counts from the last reset only, so a user
-   * already reset stays a candidate whatever the import time (a policy whose `afterDays` grew
-   * since must not hold their reminders back).
-   */
-  /**
    * Whether the projection holds the fact `eventId` about `sub` (its per-user history,
    * `user_event`): the fact is in the ledger. False may only mean it is not projected yet.
    */
@@ -90,6 +84,12 @@ export class ProjectionReader {
     return rows[0]?.held === true;
   }
 
+  /**
+   * Imported, not migrated users who may be due now; `planLongTailResets` decides. A first reset
+   * waits for the import to be old enough; a reminder counts from the last reset only, so a user
+   * already reset stays a candidate whatever the import time (a policy whose `afterDays` grew
+   * since must not hold their reminders back).
+   */
   async resetCandidates(policy: ReconcilerPolicy, now: Date): Promise<TargetedCandidate[]> {
     const rows: Pick<MigrationUser, (typeof candidateColumns)[number]>[] = await this.db.query(
       `select ${selectColumns(MigrationUser, candidateColumns)}
