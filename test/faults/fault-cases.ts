@@ -169,8 +169,8 @@ export class Namespace {
     return true;
   }
 
-  /** Records in the user topic so far (0 before the topics exist). */
-  private async userTopicEnd(): Promise<number> {
+  /** Records in the user topic so far (0 before the topics exist): a case's measure of progress. */
+  async userTopicEnd(): Promise<number> {
     if (!(await this.ledger.hasTopics([this.ledger.topics.userEvents]))) return 0;
     const partitions = await this.ledger.lag('fault-suite-progress', [this.ledger.topics.userEvents]);
     return partitions.reduce((sum, p) => sum + Number(p.end), 0);
