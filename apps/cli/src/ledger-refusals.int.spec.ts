@@ -96,3 +96,45 @@ describe('commands other than export refuse a missing ledger in seconds, with on
     });
   }
 });
+
+/** Commands that read or write PostgreSQL (the projection, the reconciler's journal, the watcher's cursor). */
+const databaseUsers: readonly (readonly string[])[] = [
+  ['project'],
+  ['replay'],
+  ['replay', '--compare'],
+  ['status'],
+  ['watch'],
+  ['reconcile'],
+  ['phase', 'advance', '--reason', 'refusal spec'],
+];
+
+describe('commands on a ledger refuse a PostgreSQL that does not answer in seconds, with one line naming it', () => {
+  const prefix = `no-database-${randomUUID().slice(0, 8)}`;
+  const topics = topicsWithPrefix(prefix);
+
+  beforeAll(async () => {
+    const help = await ledgerCli(['--help'], {});
+    assert.equal(help.status, 0, help.stderr);
+    startSeconds = help.seconds;
+    // A ledger that exists, so that the commands get as far as the database.
+    await new Ledger({ kafka: kafkaConfig(process.env), topics }).ensureTopics(1);
+  });
+
+  for (const args of databaseUsers) {
+    it(`${args.join(' ')} with DATABASE_URL on a port nothing listens on`, async () => {
+      const port = await freeLoopbackPort();
+      const result = await ledgerCli(args, {
+        KAFKA_TOPIC_PREFIX: prefix,
+        DATABASE_URL: `postgres://migrator:not-a-real-secret@127.0.0.1:${port}/ledger`,
+      });
+      assertOneLine(
+        result,
+        new RegExp(
+          `^ledger: error: PostgreSQL at 127\\.0\\.0\\.1:${port}/ledger \\(DATABASE_URL\\) is unavailable during .*: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}$`,
+        ),
+      );
+      assert.doesNotMatch(result.stderr, /not-a-real-secret|migrator/, 'the credentials are not shown');
+      assert.doesNotMatch(result.stderr, /Nest|ExceptionHandler| {4}at /, 'no framework log, no stack trace');
+    });
+  }
+});

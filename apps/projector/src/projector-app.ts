@@ -8,6 +8,7 @@ import { ConfigError, type ConfigOf, type SectionName } from '#config';
 import { defaultReconcilerPolicy, type ReconcilerPolicy } from '#domain';
 import { Ledger, topicsWithPrefix, type LedgerTopics } from '#ledger';
 import {
+  DatabaseUnavailableError,
   dropSchemas,
   firstDifferences,
   ProjectionQueries,
@@ -77,11 +78,27 @@ async function withProjector<T>(
   use: (app: INestApplicationContext) => Promise<T>,
 ): Promise<T> {
   await requireLedger(settings);
-  const app = await NestFactory.createApplicationContext(ProjectorModule.register(settings), { logger: ['error'] });
+  const app = await namingLostDatabase(settings, () =>
+    NestFactory.createApplicationContext(ProjectorModule.register(settings), { logger: false, abortOnError: false }),
+  );
   try {
-    return await use(app);
+    return await namingLostDatabase(settings, () => use(app));
   } finally {
     await app.close();
+  }
+}
+
+/**
+ * Runs `work`, turning the failure of a PostgreSQL that cannot be reached or went away into one
+ * error naming the server and DATABASE_URL. Nest is told not to abort on a failed start
+ * (`abortOnError: false`): by default it logs the driver's stack (`connect ECONNREFUSED …`) and
+ * exits the process itself, before the command could say which server it could not reach.
+ */
+async function namingLostDatabase<T>(settings: ProjectorSettings, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw DatabaseUnavailableError.of(error, settings.database.url, 'ledger project') ?? error;
   }
 }
 
@@ -147,7 +164,9 @@ export async function serveProjector(
     },
   };
   await requireLedger(settings);
-  const app = await NestFactory.create(ProjectorModule.register(settings), { logger: ['error', 'warn'] });
+  const app = await namingLostDatabase(settings, () =>
+    NestFactory.create(ProjectorModule.register(settings), { logger: ['error', 'warn'], abortOnError: false }),
+  );
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

@@ -60,14 +60,16 @@ function serverOf(url: string): string {
  * node-postgres reports a lost server three ways: the socket's error (with its `code`), the
  * server's own error (SQLSTATE in `code`, wrapped by TypeORM as `driverError`), or a plain Error
  * whose message says the connection ended ("Connection terminated unexpectedly", "… due to
- * connection timeout").
+ * connection timeout"). Only the driver's error is looked into, never an error's `cause`: a
+ * socket code there may be another server's (Kafka's `connect ECONNREFUSED` inside the ledger's
+ * LedgerUnavailableError), and naming PostgreSQL for it would send the operator to the wrong server.
  */
 function lostServer(error: unknown): boolean {
-  for (let failure = error, depth = 0; failure instanceof Error && depth < 5; depth++) {
+  for (let failure = error, depth = 0; failure instanceof Error && depth < 3; depth++) {
     const { code, driverError } = failure as { code?: unknown; driverError?: unknown };
     if (typeof code === 'string' && (unreachableCodes.has(code) || sessionLost(code))) return true;
     if (/^Connection terminated/.test(failure.message)) return true;
-    failure = driverError ?? failure.cause;
+    failure = driverError;
   }
   return false;
 }

@@ -20,10 +20,6 @@ describe('DatabaseUnavailableError: a lost PostgreSQL server, named', () => {
     ],
     ['a session cut without an answer', failure('Connection terminated unexpectedly')],
     ['a connection exception (class 08)', failure('protocol violation', { code: '08P01' })],
-    [
-      'a lost server as the cause',
-      new Error('pass failed', { cause: failure('read ECONNRESET', { code: 'ECONNRESET' }) }),
-    ],
   ];
   for (const [what, error] of lost) {
     it(`when ${what}, then the error names the server and the setting, never the credentials`, () => {
@@ -40,6 +36,16 @@ describe('DatabaseUnavailableError: a lost PostgreSQL server, named', () => {
 
   it('when a statement fails on a server that answers (unique violation), then it is not an outage', () => {
     assert.equal(DatabaseUnavailableError.of(failure('duplicate key', { code: '23505' }), url, during), undefined);
+  });
+
+  it('when another server is lost (Kafka, its socket error as the cause), then it is not named PostgreSQL', () => {
+    const kafka = Object.assign(
+      new Error('Kafka is not reachable at 127.0.0.1:9092 (KAFKA_BROKERS): Connection error', {
+        cause: failure('Connection error: connect ECONNREFUSED 127.0.0.1:9092', { code: 'ECONNREFUSED' }),
+      }),
+      { brokers: ['127.0.0.1:9092'] },
+    );
+    assert.equal(DatabaseUnavailableError.of(kafka, url, during), undefined);
   });
 
   it('when something else fails, then it is left as it is', () => {

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { DatabaseUnavailableError } from './database-unavailable-error.js';
 import { projectionEntities } from './projection/entities/index.js';
 
 export interface PostgresOptions {
@@ -30,6 +31,19 @@ export async function openPostgres(options: PostgresOptions): Promise<DataSource
       ...(options.connectTimeoutMs !== undefined ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
     },
   });
-  await dataSource.initialize();
+  await initializeDataSource(dataSource, options.url, options.application);
   return dataSource;
+}
+
+/**
+ * `dataSource.initialize()`, where every command first meets the server: one that is not there,
+ * or stops answering, is named (host, port, database, DATABASE_URL) instead of the driver's
+ * `connect ECONNREFUSED …`.
+ */
+export async function initializeDataSource(dataSource: DataSource, url: string, application: string): Promise<void> {
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    throw DatabaseUnavailableError.of(error, url, `the first connection (${application})`) ?? error;
+  }
 }

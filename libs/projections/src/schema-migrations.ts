@@ -2,6 +2,7 @@ import { DataSource, MigrationExecutor, type MigrationInterface } from 'typeorm'
 import { BridgeDailyTraffic1764500000000 } from './bridge-traffic/1764500000000-bridge-daily-traffic.js';
 import { EventCursor1764500000002 } from './event-cursor/1764500000002-event-cursor.js';
 import { projectionMigrations } from './projection/migrations/index.js';
+import { initializeDataSource } from './postgres-data-source.js';
 import { ResetJournal1764500000001 } from './reset-journal/1764500000001-reset-journal.js';
 import { quoteIdentifier } from './schema-name.js';
 
@@ -62,17 +63,19 @@ export async function migrateSchema(
   schema: string,
 ): Promise<string[]> {
   const { migrations, migrationsTable, lockKey } = schemaKinds[kind];
+  const url = typeof database === 'string' ? database : databaseUrlOf(database);
+  const application = `migrate:${kind}:${schema}`;
   const dataSource = new DataSource({
     type: 'postgres',
-    url: typeof database === 'string' ? database : databaseUrlOf(database),
+    url,
     schema,
     migrations: [...migrations],
     migrationsTableName: migrationsTable,
     migrationsTransactionMode: 'all',
     synchronize: false,
-    extra: { max: 1, application_name: `migrate:${kind}:${schema}` },
+    extra: { max: 1, application_name: application },
   });
-  await dataSource.initialize();
+  await initializeDataSource(dataSource, url, application);
   try {
     const runner = dataSource.createQueryRunner();
     await runner.connect();
