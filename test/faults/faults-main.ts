@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { faultCases, faultTable, FaultSuite, runCase, type FaultOutcome } from './fault-cases.js';
 import { restartFaultCases, stopRestartFaultServers } from './restart-fault-cases.js';
 import { bridgeKilled } from './bridge-fault-case.js';
+import { keycloakRestartedDuringBurst } from './keycloak-burst-fault-case.js';
 import { localStack } from '#stack';
 
 /**
@@ -23,7 +24,7 @@ await localStack(env).up((line) => process.stderr.write(`[stack] ${line}\n`));
 const suite = new FaultSuite(env, Number(values.users));
 await suite.seedPool();
 const rows: FaultOutcome[] = [];
-const selected = [...faultCases, bridgeKilled, ...restartFaultCases].filter(
+const selected = [...faultCases, bridgeKilled, ...restartFaultCases, keycloakRestartedDuringBurst].filter(
   (fault) => values.case === undefined || fault.name.includes(values.case),
 );
 if (selected.length === 0) throw new Error(`no fault case named like --case ${values.case}`);

@@ -36,5 +36,7 @@ export interface MigrationUserDirectory {
   find(login: string): Promise<MigrationUser | undefined>;
   /** Exact: the sub, else the target id; never a name. */
   findByIdentity(identity: MigrationUserIdentity): Promise<MigrationUser | undefined>;
+  /** Whether the projection holds the fact `eventId` about `sub`; false may only mean not projected yet. */
+  holdsFact(sub: string, eventId: string): Promise<boolean>;
   close(): Promise<void>;
 }

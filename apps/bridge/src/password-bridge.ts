@@ -136,8 +136,16 @@ export class PasswordBridge {
       return { kind: 'temporarily-unavailable', cause: 'target-unavailable' };
     }
     if (storedAt === null) return { kind: 'not-stored' };
+    const fact = jitPasswordMigrated(user.sub, this.deps.realm, storedAt);
     try {
-      await this.deps.ledger.publish([jitPasswordMigrated(user.sub, this.deps.realm, storedAt)]);
+      // Keycloak asks about a user again only when it holds no password for them; if the ledger has
+      // their fact already, Keycloak lost the password it had confirmed (a crash undid the commit:
+      // its dev-file store keeps commits in memory for up to 500 ms) and the watcher's pass found
+      // the disagreement. The fact's id is per user, target and path, its time the new credential's:
+      // recording it again would put a second, different copy of one fact in the ledger. The
+      // watcher's next pass resolves the disagreement instead.
+      if (await this.deps.users.holdsFact(user.sub, fact.id)) return { kind: 'recorded', sub: user.sub };
+      await this.deps.ledger.publish([fact]);
     } catch (error) {
       // The target holds the password either way; the watcher's reconciliation pass records it later.
       this.deps.logger.error({ sub: user.sub, err: (error as Error).name }, 'PasswordMigrated not recorded');

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { MigrationUserLookup, openPostgres, type SignInUser } from '#projections';
+import { MigrationUserLookup, openPostgres, ProjectionReader, type SignInUser } from '#projections';
 import type { MigrationUser, MigrationUserDirectory, MigrationUserIdentity } from './migration-user.js';
 
 /**
@@ -12,11 +12,16 @@ export class PostgresMigrationUserDirectory implements MigrationUserDirectory {
   private constructor(
     private readonly db: DataSource,
     private readonly lookup: MigrationUserLookup,
+    private readonly projection: ProjectionReader,
   ) {}
 
   static async open(databaseUrl: string, schema: string): Promise<PostgresMigrationUserDirectory> {
     const db = await openPostgres({ url: databaseUrl, schema, application: 'bridge', maxConnections: 8 });
-    return new PostgresMigrationUserDirectory(db, new MigrationUserLookup(db, schema));
+    return new PostgresMigrationUserDirectory(
+      db,
+      new MigrationUserLookup(db, schema),
+      new ProjectionReader(db, schema),
+    );
   }
 
   async find(login: string): Promise<MigrationUser | undefined> {
@@ -31,6 +36,10 @@ export class PostgresMigrationUserDirectory implements MigrationUserDirectory {
       if (user.targetUserId !== identity.targetUserId) return undefined;
     }
     return user;
+  }
+
+  holdsFact(sub: string, eventId: string): Promise<boolean> {
+    return this.projection.holdsFact(sub, eventId);
   }
 
   async close(): Promise<void> {

@@ -369,15 +369,21 @@ export class TargetWatch {
    * fact shown again later in the run (by another event, or by reconciliation) is no longer pending.
    */
   private newFacts(watchList: WatchList, user: WatchedUser, facts: readonly TargetFact[]): LedgerEvent[] {
-    return facts.map((fact) => {
+    return facts.flatMap((fact) => {
       const event = toEvent(fact, {
         source: WATCHER_SOURCE,
         correlationId: this.runId,
         causationId: user.importEventId,
         time: fact.at,
       });
+      // A password fact the ledger holds already, contradicted by an open disagreement (Keycloak lost
+      // the password, e.g. a crash undid a commit, and holds one again since the user's next
+      // sign-in): its id is the same (one PasswordMigrated per user, target and path) but its time
+      // is the new credential's, so writing it would put a second, different copy of one fact in
+      // the ledger. The comparison after these facts resolves the disagreement instead.
+      if (event.type === 'PasswordMigrated' && user.passwordFacts.some((p) => p.eventId === event.id)) return [];
       watchList.add(event);
-      return event;
+      return [event];
     });
   }
 
