@@ -67,20 +67,26 @@ async function killBroker(kafka: KafkaComponent, random: () => number): Promise<
 }
 
 /**
- * Runs `args` and kills a broker `afterMs` into it. The command either rides the loss out (two of
- * three replicas are enough for acks=all with min.insync.replicas=2) or exits; then the node is
- * started again and the command run to completion. Returns the seconds from the kill to the end
- * of the run that completed.
+ * Runs `args` and kills a broker once the command has added a seeded 5–25 % of the pool's users
+ * to the user topic, then up to 0.5 s later (the ledger's progress, not a clock: a faster machine
+ * still meets the kill mid-run). The command either rides the loss out (two of three replicas are
+ * enough for acks=all with min.insync.replicas=2) or exits; then the node is started again and the
+ * command run to completion. Returns the seconds from the kill to the end of the run that completed.
  */
 async function brokerKilledDuring(
   ns: Namespace,
   kafka: KafkaComponent,
   args: readonly string[],
-  afterMs: number,
   random: () => number,
+  extra: Env = {},
 ): Promise<number> {
-  const { done } = ns.start(args);
-  const ended = await Promise.race([done.then(() => true), sleep(afterMs, false)]);
+  const records = Math.round(ns.suite.users * (0.05 + random() * 0.2));
+  const before = await ns.userTopicEnd();
+  const { done } = ns.start(args, extra);
+  let ended = false;
+  void done.then(() => (ended = true));
+  while (!ended && (await ns.userTopicEnd()) - before < records) await sleep(50);
+  if (!ended) await sleep(random() * 500);
   if (ended)
     throw new Error(`ledger ${args.join(' ')} ended before the broker kill: the pool is too small for this case`);
   await killBroker(kafka, random);
@@ -91,9 +97,28 @@ async function brokerKilledDuring(
     `  ledger ${args.join(' ')} ${rode ? 'rode out the broker kill' : `exited ${first.code} after the broker kill: ${lastLine(first.stderr)}`}\n`,
   );
   await kafka.up(() => undefined);
-  if (!rode) await ns.run(args);
+  if (!rode) await ns.run(args, extra);
   return (performance.now() - killed) / 1000;
 }
+
+/**
+ * `ledger export` (paced at about 300 users/s) on the cluster while one broker is SIGKILLed and
+ * started again; then the export is run once more, as an operator re-runs a command, and reports
+ * every user of the pool (new or already in the ledger): each has its `UserExported` exactly once.
+ */
+export const brokerKilledDuringExport: FaultCase = {
+  name: 'kill 1 of 3 brokers during export',
+  async run(suite, seed): Promise<FaultOutcome> {
+    const random = seededRandom(seed);
+    const { ns, kafka } = await clusterNamespace(suite, 'broker-export');
+    await ns.ledger.ensureTopics();
+    const slow = { COGNITO_RPS_USER_LIST: '5' };
+    const recover = await brokerKilledDuring(ns, kafka, ['export'], random, slow);
+    await ns.export(slow);
+    await ns.run(['project']);
+    return ns.outcome(this.name, recover);
+  },
+};
 
 function lastLine(text: string): string {
   return text.trim().split('\n').at(-1) ?? '';
@@ -105,7 +130,7 @@ export const brokerKilledDuringImport: FaultCase = {
     const random = seededRandom(seed);
     const { ns, kafka } = await clusterNamespace(suite, 'broker-import');
     await ns.export();
-    const recover = await brokerKilledDuring(ns, kafka, ['import'], 2000 + random() * 4000, random);
+    const recover = await brokerKilledDuring(ns, kafka, ['import'], random);
     await ns.run(['project']);
     return ns.outcome(this.name, recover, await ns.importCheck());
   },
@@ -230,6 +255,7 @@ export const projectionDiskFull: FaultCase = {
 };
 
 export const restartFaultCases: readonly FaultCase[] = [
+  brokerKilledDuringExport,
   brokerKilledDuringImport,
   brokerKilledDuringProjection,
   keycloakRestartedDuringImport,
