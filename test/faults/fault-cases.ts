@@ -474,25 +474,8 @@ export const reconcileKilled: FaultCase = {
         await ns.run(['project']);
       }
       if (kills === 0) throw new Error('every reconcile pass ended before its kill');
-      const started = performance.now();
-      const completing = await ns.run(at);
-      const recover = (performance.now() - started) / 1000;
-      process.stderr.write(
-        completing.stdout
-          .split('\n')
-          .slice(0, 2)
-          .map((line) => `  ${line}\n`)
-          .join(''),
-      );
-      await ns.run(['project']);
-      const after = await ns.run(at);
-      const failures = /resets\s+0 due/.test(after.stdout)
-        ? []
-        : [`a pass after completion still found resets due: ${after.stdout.split('\n')[1]}`];
-      const { lost, duplicated, recorded, mailed } = await resetsOf(ns, catcher, users);
-      process.stderr.write(`  ${kills} kills landed; ${recorded} users with ResetSent, ${mailed} mailed\n`);
-      const outcome = await ns.outcome(this.name, recover, { lost, duplicated });
-      return { ...outcome, failures: [...outcome.failures, ...failures] };
+      process.stderr.write(`  ${kills} kills landed\n`);
+      return await finishResetPasses(ns, at, catcher, users, this.name, performance.now(), []);
     } finally {
       await realm.call('delete realm', (c) => c.realms.del({ realm: realmName })).catch(() => undefined);
     }
@@ -720,23 +703,7 @@ export const postgresRestartedDuringReconcile: FaultCase = {
 
       // What the interrupted pass recorded reaches the projection, as between two passes; then the pass again.
       await ns.run(['project']);
-      const completing = await ns.run(at);
-      const recover = (performance.now() - restartedAt) / 1000;
-      process.stderr.write(
-        completing.stdout
-          .split('\n')
-          .slice(0, 2)
-          .map((line) => `  ${line}\n`)
-          .join(''),
-      );
-      await ns.run(['project']);
-      const after = await ns.run(at);
-      if (!/resets\s+0 due/.test(after.stdout))
-        failures.push(`a pass after completion still found resets due: ${after.stdout.split('\n')[1]}`);
-      const { lost, duplicated, recorded, mailed } = await resetsOf(ns, catcher, users);
-      process.stderr.write(`  ${recorded} users with ResetSent, ${mailed} mailed\n`);
-      const outcome = await ns.outcome(this.name, recover, { lost, duplicated });
-      return { ...outcome, failures: [...outcome.failures, ...failures] };
+      return await finishResetPasses(ns, at, catcher, users, this.name, restartedAt, failures);
     } finally {
       // A case that failed half-way leaves no pass running against the stopped server.
       if (pass && pass.child.exitCode === null && pass.child.signalCode === null) pass.child.kill('SIGKILL');
@@ -836,6 +803,40 @@ async function longTailUsers(
  * e-mail in the catcher (a second e-mail is what a user would notice). Counts what is missing and
  * what came more than once, over both.
  */
+/**
+ * The end both reconcile cases share: the pass run to completion (its time from `recoverFrom`, a
+ * `performance.now()`), the projection, one more pass that must find nothing due, then each user's
+ * `ResetSent` facts and e-mails counted and the suite's checks.
+ */
+async function finishResetPasses(
+  ns: Namespace,
+  at: readonly string[],
+  catcher: MailCatcher,
+  users: readonly LongTailUser[],
+  name: string,
+  recoverFrom: number,
+  failures: readonly string[],
+): Promise<FaultOutcome> {
+  const completing = await ns.run(at);
+  const recover = (performance.now() - recoverFrom) / 1000;
+  process.stderr.write(
+    completing.stdout
+      .split('\n')
+      .slice(0, 2)
+      .map((line) => `  ${line}\n`)
+      .join(''),
+  );
+  await ns.run(['project']);
+  const after = await ns.run(at);
+  const leftDue = /resets\s+0 due/.test(after.stdout)
+    ? []
+    : [`a pass after completion still found resets due: ${after.stdout.split('\n')[1]}`];
+  const { lost, duplicated, recorded, mailed } = await resetsOf(ns, catcher, users);
+  process.stderr.write(`  ${recorded} users with ResetSent, ${mailed} mailed\n`);
+  const outcome = await ns.outcome(name, recover, { lost, duplicated });
+  return { ...outcome, failures: [...outcome.failures, ...failures, ...leftDue] };
+}
+
 async function resetsOf(
   ns: Namespace,
   catcher: MailCatcher,
