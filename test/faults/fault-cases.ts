@@ -460,13 +460,8 @@ export const reconcileKilled: FaultCase = {
     await realm.call('create realm', (c) => c.realms.create({ realm: realmName, enabled: true }));
     try {
       const users = await longTailUsers(realm, realmName, id, 40);
-      await ns.ledger.ensureTopics();
-      const publisher = await ns.ledger.publisher();
-      await publisher.publish(users.flatMap((u) => u.facts));
-      await publisher.close();
-      await ns.run(['project']);
-      // 46 days after the import: every user is due the first reset.
-      const at = ['reconcile', '--at', new Date(Date.parse(importedAt) + 46 * 86_400_000).toISOString()];
+      await recordLongTail(ns, users);
+      const at = firstResetPass;
       let kills = 0;
       for (let kill = 0; kill < 2; kill++) {
         if (await ns.killAfter(at, 2500 + random() * 4000)) kills++;
@@ -510,15 +505,8 @@ export const watchFollowKilled: FaultCase = {
       }
       if (kills === 0) throw new Error('every watch --follow ended before its kill');
       const started = performance.now();
-      const completing = await ns.run(['watch']);
+      await runShowingHead(ns, ['watch'], 4);
       const recover = (performance.now() - started) / 1000;
-      process.stderr.write(
-        completing.stdout
-          .split('\n')
-          .slice(0, 4)
-          .map((line) => `  ${line}\n`)
-          .join(''),
-      );
       await ns.run(['project']);
       const migrated = new Map<string, number>();
       await ns.ledger.scan([ns.ledger.topics.userEvents], (record) => {
@@ -548,16 +536,8 @@ export const postgresRestarted: FaultCase = {
   async run(suite, seed) {
     const random = seededRandom(seed);
     const id = randomUUID().slice(0, 8);
-    const [postgresPort, projectorPort] = await freeLoopbackPorts(2);
-    const stackDir = resolve(projectRoot, '.stack', `fault-postgres-${id}`);
-    const serverEnv: Env = {
-      ...suite.env,
-      LEDGER_PROFILE: 'local',
-      POSTGRES_PORT: String(postgresPort),
-      STACK_DIR: stackDir,
-    };
-    delete (serverEnv as Record<string, string | undefined>).DATABASE_URL;
-    const postgres = new PostgresComponent(serverEnv);
+    const [projectorPort] = await freeLoopbackPorts(1);
+    const { postgres, stackDir, serverEnv } = await privatePostgres(suite, `fault-postgres-${id}`);
     const failures: string[] = [];
     try {
       await postgres.up(() => undefined);
@@ -624,16 +604,7 @@ export const postgresRestartedDuringReconcile: FaultCase = {
   async run(suite, seed) {
     const random = seededRandom(seed);
     const id = randomUUID().slice(0, 8);
-    const [postgresPort] = await freeLoopbackPorts(1);
-    const stackDir = resolve(projectRoot, '.stack', `fault-pgreconcile-${id}`);
-    const serverEnv: Env = {
-      ...suite.env,
-      LEDGER_PROFILE: 'local',
-      POSTGRES_PORT: String(postgresPort),
-      STACK_DIR: stackDir,
-    };
-    delete (serverEnv as Record<string, string | undefined>).DATABASE_URL;
-    const postgres = new PostgresComponent(serverEnv);
+    const { postgres, stackDir, serverEnv } = await privatePostgres(suite, `fault-pgreconcile-${id}`);
     const realmName = `fault-pgreconcile-${id}`;
     const policyFile = join(tmpdir(), `fault-pgreconcile-${id}.yaml`);
     // 10 e-mails a second: the pass takes seconds, so the outage lands among the sends.
@@ -655,13 +626,8 @@ export const postgresRestartedDuringReconcile: FaultCase = {
       await realm.call('create realm', (c) => c.realms.create({ realm: realmName, enabled: true }));
       const users = await longTailUsers(realm, realmName, id, 50);
       const addresses = new Set(users.map((user) => user.email));
-      await ns.ledger.ensureTopics();
-      const publisher = await ns.ledger.publisher();
-      await publisher.publish(users.flatMap((u) => u.facts));
-      await publisher.close();
-      await ns.run(['project']);
-      // 46 days after the import: every user is due the first reset.
-      const at = ['reconcile', '--at', new Date(Date.parse(importedAt) + 46 * 86_400_000).toISOString()];
+      await recordLongTail(ns, users);
+      const at = firstResetPass;
 
       pass = ns.start(at);
       const { child, done } = pass;
@@ -715,11 +681,54 @@ export const postgresRestartedDuringReconcile: FaultCase = {
   },
 };
 
+/**
+ * An embedded PostgreSQL of the case's own on a free port, its files in `.stack/<folder>`: the
+ * machine's shared server is never stopped. Not started yet; `serverEnv` reaches it.
+ */
+async function privatePostgres(
+  suite: FaultSuite,
+  folder: string,
+): Promise<{ postgres: PostgresComponent; stackDir: string; serverEnv: Env }> {
+  const [postgresPort] = await freeLoopbackPorts(1);
+  const stackDir = resolve(projectRoot, '.stack', folder);
+  const serverEnv: Env = {
+    ...suite.env,
+    LEDGER_PROFILE: 'local',
+    POSTGRES_PORT: String(postgresPort),
+    STACK_DIR: stackDir,
+  };
+  delete (serverEnv as Record<string, string | undefined>).DATABASE_URL;
+  return { postgres: new PostgresComponent(serverEnv), stackDir, serverEnv };
+}
+
+/** The users' facts in the ledger, and projected: the long tail as a reconcile pass finds it. */
+async function recordLongTail(ns: Namespace, users: readonly LongTailUser[]): Promise<void> {
+  await ns.ledger.ensureTopics();
+  const publisher = await ns.ledger.publisher();
+  await publisher.publish(users.flatMap((u) => u.facts));
+  await publisher.close();
+  await ns.run(['project']);
+}
+
+/** Runs the command to completion and shows the first `lines` lines of its report, indented, on stderr. */
+async function runShowingHead(ns: Namespace, args: readonly string[], lines: number): Promise<void> {
+  const { stdout } = await ns.run(args);
+  process.stderr.write(
+    stdout
+      .split('\n')
+      .slice(0, lines)
+      .map((line) => `  ${line}\n`)
+      .join(''),
+  );
+}
+
 function lastLine(text: string): string {
   return text.trim().split('\n').at(-1)?.slice(0, 400) ?? '';
 }
 
 const importedAt = '2025-01-01T00:00:00.000Z';
+/** A reconcile pass 46 days after the import: every long-tail user is due the first reset. */
+const firstResetPass = ['reconcile', '--at', new Date(Date.parse(importedAt) + 46 * 86_400_000).toISOString()];
 
 interface LongTailUser {
   readonly sub: string;
@@ -817,15 +826,8 @@ async function finishResetPasses(
   recoverFrom: number,
   failures: readonly string[],
 ): Promise<FaultOutcome> {
-  const completing = await ns.run(at);
+  await runShowingHead(ns, at, 2);
   const recover = (performance.now() - recoverFrom) / 1000;
-  process.stderr.write(
-    completing.stdout
-      .split('\n')
-      .slice(0, 2)
-      .map((line) => `  ${line}\n`)
-      .join(''),
-  );
   await ns.run(['project']);
   const after = await ns.run(at);
   const leftDue = /resets\s+0 due/.test(after.stdout)
