@@ -145,28 +145,41 @@ export class Namespace {
   }
 
   /**
-   * Starts the command and SIGKILLs it once it has appended `records` facts to the user topic (and
-   * then up to `jitterMs` more, so the kill falls anywhere in the next batch); true when the kill
-   * landed, false when the command ended first. Driven by the ledger's progress, not by a clock: a
-   * faster machine ends the command sooner but still meets the kill at the same point of its work.
+   * Starts the command and returns once it has appended `records` facts to the user topic and then
+   * waited up to `jitterMs` more, so a fault falls anywhere in the next batch. Driven by the
+   * ledger's progress, not by a clock: a faster machine ends the command sooner but still meets the
+   * fault at the same point of its work. A command that ends first is a failure of the case,
+   * reported with how far it got, its exit and the end of what it printed: one that exits on its
+   * own mid-run is a finding, a finished one a pool too small for the case.
    */
-  async killAfterRecords(
+  async startUntilRecords(
     args: readonly string[],
     records: number,
     jitterMs: number,
     extra: Env = {},
-  ): Promise<boolean> {
+  ): Promise<{ child: ChildProcess; done: Promise<Completed> }> {
     const before = await this.userTopicEnd();
-    const { child, done } = this.start(args, extra);
-    let ended = false;
-    void done.then(() => (ended = true));
-    while (!ended && (await this.userTopicEnd()) - before < records) await sleep(50);
-    if (ended) return false;
-    await sleep(jitterMs);
-    if (ended) return false;
+    const started = this.start(args, extra);
+    let completed: Completed | undefined;
+    void started.done.then((c) => (completed = c));
+    while (completed === undefined && (await this.userTopicEnd()) - before < records) await sleep(50);
+    if (completed === undefined) await sleep(jitterMs);
+    if (completed !== undefined) {
+      const reached = (await this.userTopicEnd()) - before;
+      const printed = (completed.stderr.trim() || completed.stdout.trim()).slice(-800);
+      throw new Error(
+        `ledger ${args.join(' ')} ended (exit ${completed.code ?? completed.signal}) before its fault, ` +
+          `${reached} of the ${records} facts the fault waited for recorded: ${printed}`,
+      );
+    }
+    return started;
+  }
+
+  /** {@link startUntilRecords}, then SIGKILL. */
+  async killAfterRecords(args: readonly string[], records: number, jitterMs: number, extra: Env = {}): Promise<void> {
+    const { child, done } = await this.startUntilRecords(args, records, jitterMs, extra);
     child.kill('SIGKILL');
     await done;
-    return true;
   }
 
   /** Records in the user topic so far (0 before the topics exist): a case's measure of progress. */
@@ -296,8 +309,7 @@ export const exportKilled: FaultCase = {
     // resumes what the first left), then run to the end.
     for (let kill = 0; kill < 2; kill++) {
       const records = Math.round(suite.users * (0.05 + random() * 0.2));
-      const landed = await ns.killAfterRecords(['export'], records, random() * 400, slow);
-      if (!landed) throw new Error('the export ended before its kill: the pool is too small for this case');
+      await ns.killAfterRecords(['export'], records, random() * 400, slow);
     }
     const started = performance.now();
     await ns.export(slow);
@@ -339,8 +351,7 @@ export const importKilled: FaultCase = {
     // the next batches (IMPORT_BATCH_SIZE 25): users written to Keycloak whose facts are not.
     for (let kill = 0; kill < 2; kill++) {
       const records = Math.round(suite.users * (0.05 + random() * 0.2));
-      const landed = await ns.killAfterRecords(['import'], records, random() * 1500);
-      if (!landed) throw new Error('the import ended before its kill: the pool is too small for this case');
+      await ns.killAfterRecords(['import'], records, random() * 1500);
     }
     const started = performance.now();
     await ns.run(['import']);
@@ -921,7 +932,14 @@ async function localTcpPorts(pid: number): Promise<number[]> {
 /** Several runs of a case (seeds seed, seed+1, …), summed into one row. */
 export async function runCase(suite: FaultSuite, fault: FaultCase, runs: number, seed: number): Promise<FaultOutcome> {
   const outcomes: FaultOutcome[] = [];
-  for (let run = 0; run < runs; run++) outcomes.push(await fault.run(suite, seed + run));
+  for (let run = 0; run < runs; run++) {
+    try {
+      outcomes.push(await fault.run(suite, seed + run));
+    } catch (error) {
+      // Which run stopped, so that it can be run again alone with `--seed`.
+      throw new Error(`${fault.name}, seed ${seed + run}: ${(error as Error).message}`, { cause: error });
+    }
+  }
   return {
     case: fault.name,
     runs,
