@@ -76,7 +76,7 @@ export interface VerifyOptions {
   readonly threads?: number;
   /**
    * Batches a worker thread may have queued before the reading thread checks the next batch itself
-   * (default 4); `Infinity`: every batch goes to the threads.
+   * (default 8); `Infinity`: every batch goes to the threads.
    */
   readonly queuedPerThread?: number;
 }
@@ -239,7 +239,7 @@ export async function verifyLedger(
 const BATCH_RECORDS = 1000;
 const BATCH_BYTES = 1 << 20;
 /** Batches queued per worker thread beyond which the reading thread checks the next batch itself. */
-const QUEUED_PER_THREAD = 4;
+const QUEUED_PER_THREAD = 8;
 /** Batches sent but maybe not applied yet beyond which the scan waits for the oldest. */
 const BATCHES_IN_HAND = 16;
 
