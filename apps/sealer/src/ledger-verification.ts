@@ -3,7 +3,9 @@ import {
   CheckpointHeads,
   HASH_SIZE,
   PartitionSealAudit,
-  prefixedLedgerLeafBytes,
+  prefixedLedgerLeafLength,
+  writePrefixedLedgerLeaf,
+  type LedgerLeafRecord,
   type Hash,
   type NoteVerifierKey,
 } from '#audit';
@@ -72,6 +74,11 @@ export interface VerifyOptions {
    * checks them in the reading thread.
    */
   readonly threads?: number;
+  /**
+   * Batches a worker thread may have queued before the reading thread checks the next batch itself
+   * (default 8); `Infinity`: every batch goes to the threads.
+   */
+  readonly queuedPerThread?: number;
 }
 
 interface PartitionAudit {
@@ -177,14 +184,14 @@ export async function verifyLedger(
 
   let read = 0;
   const pool = RecordCheckPool.start(options.threads ?? Math.max(1, Math.min(8, availableParallelism() - 1)));
-  const batches = new BatchedChecks(pool, maxFindings);
+  const batches = new BatchedChecks(pool, maxFindings, options.queuedPerThread ?? QUEUED_PER_THREAD);
   try {
     await ledger.scanRaw(topics, (record) => {
       const audit = audits.get(`${record.topic}/${record.partition}`);
       if (!audit) return;
       read += 1;
       if (options.onProgress && read % 10_000 === 0) options.onProgress(read, total);
-      return batches.add(audit, record.offset, prefixedLedgerLeafBytes(record));
+      return batches.add(audit, record);
     });
     await batches.finish();
   } finally {
@@ -228,9 +235,12 @@ export async function verifyLedger(
   };
 }
 
-/** How many records a batch holds, and how many batches may be in hand before the scan waits. */
+/** How many records a batch holds. */
 const BATCH_RECORDS = 1000;
 const BATCH_BYTES = 1 << 20;
+/** Batches queued per worker thread beyond which the reading thread checks the next batch itself. */
+const QUEUED_PER_THREAD = 8;
+/** Batches sent but maybe not applied yet beyond which the scan waits for the oldest. */
 const BATCHES_IN_HAND = 16;
 
 /**
@@ -239,7 +249,9 @@ const BATCHES_IN_HAND = 16;
  * findings see exactly the sequence a one-record-at-a-time check would.
  */
 class BatchedChecks {
-  private leaves: Buffer[] = [];
+  /** The batch being gathered: each record's prefixed leaf written in place, back to back. */
+  private leaves = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  private ends = new Uint32Array(BATCH_RECORDS);
   private bytes = 0;
   private places: { audit: PartitionAudit; offset: string }[] = [];
   /** Each sent batch's application, in order; each one waits for the one before. */
@@ -249,13 +261,18 @@ class BatchedChecks {
   constructor(
     private readonly pool: RecordCheckPool,
     private readonly maxFindings: number,
+    private readonly queuedPerThread: number,
   ) {}
 
-  add(audit: PartitionAudit, offset: string, prefixedLeaf: Buffer): void | Promise<void> {
-    this.leaves.push(prefixedLeaf);
-    this.places.push({ audit, offset });
-    this.bytes += prefixedLeaf.length;
-    if (this.places.length < BATCH_RECORDS && this.bytes < BATCH_BYTES) return;
+  add(audit: PartitionAudit, record: LedgerLeafRecord & { readonly offset: string }): void | Promise<void> {
+    const length = prefixedLedgerLeafLength(record);
+    if (this.places.length > 0 && this.bytes + length > this.leaves.length) this.send();
+    // A record larger than a batch gets a buffer of its own size.
+    if (length > this.leaves.length) this.leaves = Buffer.allocUnsafeSlow(length);
+    this.bytes = writePrefixedLedgerLeaf(record, this.leaves, this.bytes);
+    this.ends[this.places.length] = this.bytes;
+    this.places.push({ audit, offset: record.offset });
+    if (this.places.length < BATCH_RECORDS) return;
     this.send();
     // Keep memory bounded: a reader faster than the checks waits for the oldest batch.
     if (this.inHand.length > BATCHES_IN_HAND) return this.inHand.shift();
@@ -267,22 +284,21 @@ class BatchedChecks {
   }
 
   private send(): void {
-    // A fresh ArrayBuffer of its own (not Node's shared pool), so that it can be transferred.
-    const leaves = new Uint8Array(this.bytes);
-    const ends = new Uint32Array(this.leaves.length);
-    let at = 0;
-    this.leaves.forEach((leaf, i) => {
-      leaves.set(leaf, at);
-      at += leaf.length;
-      ends[i] = at;
-    });
+    // Buffers of their own (allocUnsafeSlow, not Node's shared pool), so that they can be
+    // transferred to a thread rather than copied.
+    const batch = { leaves: this.leaves.subarray(0, this.bytes), ends: this.ends.subarray(0, this.places.length) };
     const places = this.places;
-    const checked = this.pool.check({ leaves, ends });
+    // While the threads have enough queued to stay busy, this thread checks the batch itself
+    // rather than wait for them: when a worker thread is the bottleneck, the reading thread would
+    // otherwise idle.
+    const checked =
+      this.pool.queued >= this.queuedPerThread * this.pool.size ? this.pool.checkHere(batch) : this.pool.check(batch);
     checked.catch(() => undefined); // awaited below, in order; never an unhandled rejection meanwhile
     this.last = this.last.then(async () => applyBatch(places, await checked, this.maxFindings));
     this.last.catch(() => undefined); // the failure is met by `finish` or the scan's await
     this.inHand.push(this.last);
-    this.leaves = [];
+    this.leaves = Buffer.allocUnsafeSlow(BATCH_BYTES);
+    this.ends = new Uint32Array(BATCH_RECORDS);
     this.places = [];
     this.bytes = 0;
   }
@@ -315,7 +331,8 @@ function checkRecord(
       audit.findings.push({ topic: audit.topic, partition: audit.partition, offset, reason, detail });
     }
   };
-  if (BigInt(offset) !== BigInt(seal.size)) {
+  // Offsets are decimal text; a string comparison spares two BigInts a record on the usual path.
+  if (offset !== String(seal.size)) {
     finding(
       'offset-gap',
       `offset ${offset} follows ${seal.size - 1}: offsets ${seal.size}–${BigInt(offset) - 1n} are missing`,

@@ -9,6 +9,10 @@ interface Pending {
 interface Thread {
   readonly worker: Worker;
   readonly pending: Map<number, Pending>;
+  /** Batches sent to it. */
+  sent: number;
+  /** Batches it has checked, counted by the thread itself (shared memory, see `queued`). */
+  readonly checked: Int32Array;
 }
 
 /**
@@ -27,8 +31,9 @@ export class RecordCheckPool {
     const pool: Thread[] = [];
     const instance = new RecordCheckPool(pool);
     for (let n = 0; n < threads; n++) {
-      const worker = new Worker(new URL('./record-check-worker.js', import.meta.url));
-      const thread: Thread = { worker, pending: new Map() };
+      const checked = new Int32Array(new SharedArrayBuffer(4));
+      const worker = new Worker(new URL('./record-check-worker.js', import.meta.url), { workerData: { checked } });
+      const thread: Thread = { worker, pending: new Map(), sent: 0, checked };
       worker.on('message', ({ id, checked }: { id: number; checked: CheckedBatch }) => {
         const pending = thread.pending.get(id);
         thread.pending.delete(id);
@@ -48,17 +53,37 @@ export class RecordCheckPool {
     return instance;
   }
 
+  /** Worker threads (0: every batch is checked in place). */
+  get size(): number {
+    return this.threads.length;
+  }
+
+  /**
+   * Batches sent to the threads that they have not checked yet. Read from a counter each thread
+   * keeps in shared memory, not from the results received: a caller busy in a synchronous loop
+   * receives no message, and would see the threads busy long after they had run dry.
+   */
+  get queued(): number {
+    return this.threads.reduce((sum, t) => sum + queuedAt(t), 0);
+  }
+
+  /** Checks the batch in the calling thread. */
+  checkHere(batch: RecordBatch): Promise<CheckedBatch> {
+    if (this.failure) return Promise.reject(this.failure);
+    try {
+      return Promise.resolve(checkBatch(batch));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  /** Checks the batch on the thread with the fewest batches in hand (in place with no threads). */
   check(batch: RecordBatch): Promise<CheckedBatch> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.threads.length === 0) {
-      try {
-        return Promise.resolve(checkBatch(batch));
-      } catch (error) {
-        return Promise.reject(error as Error);
-      }
-    }
-    const thread = this.threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    if (this.threads.length === 0) return this.checkHere(batch);
+    const thread = this.threads.reduce((a, b) => (queuedAt(b) < queuedAt(a) ? b : a));
     const id = this.nextId++;
+    thread.sent += 1;
     return new Promise<CheckedBatch>((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
       thread.worker.postMessage({ id, batch }, [batch.leaves.buffer as ArrayBuffer, batch.ends.buffer as ArrayBuffer]);
@@ -68,4 +93,8 @@ export class RecordCheckPool {
   async close(): Promise<void> {
     await Promise.all(this.threads.map((t) => t.worker.terminate()));
   }
+}
+
+function queuedAt(thread: Thread): number {
+  return thread.sent - Atomics.load(thread.checked, 0);
 }

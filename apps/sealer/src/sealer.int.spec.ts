@@ -248,6 +248,51 @@ describe('sealer and ledger verify on a real broker', () => {
     );
   });
 
+  it('gives the same report whichever thread checks each batch', async () => {
+    // Thousands of records, so that a verify makes several batches: checked all in the reading
+    // thread, all on worker threads, or shared between them (a queue of one batch per thread),
+    // the tree, the findings and their order must be those of a one-record-at-a-time check.
+    const big = await newLedger();
+    const publisher = await big.publisher();
+    await publisher.publish(Array.from({ length: 6000 }, (_, n) => passwordMigrated(1000 + n)));
+    await publisher.close();
+    await seal(big, 1000);
+    const records = await rawRecords(big, big.topics.userEvents);
+    const last = records.filter((r) => r.partition === 0).at(-2)!; // in the last batch of the scan or near it
+    const copy = await newLedger();
+    const copied = records.map((r) => {
+      if (r !== last) return asRaw(copy.topics.userEvents, r);
+      const value = Buffer.from(r.value!);
+      value[value.indexOf('"realm":"r"') + 9] = 's'.charCodeAt(0);
+      return asRaw(copy.topics.userEvents, { ...r, value });
+    });
+    // In slices, in order: one request of them all is above the broker's largest.
+    for (let i = 0; i < copied.length; i += 1000) await publishRawRecords(kafka, copied.slice(i, i + 1000));
+    const checkpoints = await rawRecords(big, big.topics.checkpoints);
+    await publishRawRecords(
+      kafka,
+      checkpoints.map((r) => asRaw(copy.topics.checkpoints, r)),
+    );
+    const reports = [];
+    for (const options of [
+      { threads: 0 },
+      { threads: 2, queuedPerThread: Infinity },
+      { threads: 1, queuedPerThread: 1 },
+    ]) {
+      const report = await verifyLedger(copy, key.verifier, { origin, ...options });
+      reports.push({ ...report, durationMs: 0 }); // the one field that may differ
+    }
+    const [one, threads, shared] = reports;
+    assert.equal(one!.records, 6000);
+    const finding = firstFinding(one as VerificationReport);
+    assert.deepEqual(
+      [finding.topic, finding.partition, finding.offset, finding.reason],
+      [copy.topics.userEvents, 0, last.offset, 'invalid-record'],
+    );
+    assert.deepEqual(threads, one);
+    assert.deepEqual(shared, one);
+  });
+
   it('resumes after kill -9 without publishing a checkpoint twice for the same size', async () => {
     const ledger = await newLedger();
     const publisher = await ledger.publisher();

@@ -22,7 +22,8 @@ export { GrowingTree } from './growing-tree.js';
 export {
   ledgerLeafBytes,
   ledgerLeafHash,
-  prefixedLedgerLeafBytes,
+  prefixedLedgerLeafLength,
+  writePrefixedLedgerLeaf,
   parseLedgerLeaf,
   parseLedgerLeafText,
   LEDGER_LEAF_VERSION,

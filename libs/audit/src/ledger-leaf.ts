@@ -31,14 +31,6 @@ export function ledgerLeafHash(record: LedgerLeafRecord): Hash {
 }
 
 /**
- * The bytes of a leaf prefixed with the RFC 6962 leaf prefix 0x00, ready for `prefixedLeafHash`:
- * one buffer, so that a record can be handed to another thread as its leaf alone.
- */
-export function prefixedLedgerLeafBytes(record: LedgerLeafRecord): Buffer {
-  return encode(record, 1);
-}
-
-/**
  * The record a leaf encodes: the inverse of `ledgerLeafBytes` (the encoding parses back in exactly
  * one way). Refuses bytes that are not one whole leaf of this version, naming what is wrong.
  */
@@ -151,13 +143,37 @@ function leafLayout(bytes: Buffer): LeafLayout {
 
 /** The leaf bytes after `reserved` zero bytes. */
 function encode(record: LedgerLeafRecord, reserved: number): Buffer {
+  const out = Buffer.allocUnsafe(reserved + leafLength(record));
+  out.fill(0, 0, reserved);
+  writeLeaf(record, out, reserved);
+  return out;
+}
+
+/** How many bytes `writePrefixedLedgerLeaf` writes for the record. */
+export function prefixedLedgerLeafLength(record: LedgerLeafRecord): number {
+  return 1 + leafLength(record);
+}
+
+/**
+ * `prefixedLedgerLeafBytes` written into `out` at `at` (which must have room for
+ * `prefixedLedgerLeafLength` bytes); returns where it ends. For a reader that gathers many leaves
+ * into one buffer: no buffer of its own per record, no copy.
+ */
+export function writePrefixedLedgerLeaf(record: LedgerLeafRecord, out: Buffer, at: number): number {
+  out[at] = 0;
+  return writeLeaf(record, out, at + 1);
+}
+
+function leafLength(record: LedgerLeafRecord): number {
+  let length = 1 + 8 + nullableLength(record.key) + 4 + nullableLength(record.value);
+  for (const [name, value] of record.headers) length += 4 + Buffer.byteLength(name, 'utf8') + nullableLength(value);
+  return length;
+}
+
+function writeLeaf(record: LedgerLeafRecord, out: Buffer, start: number): number {
   const offset = BigInt(record.offset);
   if (offset < 0n || offset > MAX_OFFSET) throw new RangeError(`offset ${record.offset} is not a Kafka offset`);
-  let length = reserved + 1 + 8 + nullableLength(record.key) + 4 + nullableLength(record.value);
-  for (const [name, value] of record.headers) length += 4 + Buffer.byteLength(name, 'utf8') + nullableLength(value);
-  const out = Buffer.allocUnsafe(length);
-  out.fill(0, 0, reserved);
-  let at = out.writeUInt8(LEDGER_LEAF_VERSION, reserved);
+  let at = out.writeUInt8(LEDGER_LEAF_VERSION, start);
   at = out.writeBigUInt64BE(offset, at);
   at = writeNullable(out, at, record.key);
   at = out.writeUInt32BE(checkedLength(record.headers.length), at);
@@ -167,8 +183,7 @@ function encode(record: LedgerLeafRecord, reserved: number): Buffer {
     at += out.write(name, at, nameLength, 'utf8');
     at = writeNullable(out, at, value);
   }
-  writeNullable(out, at, record.value);
-  return out;
+  return writeNullable(out, at, record.value);
 }
 
 function nullableLength(bytes: Uint8Array | null): number {

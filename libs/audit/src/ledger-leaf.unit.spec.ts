@@ -6,7 +6,8 @@ import {
   ledgerLeafHash,
   parseLedgerLeaf,
   parseLedgerLeafText,
-  prefixedLedgerLeafBytes,
+  prefixedLedgerLeafLength,
+  writePrefixedLedgerLeaf,
   type LedgerLeafRecord,
 } from './ledger-leaf.js';
 import { prefixedLeafHash, toHex } from './merkle-hash.js';
@@ -95,8 +96,12 @@ describe('ledger record leaf', () => {
     fc.assert(
       fc.property(records, (r) => {
         assert.equal(plain(parseLedgerLeaf(ledgerLeafBytes(r))), plain(r));
-        const prefixed = prefixedLedgerLeafBytes(r);
-        assert.equal(toHex(prefixedLeafHash(prefixed)), toHex(ledgerLeafHash(r)));
+        // Written among other bytes, as a batch of leaves holds it: exactly its length, its hash.
+        const length = prefixedLedgerLeafLength(r);
+        const out = Buffer.alloc(length + 6, 0xee);
+        assert.equal(writePrefixedLedgerLeaf(r, out, 3), 3 + length);
+        assert.deepEqual([...out.subarray(0, 3), ...out.subarray(3 + length)], [0xee, 0xee, 0xee, 0xee, 0xee, 0xee]);
+        assert.equal(toHex(prefixedLeafHash(out.subarray(3, 3 + length))), toHex(ledgerLeafHash(r)));
       }),
     );
   });
