@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { stackConfig, type Env, type StackConfig } from '#config';
 import { assertLoopbackPortFree, loopbackPortFree } from './loopback-port.js';
 import type { ComponentStatus, StackComponent } from './stack-component.js';
+import { scriptMarker } from './script-marker.js';
 import { StackProcess } from './stack-process.js';
 import { localProfileEnv } from './local-profile-env.js';
 
@@ -44,13 +45,13 @@ export class CognitoComponent implements StackComponent {
     this.emulator = new StackProcess({
       name: 'cognito-local',
       dir: this.dir,
-      commandLineMarker: emulatorScript,
+      commandLineMarker: scriptMarker(emulatorScript),
       stopGraceMs: 5000,
     });
     this.shim = new StackProcess({
       name: 'cognito-page-shim',
       dir: this.dir,
-      commandLineMarker: shimScript,
+      commandLineMarker: scriptMarker(shimScript),
       stopGraceMs: 5000,
     });
   }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { stackConfig, type Env, type StackConfig } from '#config';
 import { assertLoopbackPortFree, loopbackPortFree } from './loopback-port.js';
 import type { ComponentStatus, StackComponent } from './stack-component.js';
+import { scriptMarker } from './script-marker.js';
 import { StackProcess } from './stack-process.js';
 import { localProfileEnv } from './local-profile-env.js';
 
@@ -34,7 +35,7 @@ export class MailCatcher implements StackComponent {
     this.process = new StackProcess({
       name: 'maildev',
       dir: resolve(this.stack.dir, 'mail'),
-      commandLineMarker: maildevScript,
+      commandLineMarker: scriptMarker(maildevScript),
       stopGraceMs: 5000,
     });
   }
