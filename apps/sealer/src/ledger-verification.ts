@@ -183,8 +183,11 @@ export async function verifyLedger(
   }
 
   let read = 0;
-  const pool = RecordCheckPool.start(options.threads ?? Math.max(1, Math.min(8, availableParallelism() - 1)));
-  const batches = new BatchedChecks(pool, maxFindings, options.queuedPerThread ?? QUEUED_PER_THREAD);
+  const pool = RecordCheckPool.start(
+    options.threads ?? Math.max(1, Math.min(8, availableParallelism() - 1)),
+    options.queuedPerThread ?? QUEUED_PER_THREAD,
+  );
+  const batches = new BatchedChecks(pool, maxFindings);
   try {
     await ledger.scanRaw(topics, (record) => {
       const audit = audits.get(`${record.topic}/${record.partition}`);
@@ -238,7 +241,7 @@ export async function verifyLedger(
 /** How many records a batch holds. */
 const BATCH_RECORDS = 1000;
 const BATCH_BYTES = 1 << 20;
-/** Batches queued per worker thread beyond which the reading thread checks the next batch itself. */
+/** Batches queued per worker thread beyond which the reading thread checks the next batch itself (RecordCheckPool). */
 const QUEUED_PER_THREAD = 8;
 /** Batches sent but maybe not applied yet beyond which the scan waits for the oldest. */
 const BATCHES_IN_HAND = 16;
@@ -261,7 +264,6 @@ class BatchedChecks {
   constructor(
     private readonly pool: RecordCheckPool,
     private readonly maxFindings: number,
-    private readonly queuedPerThread: number,
   ) {}
 
   add(audit: PartitionAudit, record: LedgerLeafRecord & { readonly offset: string }): void | Promise<void> {
@@ -288,11 +290,7 @@ class BatchedChecks {
     // transferred to a thread rather than copied.
     const batch = { leaves: this.leaves.subarray(0, this.bytes), ends: this.ends.subarray(0, this.places.length) };
     const places = this.places;
-    // While the threads have enough queued to stay busy, this thread checks the batch itself
-    // rather than wait for them: when a worker thread is the bottleneck, the reading thread would
-    // otherwise idle.
-    const checked =
-      this.pool.queued >= this.queuedPerThread * this.pool.size ? this.pool.checkHere(batch) : this.pool.check(batch);
+    const checked = this.pool.check(batch);
     checked.catch(() => undefined); // awaited below, in order; never an unhandled rejection meanwhile
     this.last = this.last.then(async () => applyBatch(places, await checked, this.maxFindings));
     this.last.catch(() => undefined); // the failure is met by `finish` or the scan's await

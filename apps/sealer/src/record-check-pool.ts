@@ -18,18 +18,26 @@ interface Thread {
 /**
  * Checks record batches on worker threads (node:worker_threads), so that decoding and validating
  * records, most of `ledger verify`'s cost, runs beside the thread that reads Kafka. A batch goes
- * to the thread with the fewest batches in hand; results come back in any order, and the caller
+ * to the thread with the fewest batches queued; results come back in any order, and the caller
  * applies them in the order it sent them. With no threads, it checks each batch in place.
  */
 export class RecordCheckPool {
   private nextId = 0;
   private failure: Error | undefined;
 
-  private constructor(private readonly threads: readonly Thread[]) {}
+  private constructor(
+    private readonly threads: readonly Thread[],
+    private readonly queuedPerThread: number,
+  ) {}
 
-  static start(threads: number): RecordCheckPool {
+  /**
+   * `queuedPerThread`: batches a thread may have queued before the next batch is checked in the
+   * calling thread instead (`Infinity`: never). When the threads are the slower half, the caller
+   * (the thread reading Kafka) would otherwise idle while they catch up.
+   */
+  static start(threads: number, queuedPerThread = Infinity): RecordCheckPool {
     const pool: Thread[] = [];
-    const instance = new RecordCheckPool(pool);
+    const instance = new RecordCheckPool(pool, queuedPerThread);
     for (let n = 0; n < threads; n++) {
       const checked = new Int32Array(new SharedArrayBuffer(4));
       const worker = new Worker(new URL('./record-check-worker.js', import.meta.url), { workerData: { checked } });
@@ -53,34 +61,22 @@ export class RecordCheckPool {
     return instance;
   }
 
-  /** Worker threads (0: every batch is checked in place). */
-  get size(): number {
-    return this.threads.length;
-  }
-
   /**
-   * Batches sent to the threads that they have not checked yet. Read from a counter each thread
-   * keeps in shared memory, not from the results received: a caller busy in a synchronous loop
-   * receives no message, and would see the threads busy long after they had run dry.
+   * Checks the batch on the thread with the fewest batches queued, or in the calling thread when
+   * there are no threads or each has `queuedPerThread` queued. A thread's queue is read from a
+   * counter it keeps in shared memory, not from the results received: a caller busy in a
+   * synchronous loop receives no message, and would see the threads busy long after they ran dry.
    */
-  get queued(): number {
-    return this.threads.reduce((sum, t) => sum + queuedAt(t), 0);
-  }
-
-  /** Checks the batch in the calling thread. */
-  checkHere(batch: RecordBatch): Promise<CheckedBatch> {
-    if (this.failure) return Promise.reject(this.failure);
-    try {
-      return Promise.resolve(checkBatch(batch));
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
-  }
-
-  /** Checks the batch on the thread with the fewest batches in hand (in place with no threads). */
   check(batch: RecordBatch): Promise<CheckedBatch> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.threads.length === 0) return this.checkHere(batch);
+    const queued = this.threads.reduce((sum, t) => sum + queuedAt(t), 0);
+    if (this.threads.length === 0 || queued >= this.queuedPerThread * this.threads.length) {
+      try {
+        return Promise.resolve(checkBatch(batch));
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
     const thread = this.threads.reduce((a, b) => (queuedAt(b) < queuedAt(a) ? b : a));
     const id = this.nextId++;
     thread.sent += 1;

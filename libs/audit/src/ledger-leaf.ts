@@ -22,12 +22,17 @@ const MAX_OFFSET = 2n ** 63n - 1n;
  * and no field can run into the next: every encoding parses back in exactly one way.
  */
 export function ledgerLeafBytes(record: LedgerLeafRecord): Uint8Array {
-  return encode(record, 0);
+  const out = Buffer.allocUnsafe(leafLength(record));
+  writeLeaf(record, out, 0);
+  return out;
 }
 
 /** The RFC 6962 leaf hash of a ledger record: `SHA-256(0x00 || ledgerLeafBytes(record))`. */
 export function ledgerLeafHash(record: LedgerLeafRecord): Hash {
-  return prefixedLeafHash(encode(record, 1)); // one buffer, the 0x00 prefix in its first byte
+  // One buffer, the 0x00 prefix in its first byte.
+  const out = Buffer.allocUnsafe(prefixedLedgerLeafLength(record));
+  writePrefixedLedgerLeaf(record, out, 0);
+  return prefixedLeafHash(out);
 }
 
 /**
@@ -141,23 +146,15 @@ function leafLayout(bytes: Buffer): LeafLayout {
   return { offset, key, headers, value };
 }
 
-/** The leaf bytes after `reserved` zero bytes. */
-function encode(record: LedgerLeafRecord, reserved: number): Buffer {
-  const out = Buffer.allocUnsafe(reserved + leafLength(record));
-  out.fill(0, 0, reserved);
-  writeLeaf(record, out, reserved);
-  return out;
-}
-
 /** How many bytes `writePrefixedLedgerLeaf` writes for the record. */
 export function prefixedLedgerLeafLength(record: LedgerLeafRecord): number {
   return 1 + leafLength(record);
 }
 
 /**
- * `prefixedLedgerLeafBytes` written into `out` at `at` (which must have room for
- * `prefixedLedgerLeafLength` bytes); returns where it ends. For a reader that gathers many leaves
- * into one buffer: no buffer of its own per record, no copy.
+ * The leaf prefixed with the RFC 6962 leaf prefix 0x00 (what `prefixedLeafHash` takes), written
+ * into `out` at `at`, which must have room for `prefixedLedgerLeafLength` bytes; returns where it
+ * ends. For a reader that gathers many leaves into one buffer: no buffer per record, no copy.
  */
 export function writePrefixedLedgerLeaf(record: LedgerLeafRecord, out: Buffer, at: number): number {
   out[at] = 0;
