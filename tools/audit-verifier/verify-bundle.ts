@@ -82,6 +82,11 @@ function formatBundle(dir: string, v: BundleVerdict): string {
     `Records ${v.records}, checkpoints ${v.checkpoints} (${v.checkpointsVerified} verified against the records), unsealed records ${v.unsealed}`,
   );
   if (v.ledgerDigest) lines.push(`Ledger digest ${v.ledgerDigest}`);
+  if (v.projection) {
+    lines.push(`Projection digest ${v.projection.digest} (as \`ledger replay\` prints it for this ledger)`);
+    for (const t of v.projection.tables)
+      lines.push(`  ${t.table.padEnd(18)} ${String(t.rows).padStart(9)} rows  ${t.digest}`);
+  }
   const first = v.findings[0];
   if (!first) {
     lines.push(

@@ -140,6 +140,27 @@ describe("auditor's bundle and proofs from a sealed ledger on a real broker", ()
     assert.ok(stdout.includes(`ledger digest ${manifest.ledgerDigest}`), stdout);
   });
 
+  it('prints the projection digest `ledger replay` prints for the same ledger, folded without PostgreSQL', async () => {
+    const { code, stdout: offline } = await standalone(bundle, bundle, '--key', key.verifier.toString());
+    assert.equal(code, 0, offline);
+    const folded = /^Projection digest (sha256:[0-9a-f]{64}) /m.exec(offline)?.[1];
+    assert.ok(folded, offline);
+    const { stdout: replayed } = await run(node24, [resolve('dist/apps/cli/src/main.js'), 'replay'], {
+      env: {
+        ...process.env,
+        KAFKA_TOPIC_PREFIX: prefix,
+        PROJECTION_SCHEMA: `audit_${prefix.slice(-8)}`,
+        LOG_LEVEL: 'error',
+      },
+    });
+    assert.ok(replayed.includes(`Replay digest ${folded}`), `${replayed}\n${offline}`);
+    // Table by table: the lines are printed alike.
+    const tables = (text: string) =>
+      text.split('\n').filter((line) => /^ {2}[a-z_]+ +\d+ rows {2}[0-9a-f]{64}$/.test(line));
+    assert.equal(tables(offline).length, 11, offline);
+    assert.deepEqual(tables(offline), tables(replayed));
+  });
+
   const expectFailure = async (dir: string, expected: RegExp) => {
     const { code, stdout } = await standalone(dir, dir);
     assert.equal(code, 1, stdout);

@@ -6,6 +6,7 @@ import { createEvent, type LedgerEvent } from '#events';
 import type { LedgerRecord } from '#ledger';
 import { openProjectionDataSource, projectionSnapshot } from '#projections';
 import { syntheticLedger } from '../../../test/support/synthetic-ledger.js';
+import { foldLedger } from '../../../test/support/memory-fold.js';
 import { ProjectorFixture } from '../../../test/support/projector-fixture.js';
 import { projectUntilCaughtUp, replayProjections } from './projector-app.js';
 
@@ -152,6 +153,23 @@ describe('projector: exactly once under crashes, redelivery and bad facts', () =
     );
     for (const lag of lags) {
       assert.equal(stored.find((s) => s.partition === lag.partition)?.next_offset, lag.end.toString());
+    }
+  });
+
+  it("folded in memory as the auditor's verifier folds it, the ledger gives the projector's digest, table by table", async () => {
+    // This ledger holds a killed and resumed projection, redelivered facts, a fact the domain
+    // refused and one PostgreSQL could not store: the fold must agree on all of them.
+    const folded = await foldLedger(fixture.ledger, [
+      fixture.ledger.topics.userEvents,
+      fixture.ledger.topics.controlEvents,
+    ]);
+    const dataSource = await openProjectionDataSource(fixture.config().database.url, fixture.schema);
+    try {
+      const projected = await projectionSnapshot(dataSource, fixture.schema);
+      assert.deepEqual(folded.tables, projected.tables);
+      assert.equal(folded.digest, projected.digest);
+    } finally {
+      await dataSource.destroy();
     }
   });
 });

@@ -6,6 +6,7 @@ import { decodeRecord } from '#ledger';
 import { openProjectionDataSource, projectionSnapshot } from '#projections';
 import { goldenRecords, type GoldenRecord } from '../../../test/support/golden-records.js';
 import { publishRawRecords } from '../../../test/support/publish-raw-records.js';
+import { foldLedger } from '../../../test/support/memory-fold.js';
 import { ProjectorFixture } from '../../../test/support/projector-fixture.js';
 import { projectUntilCaughtUp, replayProjections } from './projector-app.js';
 
@@ -52,6 +53,11 @@ describe('projector: a ledger of every frozen old version replays to the project
     assert.deepEqual(deadLettered, [], 'an old version was dead-lettered');
     assert.equal(replay.run.deadLettered, 0);
     assert.equal(replay.run.events, golden.length);
+    // Every old version folded in memory, as the auditor's verifier folds it: the replay's digest.
+    const topics = [fixture.ledger.topics.userEvents, fixture.ledger.topics.controlEvents];
+    const folded = await foldLedger(fixture.ledger, topics);
+    assert.deepEqual(folded.tables, replay.replay.tables);
+    assert.equal(folded.digest, replay.replay.digest);
 
     // The same facts written today, in the same order, on a ledger of the same name.
     const decoded = golden.map((g) => decodeRecord(recordOf(g)));

@@ -20,6 +20,7 @@ import {
   type BundleManifest,
   type BundlePartition,
 } from './bundle-manifest.js';
+import { MemoryProjection, type FoldedFact, type ProjectionDigest } from '#projection-fold';
 import { eventOfRecord, leafRecordOf, parseRecordLine } from './bundle-record.js';
 import { parseCheckpointLine } from './checkpoint-line.js';
 import { ledgerDigest } from './ledger-digest.js';
@@ -68,19 +69,27 @@ export interface BundleVerdict {
   readonly partitions: readonly PartitionVerdict[];
   /** Of the records as read (docs/audit.md, "The ledger digest"); null when the bundle could not be read. */
   readonly ledgerDigest: string | null;
+  /**
+   * The projections' digest, folded in memory from the valid records as read: the digest `ledger
+   * replay` prints for the same ledger (docs/audit.md, "The projection digest"); null when the
+   * bundle could not be read.
+   */
+  readonly projection: ProjectionDigest | null;
   /** The first is the first bad place: partitions in manifest order, offsets ascending, then the checkpoints. */
   readonly findings: readonly BundleFinding[];
 }
 
 const MAX_FINDINGS = 100;
+const FOLD_BATCH = 1000;
 
 /**
  * Verifies an auditor's bundle offline: every file against the manifest, every record (schema
  * through the upcasters, content hash, deterministic id, key = subject, offsets from 0 without a
  * gap), every checkpoint's signature by the verifier key, each checkpoint's root against the
  * records and successive checkpoints of a partition consistent (RFC 9162 §2.1.4). Records after a
- * partition's last verified checkpoint are reported unsealed. Streams each file: constant memory
- * but for the leaves since the last checkpoint.
+ * partition's last verified checkpoint are reported unsealed. Streams each file; what it holds
+ * in memory is the projections it folds (each user's row, a hash per fact) and the leaves since the
+ * last checkpoint.
  */
 export async function verifyBundle(dir: string, pinnedKey?: string): Promise<BundleVerdict> {
   const keySource = pinnedKey === undefined ? 'bundle' : 'pinned';
@@ -95,6 +104,7 @@ export async function verifyBundle(dir: string, pinnedKey?: string): Promise<Bun
     unsealed: 0,
     partitions: [],
     ledgerDigest: null,
+    projection: null,
     findings: [{ file: MANIFEST_FILE, partition: '-', offset: null, reason, detail }],
   });
   let manifest: BundleManifest;
@@ -120,9 +130,10 @@ export async function verifyBundle(dir: string, pinnedKey?: string): Promise<Bun
   const partitions: PartitionVerdict[] = [];
   const roots = [];
   const names = new Set<string>();
+  const projection = new MemoryProjection();
   for (const p of manifest.partitions) {
     const name = `${p.role}/${p.partition}`;
-    const result = await verifyPartition(dir, p, heads.of(name), manifest.checkpoints.file);
+    const result = await verifyPartition(dir, p, heads.of(name), manifest.checkpoints.file, projection);
     findings.push(...result.findings);
     partitions.push(result.verdict);
     roots.push({ role: p.role, partition: p.partition, size: result.verdict.records, root: result.root });
@@ -151,6 +162,7 @@ export async function verifyBundle(dir: string, pinnedKey?: string): Promise<Bun
     unsealed: partitions.reduce((sum, p) => sum + p.unsealed, 0),
     partitions,
     ledgerDigest: ledgerDigest(roots),
+    projection: projection.digest(),
     findings: findings.slice(0, MAX_FINDINGS),
   };
 }
@@ -280,6 +292,7 @@ async function verifyPartition(
   expected: BundlePartition,
   heads: readonly SignedHead[],
   checkpointsFile: string,
+  projection: MemoryProjection,
 ): Promise<{ verdict: PartitionVerdict; findings: BundleFinding[]; root: Uint8Array }> {
   const name = `${expected.role}/${expected.partition}`;
   const seal = new PartitionSealAudit(heads);
@@ -289,6 +302,12 @@ async function verifyPartition(
     if (found.length < MAX_FINDINGS) found.push({ file: expected.file, partition: name, offset, reason, detail, at });
   };
   let highest = -1n;
+  // Folded in batches of a partition's facts, in offset order, as the projector folds them.
+  let facts: FoldedFact[] = [];
+  const fold = () => {
+    projection.project(facts);
+    facts = [];
+  };
 
   const integrityFinding = await readLines(dir, expected, (text, index) => {
     let record;
@@ -315,12 +334,15 @@ async function verifyPartition(
       );
     if (offset > highest) highest = offset;
     try {
-      eventOfRecord(record);
+      const event = eventOfRecord(record);
+      facts.push({ event, record: { topic: expected.topic, partition: expected.partition, offset: record.offset } });
+      if (facts.length === FOLD_BATCH) fold();
     } catch (error) {
       finding(record.offset, 'invalid-record', (error as Error).message);
     }
     seal.append(ledgerLeafHash(leafRecordOf(record)));
   });
+  fold();
 
   const fault = seal.fault();
   if (fault?.kind === 'other-history')

@@ -57,8 +57,8 @@ export {
   type PartitionOffsets,
   type ProjectionSnapshot,
   type RowDifference,
-  type TableDigest,
 } from './projection/projection-digest.js';
+export type { TableDigest } from './fold/projection-row-digest.js';
 export { replaceProjection } from './projection/projection-swap.js';
 export { MigrationUserLookup, type SignInUser } from './projection/migration-user-lookup.js';
 export { ProjectionReader, type TargetedCandidate } from './projection/projection-reader.js';

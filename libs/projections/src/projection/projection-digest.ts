@@ -1,31 +1,64 @@
-import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { StoredPosition } from '#ledger';
+import { entityColumns } from '../entity-columns.js';
+import {
+  projectionDigest,
+  projectionRowHash,
+  projectionTables,
+  tableDigest,
+  type ProjectionTableName,
+  type TableDigest,
+} from '../fold/projection-row-digest.js';
+import { quoteIdentifier } from '../schema-name.js';
+import {
+  BridgeTrafficObservation,
+  CriteriaDaily,
+  CutoverChange,
+  DailyProgress,
+  DeadLetter,
+  ExportRun,
+  IdTranslation,
+  MigrationUser,
+  ProgressCounter,
+  ResetSkip,
+  UserEvent,
+} from './entities/index.js';
 import { storedPositions } from './projection-store.js';
 
 /** `topic/partition` -> offset. */
 export type PartitionOffsets = ReadonlyMap<string, bigint>;
 
-/** Every table that holds projected state, with the key that orders it; offsets are bookkeeping, not state. */
-const stateTables = [
-  { table: 'migration_user', key: `sub` },
-  { table: 'id_translation', key: `cognito_sub || '/' || target` },
-  { table: 'progress_counter', key: `measure || '/' || dimension` },
-  { table: 'daily_progress', key: `day::text || '/' || measure` },
-  { table: 'user_event', key: `event_id::text || '/' || content_hash` },
-  { table: 'export_run', key: `run_id::text` },
-  { table: 'bridge_traffic', key: `event_id::text` },
-  { table: 'cutover_change', key: `target_kind || '/' || target_realm || '/' || sequence` },
-  { table: 'reset_skip', key: `sub || '/' || target || '/' || attempt` },
-  { table: 'dead_letter', key: `topic || '/' || partition || '/' || "offset"` },
-  { table: 'criteria_daily', key: `day::text || '/' || measure` },
-] as const;
+/** The entity of each projected table, in `projectionTables` order (the digest's). */
+const stateEntities: Record<ProjectionTableName, abstract new () => unknown> = {
+  migration_user: MigrationUser,
+  id_translation: IdTranslation,
+  progress_counter: ProgressCounter,
+  daily_progress: DailyProgress,
+  user_event: UserEvent,
+  export_run: ExportRun,
+  bridge_traffic: BridgeTrafficObservation,
+  cutover_change: CutoverChange,
+  reset_skip: ResetSkip,
+  dead_letter: DeadLetter,
+  criteria_daily: CriteriaDaily,
+};
 
-export interface TableDigest {
-  readonly table: string;
-  readonly rows: number;
-  readonly digest: string;
-}
+/** Each table's key, to list the first differing rows in a readable order. */
+const tableKeys: Record<ProjectionTableName, string> = {
+  migration_user: `sub`,
+  id_translation: `cognito_sub || '/' || target`,
+  progress_counter: `measure || '/' || dimension`,
+  daily_progress: `day::text || '/' || measure`,
+  user_event: `event_id::text || '/' || content_hash`,
+  export_run: `run_id::text`,
+  bridge_traffic: `event_id::text`,
+  cutover_change: `target_kind || '/' || target_realm || '/' || sequence`,
+  reset_skip: `sub || '/' || target || '/' || attempt`,
+  dead_letter: `topic || '/' || partition || '/' || "offset"`,
+  criteria_daily: `day::text || '/' || measure`,
+};
+
+const FETCH_ROWS = 5000;
 
 export interface ProjectionSnapshot {
   /** sha256 over the table digests: equal digests, equal projections. */
@@ -45,32 +78,57 @@ export interface RowDifference {
 }
 
 /**
- * A deterministic digest of a projection schema: per table, sha256 over the md5 of each row's
- * text in key order. Rows render in UTC and ISO dates, so the digest does not depend on the
- * session's settings; every column follows from the ledger, so two schemas projected from the
- * same records have the same digest.
+ * A deterministic digest of a projection schema: each table's rows read back and hashed as the
+ * projection holds them (`projectionRowHash`, libs/projections/src/fold), so the auditor's verifier
+ * computes the same digest from the ledger in memory. Every column follows from the ledger, so two
+ * schemas projected from the same records have the same digest.
  */
 export async function projectionSnapshot(dataSource: DataSource, schema: string): Promise<ProjectionSnapshot> {
   return inSnapshot(dataSource, async (manager) => {
     const tables: TableDigest[] = [];
-    for (const { table, key } of stateTables) {
-      const [row] = (await manager.query(
-        `select count(*)::int as rows,
-           encode(sha256(convert_to(coalesce(string_agg(md5(t::text), '' order by ${key}), ''), 'UTF8')), 'hex') as digest
-         from "${schema}".${table} t`,
-      )) as { rows: number; digest: string }[];
-      tables.push({ table, rows: row!.rows, digest: row!.digest });
+    for (const { table } of projectionTables) {
+      const name = table as ProjectionTableName;
+      tables.push(tableDigest(table, await rowHashes(manager, schema, name)));
     }
     const positions = await storedPositions(manager, schema);
-    const overall = createHash('sha256');
-    for (const t of tables) overall.update(`${t.table}:${t.digest}\n`);
     return {
-      digest: `sha256:${overall.digest('hex')}`,
+      digest: projectionDigest(tables),
       tables,
       offsets: new Map(positions.map((p) => [`${p.topic}/${p.partition}`, p.next])),
       positions,
     };
   });
+}
+
+/**
+ * The hashes of a table's rows, read through a cursor in the snapshot. Each column is read in the
+ * form the projection wrote it: a time as an ISO instant in UTC, a bigint, uuid or date as text.
+ */
+async function rowHashes(manager: EntityManager, schema: string, table: ProjectionTableName): Promise<string[]> {
+  const select = entityColumns(stateEntities[table])
+    .map((c) => {
+      const column = quoteIdentifier(c.name);
+      const value =
+        c.sqlType === 'timestamptz'
+          ? `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+          : ['bigint', 'uuid', 'date'].includes(c.sqlType)
+            ? `${column}::text`
+            : column;
+      return `${value} as ${quoteIdentifier(c.property)}`;
+    })
+    .join(', ');
+  const cursor = quoteIdentifier(`digest_${table}`);
+  await manager.query(
+    `declare ${cursor} no scroll cursor for select ${select} from ${quoteIdentifier(schema)}.${table}`,
+  );
+  const hashes: string[] = [];
+  for (;;) {
+    const rows = (await manager.query(`fetch ${FETCH_ROWS} from ${cursor}`)) as object[];
+    for (const row of rows) hashes.push(projectionRowHash(table, row));
+    if (rows.length < FETCH_ROWS) break;
+  }
+  await manager.query(`close ${cursor}`);
+  return hashes;
 }
 
 /** The first rows (by key) that differ between two projection schemas of the same database. */
@@ -82,8 +140,9 @@ export async function firstDifferences(
 ): Promise<RowDifference[]> {
   return inSnapshot(dataSource, async (manager) => {
     const differences: RowDifference[] = [];
-    for (const { table, key } of stateTables) {
+    for (const { table } of projectionTables) {
       if (differences.length >= limit) break;
+      const key = tableKeys[table as ProjectionTableName];
       const side = (schema: string) =>
         `select ${key} as k, md5(t::text) as h, to_jsonb(t) as row from "${schema}".${table} t`;
       const rows: { k: string; l: unknown; r: unknown }[] = await manager.query(

@@ -13,6 +13,7 @@ import {
   ResetSkip,
   UserEvent,
 } from './entities/index.js';
+import type { BatchChanges } from '../fold/batch-changes.js';
 import type { MigrationUserRow } from './migration-user-row.js';
 import type { Tally } from './progress-contributions.js';
 
@@ -156,6 +157,21 @@ export class ProjectionTransaction {
          set next_offset = excluded.next_offset, cluster_id = excluded.cluster_id, topic_id = excluded.topic_id`,
       [topic, partition, nextOffset.toString(), origin.clusterId, origin.topicId],
     );
+  }
+
+  /** Writes a batch's changes (`batchChangesOf`), each table in one set-based statement. */
+  async write(changes: BatchChanges): Promise<void> {
+    await this.upsertUsers(changes.users);
+    await this.upsertTranslations(changes.translations);
+    await this.insertHistory(changes.history);
+    await this.addCounters(changes.counters);
+    await this.addDaily(changes.daily);
+    await this.addCriteriaDaily(changes.criteriaDays);
+    await this.upsertExportRuns(changes.exportRuns);
+    await this.insertBridgeTraffic(changes.bridgeTraffic);
+    await this.insertCutoverChanges(changes.cutoverChanges);
+    await this.insertResetSkips(changes.resetSkips);
+    await this.insertDeadLetters(changes.deadLetters);
   }
 
   async loadStates(subs: readonly string[]): Promise<Map<string, UserMigrationState>> {

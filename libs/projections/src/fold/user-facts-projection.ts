@@ -5,22 +5,16 @@ import {
   type UserFact,
   type UserMigrationState,
 } from '#domain';
-import type { ConsumedEvent } from '#ledger';
-import {
-  addCohortContribution,
-  addCounterContribution,
-  addCriteriaContribution,
-  addResetPipelineContribution,
-  addDailyContribution,
-  userRowOf,
-  type HistoryRow,
-  type MigrationUserRow,
-  type Tally,
-  type TranslationRow,
-} from '#projections';
+import type { HistoryRow, TranslationRow } from '../projection/projection-store.js';
+import { userRowOf, type MigrationUserRow } from '../projection/migration-user-row.js';
+import { addCounterContribution, addDailyContribution, type Tally } from '../projection/progress-contributions.js';
+import { addCohortContribution } from '../projection/cohort-contributions.js';
+import { addCriteriaContribution } from '../projection/criteria-contributions.js';
+import { addResetPipelineContribution } from '../projection/reset-pipeline-contributions.js';
+import type { FoldedFact } from './folded-fact.js';
 
 /** What one batch of user facts changes, ready to be written in one transaction. */
-export interface UserFactsProjection {
+export interface UserFactsProjection<F extends FoldedFact = FoldedFact> {
   readonly users: MigrationUserRow[];
   readonly translations: TranslationRow[];
   readonly history: HistoryRow[];
@@ -29,7 +23,7 @@ export interface UserFactsProjection {
   /** The done criteria's per-day counts (`criteria_daily`). */
   readonly criteriaDays: Tally;
   /** Facts the domain refused (e.g. a conflicting import), with the reason: for the dead-letter topic. */
-  readonly rejected: { readonly consumed: ConsumedEvent; readonly reason: string }[];
+  readonly rejected: { readonly consumed: F; readonly reason: string }[];
 }
 
 /**
@@ -37,14 +31,14 @@ export interface UserFactsProjection {
  * writes). Each user's counter contribution is replaced, not incremented, so applying a fact
  * that is already in the state changes no number.
  */
-export function projectUserFacts(
+export function projectUserFacts<F extends FoldedFact>(
   stored: ReadonlyMap<string, UserMigrationState>,
   /** Only events for which `isUserFact` holds. */
-  facts: readonly ConsumedEvent[],
-): UserFactsProjection {
+  facts: readonly F[],
+): UserFactsProjection<F> {
   const current = new Map<string, UserMigrationState>();
   const history: HistoryRow[] = [];
-  const rejected: UserFactsProjection['rejected'] = [];
+  const rejected: UserFactsProjection<F>['rejected'] = [];
   for (const consumed of facts) {
     const { record } = consumed;
     const event = consumed.event as UserFact;

@@ -3,7 +3,7 @@ import { describe, it } from '@jest/globals';
 import { createEvent, type LedgerEvent } from '#events';
 import { summarizeUserMigration, type UserMigrationState } from '#domain';
 import type { ConsumedEvent } from '#ledger';
-import { syntheticLedger } from '../../../test/support/synthetic-ledger.js';
+import { syntheticLedger } from '../../../../test/support/synthetic-ledger.js';
 import {
   addCohortContribution,
   addCounterContribution,
@@ -11,7 +11,7 @@ import {
   addResetPipelineContribution,
   userRowOf,
   type Tally,
-} from '#projections';
+} from '../index.js';
 import { projectUserFacts } from './user-facts-projection.js';
 
 const facts: ConsumedEvent[] = [...syntheticLedger({ users: 150, seed: 5 })].flat().map(consumed);
