@@ -21,6 +21,7 @@ import { formatWatchReport, watchTarget } from '../watch-command.js';
 import { watcherDemo } from './watcher-demo.js';
 import { demoPoolId, describeSeededPool, seedPool } from './seed-command.js';
 import { demoNamespace, inDemoNamespace } from './demo-namespace.js';
+import { auditDemoBundle } from './demo-audit-bundle.js';
 import { demoStageContradictions, type DemoFigures } from './demo-stage-checks.js';
 import { DemoStageError } from './demo-stage-error.js';
 
@@ -252,6 +253,16 @@ async function runStages(env: Env, users: number, out: (text: string) => void): 
       `${verification.report.unsealed} unsealed\n`,
   );
 
+  out("\n== 11. the auditor's bundle, checked with Node alone; its projection digest against the live projections\n");
+  const audit = await auditDemoBundle(config);
+  const audited = audit.verdict;
+  out(
+    `   verify-bundle.mjs: ${audited.ok ? 'VERIFIED' : 'FAILED'}, ${audited.records} records, ` +
+      `${audited.checkpointsVerified} checkpoints verified, ${audited.unsealed} unsealed\n` +
+      `   projection digest ${audited.projection?.digest ?? 'none'} (folded from the bundle, no PostgreSQL)\n` +
+      `   live projections  ${audit.liveDigest}\n`,
+  );
+
   out('\n== summary\n');
   out(
     `   exported   ${exported.users} users (${exported.published} new facts), ${exported.groups} groups, ${exported.rejected.length} rejected\n`,
@@ -285,6 +296,10 @@ async function runStages(env: Env, users: number, out: (text: string) => void): 
     `   ledger verify     ${verification.report.ok ? 'passed' : 'FAILED'}: ${verification.report.checkpointsVerified} checkpoints ` +
       `verified over ${verification.report.records} records (key ${verification.report.verifierKey})\n`,
   );
+  out(
+    `   auditor bundle    ${audited.ok ? 'verified' : 'FAILED'} with Node alone; projection digest ` +
+      `${audited.projection?.digest === audit.liveDigest ? 'equal to' : 'DIFFERENT from'} the live projections'\n`,
+  );
   check({
     ...figures,
     completion: { users: metrics.users, migrated: metrics.migrated, disagreements: metrics.disagreements.open },
@@ -296,6 +311,16 @@ async function runStages(env: Env, users: number, out: (text: string) => void): 
             firstFinding: `${verification.report.findings[0].topic}/${verification.report.findings[0].partition} offset ${verification.report.findings[0].offset}: ${verification.report.findings[0].reason}: ${verification.report.findings[0].detail}`,
           }
         : {}),
+    },
+    audited: {
+      ...(audited.findings[0]
+        ? {
+            firstFinding: `${audited.findings[0].file} ${audited.findings[0].partition} offset ${audited.findings[0].offset}: ${audited.findings[0].reason}: ${audited.findings[0].detail}`,
+          }
+        : {}),
+      projectionDigest: audited.projection?.digest ?? null,
+      liveDigest: audit.liveDigest,
+      notAtBundleEnd: audit.notAtBundleEnd,
     },
   });
 

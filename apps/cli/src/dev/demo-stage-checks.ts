@@ -21,6 +21,13 @@ export interface DemoFigures {
   readonly identity?: { readonly conflicts: readonly { readonly id: string; readonly places: readonly string[] }[] };
   /** `ledger verify` over the sealed ledger: the first finding, if any (docs/audit.md). */
   readonly verified?: { readonly checkpoints: number; readonly firstFinding?: string };
+  /** The auditor's bundle checked by its own verifier, and its projection digest beside the live projections'. */
+  readonly audited?: {
+    readonly firstFinding?: string;
+    readonly projectionDigest: string | null;
+    readonly liveDigest: string;
+    readonly notAtBundleEnd: readonly string[];
+  };
 }
 
 export interface StageContradiction {
@@ -38,7 +45,7 @@ export interface StageContradiction {
  */
 export function demoStageContradictions(figures: DemoFigures): StageContradiction[] {
   const found: StageContradiction[] = [];
-  const { seeded, exported, projected, wave, watched, completion, identity, verified, parallelRun } = figures;
+  const { seeded, exported, projected, wave, watched, completion, identity, verified, audited, parallelRun } = figures;
   if (exported.users + exported.rejected !== seeded)
     found.push({
       stage: '3. export',
@@ -103,5 +110,17 @@ export function demoStageContradictions(figures: DemoFigures): StageContradictio
     found.push({ stage: '10. seal and verify', problem: `ledger verify failed: ${verified.firstFinding}` });
   if (verified && verified.firstFinding === undefined && verified.checkpoints === 0)
     found.push({ stage: '10. seal and verify', problem: 'the sealer published no checkpoint of the ledger' });
+  if (audited?.firstFinding !== undefined)
+    found.push({ stage: "11. auditor's bundle", problem: `the bundle's verifier failed: ${audited.firstFinding}` });
+  else if (audited && audited.notAtBundleEnd.length > 0)
+    found.push({
+      stage: "11. auditor's bundle",
+      problem: `the live projections are not at the bundle's end in ${audited.notAtBundleEnd.join(', ')}`,
+    });
+  else if (audited && audited.projectionDigest !== audited.liveDigest)
+    found.push({
+      stage: "11. auditor's bundle",
+      problem: `the bundle's projection digest ${audited.projectionDigest} is not the live projections' ${audited.liveDigest}`,
+    });
   return found;
 }

@@ -12,6 +12,7 @@ const clean: DemoFigures = {
   completion: { users: 2000, migrated: 340, disagreements: 0 },
   identity: { conflicts: [] },
   verified: { checkpoints: 13 },
+  audited: { projectionDigest: 'sha256:aa', liveDigest: 'sha256:aa', notAtBundleEnd: [] },
 };
 
 const stagesOf = (figures: DemoFigures) => demoStageContradictions(figures).map((c) => c.stage);
@@ -85,6 +86,22 @@ describe('demoStageContradictions', () => {
     };
     assert.deepEqual(stagesOf(bad), ['10. seal and verify']);
     assert.deepEqual(stagesOf({ ...clean, verified: { checkpoints: 0 } }), ['10. seal and verify']);
+  });
+
+  it("given the auditor's bundle, when its verifier fails or its projection digest is not the live projections', then its stage fails", () => {
+    const audited = clean.audited!;
+    const stage = ["11. auditor's bundle"];
+    assert.deepEqual(
+      stagesOf({ ...clean, audited: { ...audited, firstFinding: 'records/user-events-3.ndjson …' } }),
+      stage,
+    );
+    assert.deepEqual(stagesOf({ ...clean, audited: { ...audited, liveDigest: 'sha256:bb' } }), stage);
+    assert.deepEqual(stagesOf({ ...clean, audited: { ...audited, projectionDigest: null } }), stage);
+    const behind = demoStageContradictions({
+      ...clean,
+      audited: { ...audited, liveDigest: 'sha256:bb', notAtBundleEnd: ['demo.user-events/2'] },
+    });
+    assert.match(behind[0]!.problem, /not at the bundle's end in demo\.user-events\/2/);
   });
 
   it('given users changed in Cognito, when fewer reach Keycloak (or are rejected by phase), then the parallel-run stage fails', () => {
