@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { prefixedLeafHash, type Hash } from './merkle-hash.js';
 
 /** What of a Kafka record the ledger's Merkle leaf covers. */
@@ -41,14 +42,13 @@ export function ledgerLeafHash(record: LedgerLeafRecord): Hash {
  */
 export function parseLedgerLeaf(leaf: Uint8Array): LedgerLeafRecord & { readonly offset: bigint } {
   const bytes = Buffer.from(leaf.buffer, leaf.byteOffset, leaf.byteLength);
-  const layout = leafLayout(bytes);
-  const field = (range: ByteRange | null) => (range === null ? null : bytes.subarray(range[0], range[1]));
-  return {
-    offset: layout.offset,
-    key: field(layout.key),
-    headers: layout.headers.map(([name, value]) => [bytes.toString('utf8', name[0], name[1]), field(value)] as const),
-    value: field(layout.value),
-  };
+  const count = readLayout(bytes);
+  const field = (at: number) => (layout[at]! < 0 ? null : bytes.subarray(layout[at], layout[at + 1]));
+  const headers: (readonly [string, Uint8Array | null])[] = [];
+  for (let h = HEADERS; h < HEADERS + 4 * count; h += 4) {
+    headers.push([bytes.toString('utf8', layout[h], layout[h + 1]), field(h + 2)]);
+  }
+  return { offset: bytes.readBigUInt64BE(1), key: field(KEY), headers, value: field(VALUE) };
 }
 
 /** A leaf's record with its key and headers as UTF-8 text, what an event reader wants of it. */
@@ -64,46 +64,83 @@ const NON_ASCII = /[\x80-\xff]/; // on Latin-1 text: a byte above 0x7f
 
 /**
  * `parseLedgerLeaf` for a reader of events (`ledger verify` checks every record it reads as one):
- * the same checks, with key and headers decoded as text. The leaf is decoded once as Latin-1 (one
- * char per byte, so the byte ranges index it) and each field is a slice of that string, decoded as
- * UTF-8 only when it holds a byte above 0x7f; a dozen headers per record each decoded on their
- * own cost a quarter of a record's check.
+ * the same checks, with key and headers decoded as text. The leaf up to its value is decoded once
+ * as Latin-1 (one char per byte, so the byte ranges index it) and each field is a slice of that
+ * string; a dozen headers per record each decoded on their own cost a quarter of a record's check.
+ * Where that part of the leaf holds a byte above 0x7f, each field holding one is decoded as UTF-8
+ * instead. The ledger's key and headers are ASCII, and so are their lengths (under 128 bytes), so
+ * one test of the whole span usually settles every field.
  */
 export function parseLedgerLeafText(leaf: Uint8Array): LedgerLeafText {
   const bytes = Buffer.from(leaf.buffer, leaf.byteOffset, leaf.byteLength);
-  const layout = leafLayout(bytes);
-  const latin1 = bytes.toString('latin1');
-  const text = (range: ByteRange | null): string | null => {
-    if (range === null) return null;
-    const slice = latin1.slice(range[0], range[1]);
-    return NON_ASCII.test(slice) ? bytes.toString('utf8', range[0], range[1]) : slice;
+  const count = readLayout(bytes);
+  const textEnd = layout[TEXT_END]!;
+  const latin1 = bytes.toString('latin1', 0, textEnd);
+  const ascii = isAscii(new Uint8Array(bytes.buffer, bytes.byteOffset + KEY_FLAG_BYTE, textEnd - KEY_FLAG_BYTE));
+  const text = (start: number, end: number): string => {
+    const slice = latin1.slice(start, end);
+    return ascii || !NON_ASCII.test(slice) ? slice : bytes.toString('utf8', start, end);
   };
   const headers: Record<string, string> = {};
-  for (const [name, value] of layout.headers) {
-    if (value === null) continue;
-    const key = text(name)!;
-    if (!Object.hasOwn(headers, key)) headers[key] = text(value)!;
+  for (let h = HEADERS; h < HEADERS + 4 * count; h += 4) {
+    if (layout[h + 2]! < 0) continue;
+    const name = headerName(h, latin1, ascii, text);
+    if (!Object.hasOwn(headers, name)) headers[name] = text(layout[h + 2]!, layout[h + 3]!);
   }
-  const value = layout.value === null ? null : bytes.subarray(layout.value[0], layout.value[1]);
-  return { offset: layout.offset, key: text(layout.key), headers, value };
+  return {
+    offset: bytes.readBigUInt64BE(1),
+    key: layout[KEY]! < 0 ? null : text(layout[KEY]!, layout[KEY + 1]!),
+    headers,
+    value: layout[VALUE]! < 0 ? null : bytes.subarray(layout[VALUE], layout[VALUE + 1]),
+  };
+}
+
+/** The header names of the last leaf read, by position: the ledger's records mostly name the same ones. */
+const lastNames: string[] = [];
+const REMEMBERED_NAMES = 32;
+
+/**
+ * The header at `h` in `layout`'s name: the string last read at its position when the bytes are
+ * the same, already a property key; a fresh string as a key is looked up in V8's string table on
+ * every store and test. Compared in place in the Latin-1 text, with no string made for it.
+ */
+function headerName(h: number, latin1: string, ascii: boolean, text: (start: number, end: number) => string): string {
+  const position = (h - HEADERS) >> 2;
+  const start = layout[h]!;
+  const end = layout[h + 1]!;
+  const last = lastNames[position];
+  if (ascii && last !== undefined && last.length === end - start && latin1.startsWith(last, start)) return last;
+  const name = text(start, end);
+  if (position < REMEMBERED_NAMES) lastNames[position] = name;
+  return name;
 }
 
 function named(what: string | (() => string)): string {
   return typeof what === 'string' ? what : what();
 }
 
-/** Start (inclusive) and end (exclusive) of a field's bytes in a leaf. */
-type ByteRange = readonly [start: number, end: number];
+/** Where the key's null flag lies: after the version byte and the offset. */
+const KEY_FLAG_BYTE = 9;
 
-interface LeafLayout {
-  readonly offset: bigint;
-  readonly key: ByteRange | null;
-  readonly headers: readonly (readonly [name: ByteRange, value: ByteRange | null])[];
-  readonly value: ByteRange | null;
-}
+/**
+ * Where each field of the last leaf `readLayout` read lies, as start (inclusive) and end
+ * (exclusive) byte pairs, a start of -1 for null: the key at `KEY`, the value at `VALUE`, then from
+ * `HEADERS` each header's name and value; at `TEXT_END`, where the value's null flag lies (all
+ * that comes before it is offset, key and headers). One array for every leaf, grown when a leaf
+ * has more headers than it holds: a reader checks every leaf it reads, and arrays of ranges per
+ * leaf were a fifth of parsing one. Positions are doubles, as a leaf may exceed 4 GiB.
+ */
+let layout = new Float64Array(64);
+const KEY = 0;
+const VALUE = 2;
+const TEXT_END = 4;
+const HEADERS = 5;
 
-/** Where each field of a leaf lies; the one reading of the encoding, and every refusal of it. */
-function leafLayout(bytes: Buffer): LeafLayout {
+/**
+ * Reads where each field of a leaf lies into `layout` and returns its header count; the one
+ * reading of the encoding, and every refusal of it. `layout` holds the result until the next call.
+ */
+function readLayout(bytes: Buffer): number {
   let at = 0;
   // `what` is a function where naming the field means decoding it: only a refusal pays for that.
   const need = (n: number, what: string | (() => string)) => {
@@ -111,39 +148,52 @@ function leafLayout(bytes: Buffer): LeafLayout {
   };
   need(9, 'version and offset');
   if (bytes[0] !== LEDGER_LEAF_VERSION) throw new RangeError(`a ledger leaf of version ${bytes[0]} is not readable`);
-  const offset = bytes.readBigUInt64BE(1);
-  if (offset > MAX_OFFSET) throw new RangeError(`offset ${offset} is not a Kafka offset`);
-  at = 9;
-  const nullable = (what: string | (() => string)): ByteRange | null => {
+  // Above MAX_OFFSET exactly when the top bit is set; the bigint is made only to name it.
+  if (bytes[1]! & 0x80) throw new RangeError(`offset ${bytes.readBigUInt64BE(1)} is not a Kafka offset`);
+  at = KEY_FLAG_BYTE;
+  const nullable = (slot: number, what: string | (() => string)) => {
     need(1, what);
     const flag = bytes[at++];
-    if (flag === 0) return null;
+    if (flag === 0) {
+      layout[slot] = -1;
+      return;
+    }
     if (flag !== 1)
       throw new RangeError(`a ledger leaf's ${named(what)} starts with ${flag}, not 0 or 1 (byte ${at - 1})`);
     need(4, what);
     const length = bytes.readUInt32BE(at);
     at += 4;
     need(length, what);
+    layout[slot] = at;
     at += length;
-    return [at - length, at];
+    layout[slot + 1] = at;
   };
-  const key = nullable('key');
+  nullable(KEY, 'key');
   need(4, 'header count');
   const count = bytes.readUInt32BE(at);
   at += 4;
-  const headers: [ByteRange, ByteRange | null][] = [];
   for (let i = 0; i < count; i++) {
     need(4, 'header name');
     const nameLength = bytes.readUInt32BE(at);
     at += 4;
     need(nameLength, 'header name');
-    const name: ByteRange = [at, at + nameLength];
+    const slot = HEADERS + 4 * i;
+    // Grown before it is written; `count` itself is not trusted to size it, the leaf's bytes are.
+    if (slot + 4 > layout.length) {
+      const grown = new Float64Array(layout.length * 2);
+      grown.set(layout);
+      layout = grown;
+    }
+    const name = at;
     at += nameLength;
-    headers.push([name, nullable(() => `header ${bytes.toString('utf8', name[0], name[1])}`)]);
+    layout[slot] = name;
+    layout[slot + 1] = at;
+    nullable(slot + 2, () => `header ${bytes.toString('utf8', name, name + nameLength)}`);
   }
-  const value = nullable('value');
+  layout[TEXT_END] = at;
+  nullable(VALUE, 'value');
   if (at !== bytes.length) throw new RangeError(`a ledger leaf has ${bytes.length - at} bytes after its value`);
-  return { offset, key, headers, value };
+  return count;
 }
 
 /** How many bytes `writePrefixedLedgerLeaf` writes for the record. */

@@ -155,6 +155,86 @@ describe('ledger record leaf', () => {
     );
   });
 
+  it('reads each leaf of a sequence as text on its own, whatever the leaf before it named', () => {
+    // Names and values that look alike: the same length, one a prefix of another, the same text in
+    // Latin-1 and in UTF-8 ('ü' is one char either way, two bytes in UTF-8), lengths of 128 and more.
+    const names = ['ce_id', 'ce_ix', 'ce_i', 'ce_idx', 'ce_ü', 'ce_Ã¼', 'content-type', ''];
+    const text = fc.oneof(
+      fc.constantFrom('', 'ab', 'é', 'Ã©', '1.0', 'x'.repeat(127), 'y'.repeat(128), 'ü'.repeat(100)),
+      fc.string({ unit: 'grapheme', maxLength: 6 }),
+    );
+    const nullable = fc.option(text, { nil: null });
+    const records = fc.array(
+      fc.record({
+        offset: fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }),
+        key: nullable,
+        headers: fc.array(fc.tuple(fc.constantFrom(...names), nullable), { maxLength: 6 }),
+        value: nullable,
+      }),
+      { minLength: 2, maxLength: 6 },
+    );
+    const bytes = (t: string | null) => (t === null ? null : Buffer.from(t, 'utf8'));
+    fc.assert(
+      fc.property(records, (sequence) => {
+        for (const r of sequence) {
+          const headers: Record<string, string> = {};
+          for (const [name, value] of r.headers) {
+            if (value !== null && !Object.hasOwn(headers, name)) headers[name] = value;
+          }
+          const read = parseLedgerLeafText(
+            ledgerLeafBytes({
+              offset: r.offset,
+              key: bytes(r.key),
+              headers: r.headers.map(([n, v]) => [n, bytes(v)] as const),
+              value: bytes(r.value),
+            }),
+          );
+          assert.equal(read.offset, r.offset);
+          assert.equal(read.key, r.key);
+          assert.deepEqual({ ...read.headers }, headers);
+          assert.equal(read.value === null ? null : Buffer.from(read.value).toString('utf8'), r.value);
+        }
+      }),
+    );
+  });
+
+  it('reads a leaf with more headers than most', () => {
+    const headers = Array.from({ length: 100 }, (_, i) => [`h${i}`, Buffer.from(`v${i}`)] as const);
+    const read = parseLedgerLeafText(ledgerLeafBytes({ ...record, headers }));
+    assert.deepEqual({ ...read.headers }, Object.fromEntries(headers.map(([n, v]) => [n, v.toString()])));
+    assert.deepEqual(
+      parseLedgerLeaf(ledgerLeafBytes({ ...record, headers })).headers.map(([n, v]) => [n, Buffer.from(v!).toString()]),
+      headers.map(([n, v]) => [n, v.toString()]),
+    );
+  });
+
+  it('refuses, in both readings, each way bytes can fail to be one whole leaf', () => {
+    const leaf = Buffer.from(ledgerLeafBytes(record));
+    const at = (i: number, byte: number) => {
+      const changed = Buffer.from(leaf);
+      changed[i] = byte;
+      return changed;
+    };
+    const cases: [Uint8Array, string][] = [
+      [leaf.subarray(0, 8), 'a ledger leaf ends inside its version and offset (byte 0)'],
+      [at(0, 2), 'a ledger leaf of version 2 is not readable'],
+      [at(1, 0x80), 'offset 9223372036854776066 is not a Kafka offset'],
+      [at(9, 7), "a ledger leaf's key starts with 7, not 0 or 1 (byte 9)"],
+      [leaf.subarray(0, 12), 'a ledger leaf ends inside its key (byte 10)'],
+      [leaf.subarray(0, 17), 'a ledger leaf ends inside its header count (byte 15)'],
+      [leaf.subarray(0, 21), 'a ledger leaf ends inside its header name (byte 19)'],
+      [leaf.subarray(0, 25), 'a ledger leaf ends inside its header name (byte 23)'],
+      [at(28, 9), "a ledger leaf's header ce_id starts with 9, not 0 or 1 (byte 28)"],
+      [leaf.subarray(0, 31), 'a ledger leaf ends inside its header ce_id (byte 29)'],
+      [leaf.subarray(0, leaf.length - 1), `a ledger leaf ends inside its value (byte ${leaf.length - 2})`],
+      [Buffer.concat([leaf, Buffer.of(0, 0)]), 'a ledger leaf has 2 bytes after its value'],
+    ];
+    for (const [bytes, message] of cases) {
+      assert.throws(() => parseLedgerLeaf(bytes), { name: 'RangeError', message });
+      assert.throws(() => parseLedgerLeafText(bytes), { name: 'RangeError', message });
+    }
+  });
+
   it('refuses, as text too, bytes that are not one whole leaf, naming the field', () => {
     const leaf = Buffer.from(ledgerLeafBytes(record));
     assert.throws(() => parseLedgerLeafText(leaf.subarray(0, leaf.length - 1)), /ends inside its value/);

@@ -22,6 +22,9 @@ export const cloudEventAttributes = [
   'contenthash',
 ] as const;
 
+/** Each attribute with its header's name, made once: a name built per record is looked up as a fresh string. */
+const attributeHeaders = cloudEventAttributes.map((name) => [name, `ce_${name}`] as const);
+
 /**
  * The event a binary-mode record holds (headers as text, the value the data's bytes), whichever
  * version of its type it was written at: the data arrives in the current shape (upcast by
@@ -29,8 +32,8 @@ export const cloudEventAttributes = [
  */
 export function eventOfBinaryRecord(headers: Readonly<Record<string, string>>, value: Uint8Array | null): LedgerEvent {
   const envelope: Record<string, unknown> = { datacontenttype: headers['content-type'] };
-  for (const name of cloudEventAttributes) {
-    const header = headers[`ce_${name}`];
+  for (const [name, headerName] of attributeHeaders) {
+    const header = headers[headerName];
     if (header !== undefined) envelope[name] = name === 'schemaversion' ? Number(header) : header;
   }
   if (value === null) throw new InvalidEventError('value', 'record has no value (tombstone)');

@@ -22,4 +22,14 @@ describe('eventId', () => {
       ),
     );
   });
+
+  it('is the same v5 UUID for names of any length, one after another', () => {
+    // Around the room reused for a name (1024 UTF-8 bytes), in one- to four-byte characters.
+    for (const unit of ['a', 'é', '€', '𝄞']) {
+      for (const length of [0, 1, 300, 341, 342, 1000, 5000]) {
+        const fact = unit.repeat(length);
+        assert.equal(eventId('T', 's', fact), uuidv5(`T\ns\n${fact}`, '6f6a2b0e-3c1d-5b7a-9e42-c0a1f1e2d3b4'));
+      }
+    }
+  });
 });

@@ -106,6 +106,41 @@ describe('event catalog', () => {
     );
   });
 
+  it('names the first problem in the order of the checks: an id or content hash of the wrong form before anything after the envelope', () => {
+    const event = roundTrip(createEvent('UserExported', user, context)) as Record<string, unknown> & {
+      id: string;
+      contenthash: string;
+      data: UserExportedData;
+    };
+    const altered = { ...event.data, enabled: false };
+    const cases: [unknown, string][] = [
+      [{ ...event, id: 'not-a-uuid', data: altered }, 'id: Invalid UUID'],
+      [{ ...event, id: 5 }, 'id: Invalid input: expected string, received number'],
+      [{ ...event, id: 'x', contenthash: 'y', type: 'UserTeleported' }, 'id: Invalid UUID'],
+      [
+        { ...event, contenthash: 'md5:abc', data: altered },
+        'contenthash: Invalid string: must match pattern /^sha256:[0-9a-f]{64}$/',
+      ],
+      [
+        { ...event, contenthash: `sha256:${event.contenthash.slice(7).toUpperCase()}` },
+        'contenthash: Invalid string: must match pattern /^sha256:[0-9a-f]{64}$/',
+      ],
+      [
+        { ...event, contenthash: 'y', type: 'UserTeleported' },
+        'contenthash: Invalid string: must match pattern /^sha256:[0-9a-f]{64}$/',
+      ],
+      // A UUID, but not this fact's (upper case is a UUID's form too).
+      [{ ...event, id: event.id.toUpperCase() }, `UserExported: id: expected ${event.id} for this fact`],
+    ];
+    for (const [input, message] of cases) {
+      assert.throws(() => parseEvent(input), { name: 'InvalidEventError', message });
+      assert.throws(() => parseEvent(input, Buffer.from(canonicalJson((input as { data: unknown }).data))), {
+        name: 'InvalidEventError',
+        message,
+      });
+    }
+  });
+
   it('names the nested field of a malformed payload', () => {
     const event = roundTrip(createEvent('UserExported', user, context)) as { data: { mfa: { sms: unknown } } };
     event.data.mfa.sms = 'yes';
