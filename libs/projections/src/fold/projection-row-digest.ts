@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '#events';
+import { configure } from 'safe-stable-stringify';
+
+/**
+ * JSON with every object's keys sorted by UTF-16 code units, numbers and strings as JSON.stringify
+ * writes them: RFC 8785's canonical form for the values a row holds (finite numbers, well-formed
+ * text; the unit spec holds it equal to `canonicalize` on any JSON value). Not `canonicalize`
+ * itself, which the content hash uses: over a replay's million rows it was two fifths of the
+ * digest's time, this one less than half of that.
+ */
+export const canonicalRowJson = configure({ deterministic: true, circularValue: Error });
 
 /**
  * The value kinds whose text PostgreSQL normalises on the way in: a time is stored as an instant
@@ -78,14 +87,21 @@ export function projectionRowHash(table: ProjectionTableName, row: object): stri
     const kind = normalised[property];
     values[property] =
       kind === 'timestamptz'
-        ? new Date(value as string).toISOString()
+        ? instant(value as string)
         : kind === 'uuid'
           ? String(value).toLowerCase()
           : kind === 'bigint'
             ? String(value)
             : value;
   }
-  return createHash('sha256').update(canonicalJson(values)).digest('hex');
+  return createHash('sha256').update(canonicalRowJson(values)!).digest('hex');
+}
+
+/** Already `toISOString`'s form (as every time read back from PostgreSQL is): left as it is, not parsed again. */
+const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function instant(time: string): string {
+  return isoInstant.test(time) ? time : new Date(time).toISOString();
 }
 
 export interface TableDigest {

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from '@jest/globals';
+import canonicalize from 'canonicalize';
+import fc from 'fast-check';
 import { entityColumns, entityTable } from '../entity-columns.js';
 import { projectionEntities, ProjectionOffset } from '../projection/entities/index.js';
-import { projectionRowHash, projectionTables, tableDigest } from './projection-row-digest.js';
+import { canonicalRowJson, projectionRowHash, projectionTables, tableDigest } from './projection-row-digest.js';
 
 describe('the projection digest of rows', () => {
   it('declares every state table, with exactly the entity columns PostgreSQL normalises', () => {
@@ -54,6 +56,17 @@ describe('the projection digest of rows', () => {
     assert.notEqual(projectionRowHash('user_event', { ...row, data: { a: 2 } }), hash);
     assert.notEqual(projectionRowHash('user_event', { ...row, data: { a: 1, b: null } }), hash);
     assert.notEqual(projectionRowHash('user_event', { ...row, reason: '' }), hash);
+  });
+
+  it('writes rows as RFC 8785 canonical JSON, as `canonicalize` does, for any JSON value of well-formed text', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ stringUnit: 'grapheme' }), (value) => {
+        assert.equal(canonicalRowJson(value), canonicalize(value));
+      }),
+      { numRuns: 2000 },
+    );
+    const row = { b: [1, undefined, -0, 1e21, 0.1], a: { y: 'é\n"', x: null, z: undefined }, '\u00e9': true, Z: 1 };
+    assert.equal(canonicalRowJson(row), canonicalize(row));
   });
 
   it('digests a table the same in any row order', () => {
