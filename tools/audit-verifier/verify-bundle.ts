@@ -83,7 +83,11 @@ function formatBundle(dir: string, v: BundleVerdict): string {
   );
   if (v.ledgerDigest) lines.push(`Ledger digest ${v.ledgerDigest}`);
   if (v.projection) {
-    lines.push(`Projection digest ${v.projection.digest} (as \`ledger replay\` prints it for this ledger)`);
+    lines.push(
+      v.ok
+        ? `Projection digest ${v.projection.digest} (as \`ledger replay\` prints it for this ledger)`
+        : `Projection digest ${v.projection.digest} (of the valid records read: the bundle failed, so it vouches for nothing)`,
+    );
     for (const t of v.projection.tables)
       lines.push(`  ${t.table.padEnd(18)} ${String(t.rows).padStart(9)} rows  ${t.digest}`);
   }

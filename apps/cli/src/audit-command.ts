@@ -57,7 +57,7 @@ function formatExport(dir: string, manifest: BundleManifest, verdict: BundleVerd
     `  verifier key ${manifest.verifierKey}, origin ${manifest.origin}`,
     `  ${verdict.checkpointsVerified} checkpoints verified against the records, ${verdict.unsealed} records unsealed`,
     `Ledger digest ${verdict.ledgerDigest}`,
-    `Projection digest ${verdict.projection?.digest ?? 'none'}`,
+    `Projection digest ${verdict.projection?.digest ?? 'none'}${first ? ' (of the valid records read: the bundle failed)' : ''}`,
     first
       ? `FAILED: ${first.file} ${first.partition}${first.offset === null ? '' : ` offset ${first.offset}`}: ${first.reason}: ${first.detail}`
       : `Verified. The auditor runs: node ${dir}/verify-bundle.mjs ${dir} --key '${manifest.verifierKey}'`,
