@@ -58,12 +58,20 @@ async function clusterNamespace(
   return { ns: new Namespace(suite, { ...base.env, KAFKA_BROKERS: brokers }), kafka };
 }
 
-/** SIGKILLs one node of the cluster (never the first bootstrap address); resolves with it, to start it again. */
+/**
+ * SIGKILLs one node of the cluster (never the first bootstrap address) and resolves once it is
+ * gone: a JVM takes a moment to die, and a `kafka.up()` called meanwhile finds every node running
+ * and the cluster answering, so it would not start the node again.
+ */
 async function killBroker(kafka: KafkaComponent, random: () => number): Promise<void> {
   const victim = kafka.nodes[1 + Math.floor(random() * (kafka.nodes.length - 1))]!;
   const pid = await victim.process.runningPid();
   if (pid === undefined) throw new Error(`broker ${victim.ports.nodeId} is not running`);
   process.kill(-pid, 'SIGKILL');
+  for (let waited = 0; (await victim.process.runningPid()) !== undefined; waited += 50) {
+    if (waited > 10_000) throw new Error(`broker ${victim.ports.nodeId} (pid ${pid}) still runs 10 s after SIGKILL`);
+    await sleep(50);
+  }
 }
 
 /**
