@@ -8,7 +8,7 @@ import pg from 'pg';
 import { databaseConfig, kafkaConfig, keycloakConfig, type Env } from '#config';
 import { createEvent, type LedgerEvent } from '#events';
 import { KeycloakRealm } from '#keycloak';
-import { Ledger } from '#ledger';
+import { Ledger, LedgerTopicsMissingError } from '#ledger';
 import {
   CognitoComponent,
   freeLoopbackPorts,
@@ -182,11 +182,19 @@ export class Namespace {
     await done;
   }
 
-  /** Records in the user topic so far (0 before the topics exist): a case's measure of progress. */
+  /**
+   * Records in the user topic so far (0 before the topics exist): a case's measure of progress. On
+   * a cluster, a topic just created may be known to one broker and not yet to the next one asked.
+   */
   async userTopicEnd(): Promise<number> {
     if (!(await this.ledger.hasTopics([this.ledger.topics.userEvents]))) return 0;
-    const partitions = await this.ledger.lag('fault-suite-progress', [this.ledger.topics.userEvents]);
-    return partitions.reduce((sum, p) => sum + Number(p.end), 0);
+    try {
+      const partitions = await this.ledger.lag('fault-suite-progress', [this.ledger.topics.userEvents]);
+      return partitions.reduce((sum, p) => sum + Number(p.end), 0);
+    } catch (error) {
+      if (error instanceof LedgerTopicsMissingError) return 0;
+      throw error;
+    }
   }
 
   /** The users the last completed `ledger export` reported in the ledger (new or already there). */
