@@ -43,9 +43,9 @@ final class BridgeClient {
 
   static BridgeClient of(ComponentModel model) {
     return new BridgeClient(
-        setting(model.get(CognitoPasswordStorageFactory.BRIDGE_URL), "MIGRATION_BRIDGE_URL"),
-        setting(model.get(CognitoPasswordStorageFactory.BRIDGE_SECRET), "MIGRATION_BRIDGE_SECRET"),
-        parseTimeout(model.get(CognitoPasswordStorageFactory.TIMEOUT_MS)));
+        setting(model.get(CognitoPasswordStorageFactory.BRIDGE_URL_PROPERTY), "MIGRATION_BRIDGE_URL"),
+        setting(model.get(CognitoPasswordStorageFactory.BRIDGE_SECRET_PROPERTY), "MIGRATION_BRIDGE_SECRET"),
+        parseTimeout(model.get(CognitoPasswordStorageFactory.TIMEOUT_MS_PROPERTY)));
   }
 
   long timeoutMs() {

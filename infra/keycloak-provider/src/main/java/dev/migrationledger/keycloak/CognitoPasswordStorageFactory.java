@@ -23,9 +23,11 @@ import org.keycloak.storage.UserStorageProviderFactory;
  */
 public final class CognitoPasswordStorageFactory implements UserStorageProviderFactory<CognitoPasswordStorage> {
   public static final String ID = "cognito-password-migration";
-  static final String BRIDGE_URL = "bridgeUrl";
-  static final String BRIDGE_SECRET = "bridgeSecret";
-  static final String TIMEOUT_MS = "timeoutMs";
+  // The names of the component's configuration properties (what the realm's component config holds
+  // under them is the value: the secret itself comes from the realm or MIGRATION_BRIDGE_SECRET).
+  static final String BRIDGE_URL_PROPERTY = "bridgeUrl";
+  static final String BRIDGE_SECRET_PROPERTY = "bridgeSecret";
+  static final String TIMEOUT_MS_PROPERTY = "timeoutMs";
 
   @Override
   public String getId() {
@@ -41,13 +43,13 @@ public final class CognitoPasswordStorageFactory implements UserStorageProviderF
   @Override
   public List<ProviderConfigProperty> getConfigProperties() {
     return ProviderConfigurationBuilder.create()
-        .property().name(BRIDGE_URL).label("Bridge verify URL")
+        .property().name(BRIDGE_URL_PROPERTY).label("Bridge verify URL")
         .helpText("The bridge's POST /v1/verify URL; falls back to env MIGRATION_BRIDGE_URL")
         .type(ProviderConfigProperty.STRING_TYPE).add()
-        .property().name(BRIDGE_SECRET).label("Bridge shared secret")
+        .property().name(BRIDGE_SECRET_PROPERTY).label("Bridge shared secret")
         .helpText("Sent as a bearer token; falls back to env MIGRATION_BRIDGE_SECRET")
         .type(ProviderConfigProperty.PASSWORD).secret(true).add()
-        .property().name(TIMEOUT_MS).label("Timeout (ms)")
+        .property().name(TIMEOUT_MS_PROPERTY).label("Timeout (ms)")
         .helpText("Connect and answer time limit for one bridge call; default 3000")
         .type(ProviderConfigProperty.STRING_TYPE).defaultValue("3000").add()
         .build();
@@ -56,7 +58,7 @@ public final class CognitoPasswordStorageFactory implements UserStorageProviderF
   @Override
   public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
       throws ComponentValidationException {
-    String url = model.get(BRIDGE_URL);
+    String url = model.get(BRIDGE_URL_PROPERTY);
     if (url != null && !url.isBlank()) {
       try {
         URI uri = URI.create(url.trim());
@@ -66,7 +68,7 @@ public final class CognitoPasswordStorageFactory implements UserStorageProviderF
         throw new ComponentValidationException("bridgeUrl is not a URL");
       }
     }
-    String timeout = model.get(TIMEOUT_MS);
+    String timeout = model.get(TIMEOUT_MS_PROPERTY);
     if (timeout != null && !timeout.isBlank()) {
       try {
         if (Long.parseLong(timeout.trim()) < 100) throw new ComponentValidationException("timeoutMs must be at least 100");
