@@ -50,9 +50,8 @@ export const keycloakRestartedDuringBurst: FaultCase = {
       const burst = scene.start(outage);
 
       await scene.untilFaultPoint();
-      const pid = await keycloak.runningPid();
-      if (pid === undefined) throw new Error('Keycloak was not started by this stack: it cannot be restarted here');
-      process.kill(-pid, 'SIGKILL');
+      if (!(await keycloak.kill()))
+        throw new Error('Keycloak was not started by this stack: it cannot be restarted here');
       const killedAt = performance.now();
       const killedAtEpoch = Date.now();
       const signedInAtKill = scene.signedIn();
@@ -61,7 +60,6 @@ export const keycloakRestartedDuringBurst: FaultCase = {
       // Down until a sign-in has met the dead Keycloak, and a seeded while more.
       await scene.untilNextAnswer();
       await sleep(500 + random() * 1500);
-      while ((await keycloak.runningPid()) !== undefined) await sleep(50);
       await keycloak.up(() => undefined);
       const restartedAt = performance.now();
       const restartedAtEpoch = Date.now();

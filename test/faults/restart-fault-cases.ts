@@ -60,18 +60,12 @@ async function clusterNamespace(
 
 /**
  * SIGKILLs one node of the cluster (never the first bootstrap address) and resolves once it is
- * gone: a JVM takes a moment to die, and a `kafka.up()` called meanwhile finds every node running
- * and the cluster answering, so it would not start the node again.
+ * gone: a `kafka.up()` called while the JVM was still dying found every node running and the
+ * cluster answering, and did not start the node again.
  */
 async function killBroker(kafka: KafkaComponent, random: () => number): Promise<void> {
   const victim = kafka.nodes[1 + Math.floor(random() * (kafka.nodes.length - 1))]!;
-  const pid = await victim.process.runningPid();
-  if (pid === undefined) throw new Error(`broker ${victim.ports.nodeId} is not running`);
-  process.kill(-pid, 'SIGKILL');
-  for (let waited = 0; (await victim.process.runningPid()) !== undefined; waited += 50) {
-    if (waited > 10_000) throw new Error(`broker ${victim.ports.nodeId} (pid ${pid}) still runs 10 s after SIGKILL`);
-    await sleep(50);
-  }
+  if (!(await victim.process.kill())) throw new Error(`broker ${victim.ports.nodeId} is not running`);
 }
 
 /**
@@ -163,8 +157,8 @@ export const brokerKilledDuringProjection: FaultCase = {
 
 /**
  * Keycloak SIGKILLed during `ledger import` and started again at once: the import rides it out
- * (its batch pauses and retries) or exits naming the target, then a second run completes, and each exported user has exactly one
- * import outcome; what Keycloak holds is what the ledger says (the run's own link checks).
+ * (its batch pauses and retries) or exits naming the target, then a second run completes, and
+ * each exported user has exactly one import outcome; what Keycloak holds is what the ledger says (the run's own link checks).
  */
 export const keycloakRestartedDuringImport: FaultCase = {
   name: 'restart Keycloak during import',
@@ -177,16 +171,11 @@ export const keycloakRestartedDuringImport: FaultCase = {
     // clock: a faster machine still meets the kill mid-import), then up to 0.5 s later.
     const records = Math.round(suite.users * (0.05 + random() * 0.2));
     const { done } = await ns.startUntilRecords(['import'], records, random() * 500);
-    const pid = await keycloak.runningPid();
-    if (pid === undefined) throw new Error('Keycloak was not started by this stack: it cannot be restarted here');
-    process.kill(-pid, 'SIGKILL');
+    if (!(await keycloak.kill()))
+      throw new Error('Keycloak was not started by this stack: it cannot be restarted here');
     const killed = performance.now();
     // Started again while the import runs: an import whose batch meets Keycloak down pauses and
     // retries (it does not exit), so waiting for it to end first would wait for ever.
-    for (let waited = 0; (await keycloak.runningPid()) !== undefined; waited += 50) {
-      if (waited > 10_000) throw new Error(`Keycloak (pid ${pid}) still runs 10 s after SIGKILL`);
-      await sleep(50);
-    }
     await keycloak.up(() => undefined);
     const first = await done;
     process.stderr.write(

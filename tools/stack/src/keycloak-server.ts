@@ -146,6 +146,11 @@ export class KeycloakServer implements StackComponent {
     return this.server.runningPid();
   }
 
+  /** SIGKILLs the server this stack started (a crash); false when none runs. */
+  kill(): Promise<boolean> {
+    return this.server.kill();
+  }
+
   /**
    * The same options on every start: a changed build-time option (health, database vendor,
    * features) makes Keycloak re-augment, which costs 13-16 s on each start.

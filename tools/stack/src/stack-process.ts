@@ -138,6 +138,21 @@ export class StackProcess {
     return true;
   }
 
+  /**
+   * SIGKILL to the process group, as a crash would end it (the fault suite's kill -9); resolves
+   * once every process of the group is gone, so that an `up` right after it starts it again rather
+   * than find it still dying. The pid file stays, as after a crash.
+   */
+  async kill(): Promise<boolean> {
+    const pid = await this.runningPid();
+    if (pid === undefined) return false;
+    signalGroup(pid, 'SIGKILL');
+    if (!(await groupExited(pid, 10_000))) {
+      throw new StackError(this.spec.name, `process ${pid} is still running 10 s after SIGKILL`);
+    }
+    return true;
+  }
+
   /** The most telling line of the log: the last error if any, else the last line. */
   async lastLogLine(): Promise<string> {
     const lines = (await readFile(this.logFile, 'utf8').catch(() => ''))
