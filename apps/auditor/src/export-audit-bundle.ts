@@ -1,3 +1,5 @@
+import { access } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { NoteVerifierKey } from '#audit';
 import { AuditBundleWriter, type BundleManifest, type BundlePartitionSource } from '#audit-bundle';
 import type { Ledger } from '#ledger';
@@ -7,10 +9,13 @@ export interface AuditExportOptions {
   /** Checkpoint origins are `<origin>/<role>/<partition>`. */
   readonly origin: string;
   readonly key: NoteVerifierKey;
-  /** The bundled verifier (dist/audit-verifier/verify-bundle.mjs) copied into the bundle. */
-  readonly verifierSource: string;
+  /** The verifier copied into the bundle; by default the one `npm run build` bundled (`builtVerifier`). */
+  readonly verifierSource?: string;
   readonly onProgress?: (recordsRead: number, total: number) => void;
 }
+
+/** The verifier `npm run build` bundles (tools/audit-verifier/build.mjs), beside the compiled apps. */
+export const builtVerifier = fileURLToPath(new URL('../../../audit-verifier/verify-bundle.mjs', import.meta.url));
 
 /**
  * `ledger audit export DIR`: every record of the sealed topics (raw bytes, per partition, in offset
@@ -23,6 +28,11 @@ export async function exportAuditBundle(
   dir: string,
   options: AuditExportOptions,
 ): Promise<BundleManifest> {
+  const verifier = options.verifierSource ?? builtVerifier;
+  // Before anything is read or written: a bundle without its verifier is of no use to an auditor.
+  await access(verifier).catch(() => {
+    throw new Error(`${verifier} is missing: run \`npm run build\` (it bundles the verifier)`);
+  });
   const sealed = sealedTopics(ledger.topics);
   const origin = await ledger.origin(sealed.map((s) => s.topic));
   const partitions: BundlePartitionSource[] = sealed.flatMap(({ role, topic }) =>
@@ -53,5 +63,5 @@ export async function exportAuditBundle(
     },
   );
   options.onProgress?.(read, total);
-  return writer.close(options.verifierSource, new Date());
+  return writer.close(verifier, new Date());
 }

@@ -1,5 +1,3 @@
-import { access } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { verifyBundle, type BundleManifest, type BundleVerdict } from '#audit-bundle';
 import { exportAuditBundle } from '#auditor';
@@ -8,9 +6,6 @@ import { Ledger } from '#ledger';
 import { checkpointOriginOf, readVerifierKey, sealerSections } from '#sealer';
 import type { CommandConfig } from './command-config.js';
 import { TerminalProgress } from './terminal-progress.js';
-
-// Built by `npm run build` (tools/audit-verifier/build.mjs) beside the compiled apps.
-const verifierSource = fileURLToPath(new URL('../../../audit-verifier/verify-bundle.mjs', import.meta.url));
 
 /** `ledger audit export DIR`: the offline auditor's bundle (docs/audit.md, "The auditor's bundle"). */
 export function auditCommand(env: Env, commandConfig: CommandConfig): Command {
@@ -24,9 +19,6 @@ export function auditCommand(env: Env, commandConfig: CommandConfig): Command {
         'into DIR, then verify the bundle as an auditor will and print its verdict and ledger digest.',
     )
     .action(async (dir: string) => {
-      await access(verifierSource).catch(() => {
-        throw new Error(`${verifierSource} is missing: run \`npm run build\` (it bundles the verifier)`);
-      });
       const config = await commandConfig(env, sealerSections);
       const key = await readVerifierKey(config.seal);
       const ledger = new Ledger({ kafka: config.kafka });
@@ -36,7 +28,6 @@ export function auditCommand(env: Env, commandConfig: CommandConfig): Command {
         manifest = await exportAuditBundle(ledger, dir, {
           origin: checkpointOriginOf(config, key.name),
           key,
-          verifierSource,
           onProgress: (read, total) => progress.update('export', read, total, 'records'),
         });
       } finally {

@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
 import type { BundleVerdict } from '#audit-bundle';
@@ -12,8 +11,6 @@ import { Ledger } from '#ledger';
 import { openProjectionDataSource, projectionSnapshot } from '#projections';
 import { checkpointOriginOf, readSignerKey } from '#sealer';
 
-// Built by `npm run build` (tools/audit-verifier/build.mjs) beside the compiled apps.
-const verifierSource = fileURLToPath(new URL('../../../../audit-verifier/verify-bundle.mjs', import.meta.url));
 const run = promisify(execFile);
 
 export interface DemoAudit {
@@ -40,7 +37,6 @@ export async function auditDemoBundle(
     const manifest = await exportAuditBundle(ledger, dir, {
       origin: checkpointOriginOf(config, key.name),
       key: key.verifier,
-      verifierSource,
     });
     const args = [join(dir, 'verify-bundle.mjs'), dir, '--key', key.verifier.toString(), '--json'];
     // Exit code 1 is a verdict too (FAILED), printed all the same.
