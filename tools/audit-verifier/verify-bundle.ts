@@ -13,7 +13,13 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { verifyBundle, verifySubjectProof, type BundleVerdict, type ProofVerdict } from '#audit-bundle';
+import {
+  formatTableDigest,
+  verifyBundle,
+  verifySubjectProof,
+  type BundleVerdict,
+  type ProofVerdict,
+} from '#audit-bundle';
 
 const usage =
   'usage: node verify-bundle.mjs [DIR] [--key VERIFIER_KEY] [--json]\n' +
@@ -88,8 +94,7 @@ function formatBundle(dir: string, v: BundleVerdict): string {
         ? `Projection digest ${v.projection.digest} (as \`ledger replay\` prints it for this ledger)`
         : `Projection digest ${v.projection.digest} (of the valid records read: the bundle failed, so it vouches for nothing)`,
     );
-    for (const t of v.projection.tables)
-      lines.push(`  ${t.table.padEnd(18)} ${String(t.rows).padStart(9)} rows  ${t.digest}`);
+    lines.push(...v.projection.tables.map(formatTableDigest));
   }
   const first = v.findings[0];
   if (!first) {

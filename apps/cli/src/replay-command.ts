@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { Env } from '#config';
+import { formatTableDigest } from '#projection-fold';
 import { formatRunSummary, projectorSections, replayProjections, type ReplayReport } from '#projector';
 import type { CommandConfig } from './command-config.js';
 
@@ -33,7 +34,7 @@ export function formatReplay(report: ReplayReport, kept: boolean): string {
   const lines = [
     formatRunSummary(report.run).trimEnd(),
     `Replay digest ${report.replay.digest}${kept ? ` (schema ${report.schema} kept)` : ''}${report.replaced ? ` (now the projections of schema ${report.replaced})` : ''}`,
-    ...report.replay.tables.map((t) => `  ${t.table.padEnd(18)} ${String(t.rows).padStart(9)} rows  ${t.digest}`),
+    ...report.replay.tables.map(formatTableDigest),
   ];
   if (report.live) {
     lines.push(`Live digest   ${report.live.digest}`);

@@ -20,7 +20,7 @@ import {
   type BundleManifest,
   type BundlePartition,
 } from './bundle-manifest.js';
-import { MemoryProjection, type FoldedFact, type ProjectionDigest } from '#projection-fold';
+import { MemoryProjection, type ProjectionDigest } from '#projection-fold';
 import { eventOfRecord, leafRecordOf, parseRecordLine } from './bundle-record.js';
 import { parseCheckpointLine } from './checkpoint-line.js';
 import { ledgerDigest } from './ledger-digest.js';
@@ -80,7 +80,6 @@ export interface BundleVerdict {
 }
 
 const MAX_FINDINGS = 100;
-const FOLD_BATCH = 1000;
 
 /**
  * Verifies an auditor's bundle offline: every file against the manifest, every record (schema
@@ -302,12 +301,6 @@ async function verifyPartition(
     if (found.length < MAX_FINDINGS) found.push({ file: expected.file, partition: name, offset, reason, detail, at });
   };
   let highest = -1n;
-  // Folded in batches of a partition's facts, in offset order, as the projector folds them.
-  let facts: FoldedFact[] = [];
-  const fold = () => {
-    projection.project(facts);
-    facts = [];
-  };
 
   const integrityFinding = await readLines(dir, expected, (text, index) => {
     let record;
@@ -335,14 +328,15 @@ async function verifyPartition(
     if (offset > highest) highest = offset;
     try {
       const event = eventOfRecord(record);
-      facts.push({ event, record: { topic: expected.topic, partition: expected.partition, offset: record.offset } });
-      if (facts.length === FOLD_BATCH) fold();
+      projection.add({
+        event,
+        record: { topic: expected.topic, partition: expected.partition, offset: record.offset },
+      });
     } catch (error) {
       finding(record.offset, 'invalid-record', (error as Error).message);
     }
     seal.append(ledgerLeafHash(leafRecordOf(record)));
   });
-  fold();
 
   const fault = seal.fault();
   if (fault?.kind === 'other-history')

@@ -33,3 +33,5 @@ export {
   type ProofPartition,
   type ProofVerdict,
 } from './subject-proof.js';
+// The projection digest's table lines, printed by the verifier as `ledger replay` prints them.
+export { formatTableDigest } from '#projection-fold';

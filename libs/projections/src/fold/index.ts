@@ -8,6 +8,7 @@ export {
   projectionRowHash,
   projectionDigest,
   tableDigest,
+  formatTableDigest,
   type ProjectionTable,
   type ProjectionTableName,
   type NormalisedKind,

@@ -16,6 +16,8 @@ import {
 } from './projection-row-digest.js';
 import { storeRefusalOf } from './store-refusal.js';
 
+const BATCH = 1000;
+
 export interface ProjectionDigest {
   readonly digest: string;
   readonly tables: readonly TableDigest[];
@@ -46,6 +48,25 @@ export class MemoryProjection {
     dead_letter: new Map<string, string>(),
   };
 
+  /** Each partition's facts not folded yet, by `topic/partition`. */
+  private readonly pending = new Map<string, FoldedFact[]>();
+
+  /**
+   * Takes the next fact of its partition (each partition's in offset order, partitions in any
+   * order, as a scan of the ledger reads them); folded in batches of `BATCH`, as the projector folds
+   * a partition's batches, and the rest when digested.
+   */
+  add(fact: FoldedFact): void {
+    const name = `${fact.record.topic}/${fact.record.partition}`;
+    let batch = this.pending.get(name);
+    if (!batch) this.pending.set(name, (batch = []));
+    batch.push(fact);
+    if (batch.length === BATCH) {
+      this.pending.delete(name);
+      this.project(batch);
+    }
+  }
+
   /**
    * Folds one partition's facts, in offset order. Facts whose data PostgreSQL would refuse (a NUL
    * character) become dead letters with the reason the projector records, as the projector's
@@ -68,6 +89,8 @@ export class MemoryProjection {
   }
 
   digest(): ProjectionDigest {
+    for (const batch of this.pending.values()) this.project(batch);
+    this.pending.clear();
     const hashes = (table: ProjectionTableName, rows: Iterable<object>) =>
       [...rows].map((row) => projectionRowHash(table, row));
     const tallyRows = (tally: Tally, first: string, second: string) =>

@@ -32,6 +32,26 @@ describe('the projections folded in memory', () => {
     assert.equal(rows.get('user_event'), events.length);
   });
 
+  it('fold facts added one at a time, partitions interleaved, as whole partitions folded apart', () => {
+    // Two partitions, as a scan reads them: each in offset order, the two mixed.
+    const partitionOf = (event: LedgerEvent) => (event.subject < '8' ? 0 : 1);
+    const placed = (partition: number) =>
+      events
+        .filter((e) => partitionOf(e) === partition)
+        .map((event, i) => ({ event, record: { topic: 'ledger.user-events', partition, offset: String(i) } }));
+    const [first, second] = [placed(0), placed(1)];
+    const apart = new MemoryProjection();
+    apart.project(first);
+    apart.project(second);
+    const added = new MemoryProjection();
+    for (let i = 0; i < Math.max(first.length, second.length); i++) {
+      if (first[i]) added.add(first[i]!);
+      if (second[i]) added.add(second[i]!);
+    }
+    assert.ok(first.length > 0 && second.length > 0);
+    assert.deepEqual(added.digest(), apart.digest());
+  });
+
   it('change nothing when facts already folded come again (a redelivery)', () => {
     const all = facts(events);
     const once = folded(all, 100);

@@ -118,6 +118,11 @@ export function tableDigest(table: string, rowHashes: string[]): TableDigest {
   return { table, rows: rowHashes.length, digest: hash.digest('hex') };
 }
 
+/** A table's line as `ledger replay` and the auditor's verifier print it, so that the two compare line by line. */
+export function formatTableDigest(t: TableDigest): string {
+  return `  ${t.table.padEnd(18)} ${String(t.rows).padStart(9)} rows  ${t.digest}`;
+}
+
 /** `sha256:` and the SHA-256 over `table:digest` lines in `projectionTables` order: equal digests, equal projections. */
 export function projectionDigest(tables: readonly TableDigest[]): string {
   const overall = createHash('sha256');
